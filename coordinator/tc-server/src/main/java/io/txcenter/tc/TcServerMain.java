@@ -1,0 +1,187 @@
+package io.txcenter.tc;
+
+import io.seata.server.ServerApplication;
+import io.txcenter.sql.DdlScripts;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the Seata TC: registered in ZooKeeper under the advertised address (loopback by default),
+ * store mode {@code file} or {@code db}, and a console whose credentials and JWT secret are never
+ * Seata's built-in defaults.
+ *
+ * <p>Settings ({@code -Dtxc.x} or {@code TXC_X}): {@code txc.tc.port} (8091), {@code
+ * txc.console.port} (7091), {@code txc.zk.address}, {@code txc.advertise.host}, {@code
+ * txc.tc.store} (file|db), {@code txc.tc.jdbc.url/user/password} for db, {@code
+ * txc.console.user/password}, {@code txc.console.jwt-secret}, {@code txc.run.dir}, {@code
+ * txc.name}.
+ */
+public final class TcServerMain {
+
+  private static final Logger log = LoggerFactory.getLogger(TcServerMain.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private TcServerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path runDir = Path.of(setting("txc.run.dir", "run")).toAbsolutePath();
+    String name = setting("txc.name", "tc");
+    String advertise = setting("txc.advertise.host", "127.0.0.1");
+    int servicePort = Integer.parseInt(setting("txc.tc.port", "8091"));
+    int consolePort = Integer.parseInt(setting("txc.console.port", "7091"));
+    String store = setting("txc.tc.store", "file").toLowerCase(Locale.ROOT);
+
+    pinAdvertisedAddress(advertise);
+    System.setProperty("server.port", String.valueOf(consolePort));
+    System.setProperty("seata.server.service-port", String.valueOf(servicePort));
+    System.setProperty("log.home", runDir.resolve("logs/" + name).toString());
+    System.setProperty("seata.config.type", "file");
+    System.setProperty("seata.registry.type", "zk");
+    System.setProperty(
+        "seata.registry.zk.server-addr", setting("txc.zk.address", "127.0.0.1:2181"));
+    System.setProperty("seata.registry.zk.cluster", setting("txc.tc.cluster", "default"));
+    System.setProperty("seata.registry.zk.session-timeout", "6000");
+    System.setProperty("seata.registry.zk.connect-timeout", "5000");
+    configureStore(store, runDir.resolve("data/" + name));
+    configureConsole();
+
+    ServerApplication.main(args);
+    Path marker = runDir.resolve(name + ".ready");
+    Files.createDirectories(runDir);
+    Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+    marker.toFile().deleteOnExit();
+    log.info(
+        "tc ready address={}:{} console=http://{}:{} store={}",
+        advertise,
+        servicePort,
+        advertise,
+        consolePort,
+        store);
+  }
+
+  /**
+   * Seata skips loopback when it picks the address to register ({@code -h 127.0.0.1} and {@code
+   * preferred-networks} are rejected by {@code NetUtil.isValidIp(host, false)}), and caches the
+   * address it picked in a static field: seeding that cache is the narrowest override.
+   */
+  private static void pinAdvertisedAddress(String host) throws ReflectiveOperationException {
+    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      throw new IllegalArgumentException(
+          "setting 'txc.advertise.host' must be a literal IPv4 address, was [" + host + "]");
+    }
+    Field field = io.seata.common.util.NetUtil.class.getDeclaredField("LOCAL_ADDRESS");
+    field.setAccessible(true);
+    try {
+      field.set(null, InetAddress.getByName(host));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot use advertised address [" + host + "]", e);
+    }
+  }
+
+  private static void configureStore(String store, Path dataDir) throws SQLException {
+    switch (store) {
+      case "file" -> {
+        System.setProperty("seata.store.mode", "file");
+        System.setProperty("seata.store.file.dir", dataDir.resolve("sessionStore").toString());
+      }
+      case "db" -> {
+        String url = required("txc.tc.jdbc.url");
+        String user = setting("txc.tc.jdbc.user", "root");
+        String password = setting("txc.tc.jdbc.password", "");
+        createStoreTables(url, user, password);
+        System.setProperty("seata.store.mode", "db");
+        System.setProperty("seata.store.db.datasource", "hikari");
+        System.setProperty("seata.store.db.db-type", "mysql");
+        System.setProperty("seata.store.db.driver-class-name", "com.mysql.cj.jdbc.Driver");
+        System.setProperty("seata.store.db.url", url);
+        System.setProperty("seata.store.db.user", user);
+        System.setProperty("seata.store.db.password", password);
+        System.setProperty("seata.store.db.min-conn", "4");
+        System.setProperty("seata.store.db.max-conn", "32");
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "setting 'txc.tc.store' must be file or db, was [" + store + "]");
+    }
+  }
+
+  /** Console login and JWT secret: from configuration, else random and printed once here. */
+  private static void configureConsole() {
+    String user = setting("txc.console.user", "txc-admin");
+    String password =
+        System.getProperty("txc.console.password", System.getenv("TXC_CONSOLE_PASSWORD"));
+    if (password == null || password.isBlank()) {
+      password = randomToken(18);
+      log.warn("console password generated (shown once) user={} password={}", user, password);
+    }
+    if ("seata".equals(user) && "seata".equals(password)) {
+      throw new IllegalArgumentException(
+          "the console must not keep Seata's default login seata/seata");
+    }
+    String secret = setting("txc.console.jwt-secret", "");
+    if (secret.isBlank()) {
+      // the console decodes its key as standard base64: hex digits are valid base64 text
+      secret = HexFormat.of().formatHex(randomBytes(48));
+    } else if (!secret.matches("[A-Za-z0-9+/]{64,}={0,2}")) {
+      throw new IllegalArgumentException(
+          "setting 'txc.console.jwt-secret' must be standard base64 text of at least 64"
+              + " characters, was ["
+              + secret.length()
+              + " characters]");
+    }
+    System.setProperty("console.user.username", user);
+    System.setProperty("console.user.password", password);
+    System.setProperty("seata.security.secretKey", secret);
+    System.setProperty("seata.security.tokenValidityInMilliseconds", "1800000");
+  }
+
+  private static void createStoreTables(String url, String user, String password)
+      throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url, user, password);
+        Statement statement = connection.createStatement()) {
+      for (String sql : DdlScripts.allStatements("seata")) {
+        statement.execute(sql);
+      }
+    }
+  }
+
+  private static String randomToken(int bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(bytes));
+  }
+
+  private static byte[] randomBytes(int bytes) {
+    byte[] buffer = new byte[bytes];
+    RANDOM.nextBytes(buffer);
+    return buffer;
+  }
+
+  private static String required(String key) {
+    String value = setting(key, "");
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("setting '" + key + "' is required");
+    }
+    return value;
+  }
+
+  private static String setting(String key, String defaultValue) {
+    String value = System.getProperty(key);
+    if (value == null) {
+      value = System.getenv(key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT));
+    }
+    return value == null ? defaultValue : value;
+  }
+}

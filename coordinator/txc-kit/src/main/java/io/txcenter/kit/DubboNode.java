@@ -1,0 +1,104 @@
+package io.txcenter.kit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ConsumerConfig;
+import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.ProviderConfig;
+import org.apache.dubbo.config.ReferenceConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.ServiceConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+
+/**
+ * The Dubbo side of one process: providers registered in ZooKeeper under the advertised address,
+ * and references to other services. Interface-level registration only (no application-level service
+ * discovery or metadata center), versioned {@code 1.0}, no retries: a Try is called once and the
+ * global transaction decides.
+ */
+public final class DubboNode {
+
+  public static final String VERSION = "1.0";
+
+  private final DubboBootstrap bootstrap;
+  private final List<ServiceConfig<?>> services = new ArrayList<>();
+
+  private DubboNode(String application, int port) {
+    AdvertisedAddress.apply();
+    ApplicationConfig app = new ApplicationConfig(application);
+    app.setQosEnable(false);
+    app.setRegisterMode("interface");
+    app.setMetadataType("local");
+    app.setParameters(Map.of("migration.step", "FORCE_INTERFACE"));
+    RegistryConfig registry = new RegistryConfig("zookeeper://" + Settings.zookeeper());
+    registry.setTimeout(10_000);
+    registry.setUseAsConfigCenter(false);
+    registry.setUseAsMetadataCenter(false);
+    ProviderConfig provider = new ProviderConfig();
+    provider.setTimeout((int) Settings.longValue("txc.dubbo.timeout.ms", 10_000));
+    provider.setRetries(0);
+    ConsumerConfig consumer = new ConsumerConfig();
+    consumer.setTimeout((int) Settings.longValue("txc.dubbo.timeout.ms", 10_000));
+    consumer.setRetries(0);
+    consumer.setCheck(false);
+    this.bootstrap =
+        DubboBootstrap.newInstance()
+            .application(app)
+            .registry(registry)
+            .provider(provider)
+            .consumer(consumer);
+    if (port > 0) {
+      ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
+      protocol.setHost(AdvertisedAddress.host());
+      bootstrap.protocol(protocol);
+    }
+  }
+
+  /** A node that will provide services on {@code port}. */
+  public static DubboNode provider(String application, int port) {
+    return new DubboNode(application, port);
+  }
+
+  /** A node that only consumes. */
+  public static DubboNode consumer(String application) {
+    return new DubboNode(application, 0);
+  }
+
+  /** Exports {@code implementation} under {@code group} (null for none). */
+  public <T> DubboNode export(Class<T> api, T implementation, String group) {
+    ServiceConfig<T> service = new ServiceConfig<>();
+    service.setInterface(api);
+    service.setRef(implementation);
+    service.setVersion(VERSION);
+    if (group != null) {
+      service.setGroup(group);
+    }
+    services.add(service);
+    bootstrap.service(service);
+    return this;
+  }
+
+  /** A proxy of {@code api} in {@code group} (null for none); connects lazily. */
+  public <T> T reference(Class<T> api, String group) {
+    ReferenceConfig<T> reference = new ReferenceConfig<>();
+    reference.setInterface(api);
+    reference.setVersion(VERSION);
+    if (group != null) {
+      reference.setGroup(group);
+    }
+    bootstrap.reference(reference);
+    return reference.get();
+  }
+
+  /** Exports every service and registers it; returns once registration is done. */
+  public DubboNode start() {
+    bootstrap.start();
+    return this;
+  }
+
+  public void stop() {
+    bootstrap.stop();
+  }
+}

@@ -1,0 +1,88 @@
+package io.txcenter.kit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.concurrent.CountDownLatch;
+import org.apache.seata.core.context.RootContext;
+import org.apache.seata.integration.tx.api.util.ProxyUtil;
+import org.mybatis.spring.SqlSessionTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The composition root shared by every TCC participant process: advertised address, own schema
+ * (migrated), Seata fence, MyBatis, Seata client, Dubbo node, readiness marker. Plain code rather
+ * than a container, so that a killed participant restarts in seconds.
+ */
+public final class ParticipantRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(ParticipantRuntime.class);
+
+  private final String name;
+  private final HikariDataSource dataSource;
+  private final PlatformTransactionManager transactionManager;
+  private final SqlSessionTemplate sql;
+
+  private ParticipantRuntime(
+      String name,
+      HikariDataSource dataSource,
+      PlatformTransactionManager transactionManager,
+      SqlSessionTemplate sql) {
+    this.name = name;
+    this.dataSource = dataSource;
+    this.transactionManager = transactionManager;
+    this.sql = sql;
+  }
+
+  /**
+   * Opens the process's schema (applying {@code ddlSets} plus the fence table), installs the fence
+   * and starts the Seata client.
+   */
+  public static ParticipantRuntime start(String name, String ddlSet, String... mapperResources) {
+    AdvertisedAddress.apply();
+    HikariDataSource dataSource = Database.fromSettings(name);
+    SchemaMigrator.migrate(dataSource, "common", ddlSet);
+    PlatformTransactionManager transactionManager = TccFence.install(dataSource);
+    SqlSessionTemplate sql = MyBatisStore.open(dataSource, mapperResources);
+    SeataClient.start(name);
+    return new ParticipantRuntime(name, dataSource, transactionManager, sql);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  public PlatformTransactionManager transactionManager() {
+    return transactionManager;
+  }
+
+  public <M> M mapper(Class<M> mapperType) {
+    return sql.getMapper(mapperType);
+  }
+
+  /** Seata's TCC proxy of {@code action}: registers the resource and, on Try, the branch. */
+  public static <T> T tccProxy(T action) {
+    return ProxyUtil.createProxy(action);
+  }
+
+  /** The XID bound to the current call, or null outside a global transaction. */
+  public static String currentXid() {
+    return RootContext.getXID();
+  }
+
+  /** A Dubbo provider node on {@code txc.dubbo.port}, else {@code defaultPort}. */
+  public DubboNode dubbo(int defaultPort) {
+    return DubboNode.provider(name, Settings.port("txc.dubbo.port", defaultPort));
+  }
+
+  /** Writes the readiness marker and parks the main thread until the process is stopped. */
+  public void serve() throws InterruptedException {
+    Readiness.markReady(name);
+    log.info("service ready name={} pid={}", name, ProcessHandle.current().pid());
+    new CountDownLatch(1).await();
+  }
+}

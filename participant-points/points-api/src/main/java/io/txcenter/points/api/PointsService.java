@@ -1,0 +1,38 @@
+package io.txcenter.points.api;
+
+/**
+ * Points of users in one channel. Each channel runs its own points service, exported under the
+ * Dubbo group named by its channel id (e.g. {@code ch-a}).
+ */
+public interface PointsService {
+
+  /** Largest number of points one request may move. */
+  long MAX_POINTS = 1_000_000_000L;
+
+  /**
+   * Try of the points-freeze branch: moves {@code points} from available to frozen for an order,
+   * inside the caller's global transaction. Confirm (spend) and Cancel (release) are driven by the
+   * transaction coordinator, never by the caller; both are idempotent, and a Try that arrives after
+   * its branch was cancelled is refused.
+   *
+   * @throws PointsException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
+   *     UNKNOWN_CHANNEL}, {@code UNKNOWN_USER}, {@code INSUFFICIENT_POINTS}, {@code
+   *     NO_GLOBAL_TRANSACTION}, {@code BRANCH_SUSPENDED}, {@code STORAGE_FAILURE}
+   */
+  void tryFreeze(FreezeRequest request) throws PointsException;
+
+  /**
+   * The points of one user in this channel.
+   *
+   * @throws PointsException {@code UNKNOWN_CHANNEL}, {@code UNKNOWN_USER}
+   */
+  PointsBalance balance(String channelId, long userId) throws PointsException;
+
+  /**
+   * Grants points to a user (opening the account if needed): raises both available and granted.
+   *
+   * @throws PointsException {@code UNKNOWN_CHANNEL}, {@code INVALID_AMOUNT}, {@code
+   *     INVALID_REQUEST}
+   */
+  PointsBalance grant(String channelId, long userId, long points) throws PointsException;
+}

@@ -1,0 +1,34 @@
+package io.txcenter.points;
+
+import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.Settings;
+import io.txcenter.points.api.PointsService;
+import io.txcenter.points.store.PointsMapper;
+import io.txcenter.points.tcc.PointsFreezeAction;
+import io.txcenter.points.tcc.PointsFreezeTcc;
+
+/**
+ * One channel's points service. Settings: {@code txc.points.channel} (required), {@code
+ * txc.jdbc.url} (the channel's schema), {@code txc.dubbo.port} (20881), {@code txc.zk.address}.
+ */
+public final class PointsMain {
+
+  private PointsMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String channel = Settings.required("txc.points.channel");
+    if (!channel.matches("[a-z0-9-]{1,32}")) {
+      throw new Settings.SettingException(
+          "txc.points.channel", "must match [a-z0-9-]{1,32}", channel);
+    }
+    ParticipantRuntime runtime =
+        ParticipantRuntime.start("points-" + channel, "points", "mapper/PointsMapper.xml");
+    PointsMapper points = runtime.mapper(PointsMapper.class);
+    PointsFreezeAction freeze = ParticipantRuntime.tccProxy(new PointsFreezeTcc(points));
+    runtime
+        .dubbo(20881)
+        .export(PointsService.class, new PointsServiceImpl(channel, freeze, points), channel)
+        .start();
+    runtime.serve();
+  }
+}

@@ -1,0 +1,128 @@
+package io.txcenter.points;
+
+import io.txcenter.kit.FenceErrors;
+import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.points.api.FreezeRequest;
+import io.txcenter.points.api.PointsBalance;
+import io.txcenter.points.api.PointsErrorCode;
+import io.txcenter.points.api.PointsException;
+import io.txcenter.points.api.PointsService;
+import io.txcenter.points.store.PointsMapper;
+import io.txcenter.points.tcc.PointsFreezeAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Dubbo provider of one channel's points: validates, then runs the TCC action's Try. */
+public final class PointsServiceImpl implements PointsService {
+
+  private static final Logger log = LoggerFactory.getLogger(PointsServiceImpl.class);
+
+  private final String channelId;
+  private final PointsFreezeAction freezeAction;
+  private final PointsMapper points;
+
+  public PointsServiceImpl(String channelId, PointsFreezeAction freezeAction, PointsMapper points) {
+    this.channelId = channelId;
+    this.freezeAction = freezeAction;
+    this.points = points;
+  }
+
+  @Override
+  public void tryFreeze(FreezeRequest request) {
+    if (request == null) {
+      throw invalid("'request' must not be null");
+    }
+    requireChannel(request.channelId());
+    requireOrderNo(request.orderNo());
+    requireUser(request.userId());
+    requireAmount(request.points());
+    String xid = ParticipantRuntime.currentXid();
+    if (xid == null) {
+      throw new PointsException(
+          PointsErrorCode.NO_GLOBAL_TRANSACTION,
+          channelId,
+          "tryFreeze must run inside a global transaction, order [" + request.orderNo() + "]");
+    }
+    try {
+      freezeAction.tryFreeze(
+          null, request.channelId(), request.orderNo(), request.userId(), request.points());
+    } catch (PointsException e) {
+      log.info(
+          "points freeze refused xid={} order={} channel={} code={}",
+          xid,
+          request.orderNo(),
+          channelId,
+          e.code());
+      throw e;
+    } catch (RuntimeException e) {
+      if (FenceErrors.isSuspended(e)) {
+        log.warn("points freeze after cancel refused xid={} order={}", xid, request.orderNo());
+        throw new PointsException(
+            PointsErrorCode.BRANCH_SUSPENDED,
+            channelId,
+            "branch already cancelled, order [" + request.orderNo() + "]");
+      }
+      log.error("points freeze failed xid={} order={}", xid, request.orderNo(), e);
+      throw new PointsException(
+          PointsErrorCode.STORAGE_FAILURE, channelId, "storage failure: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public PointsBalance balance(String channel, long userId) {
+    requireChannel(channel);
+    requireUser(userId);
+    PointsBalance balance = points.find(channel, userId);
+    if (balance == null) {
+      throw new PointsException(
+          PointsErrorCode.UNKNOWN_USER,
+          channelId,
+          "user [" + userId + "] has no points in channel [" + channelId + "]");
+    }
+    return balance;
+  }
+
+  @Override
+  public PointsBalance grant(String channel, long userId, long amount) {
+    requireChannel(channel);
+    requireUser(userId);
+    requireAmount(amount);
+    points.grant(channel, userId, amount);
+    log.info("points granted channel={} user={} points={}", channel, userId, amount);
+    return points.find(channel, userId);
+  }
+
+  private void requireChannel(String channel) {
+    if (!channelId.equals(channel)) {
+      throw new PointsException(
+          PointsErrorCode.UNKNOWN_CHANNEL,
+          channel,
+          "this service holds channel [" + channelId + "], not [" + channel + "]");
+    }
+  }
+
+  private void requireOrderNo(String orderNo) {
+    if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw invalid("'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + orderNo + "]");
+    }
+  }
+
+  private void requireUser(long userId) {
+    if (userId <= 0) {
+      throw invalid("'userId' must be > 0, was [" + userId + "]");
+    }
+  }
+
+  private void requireAmount(long amount) {
+    if (amount <= 0 || amount > MAX_POINTS) {
+      throw new PointsException(
+          PointsErrorCode.INVALID_AMOUNT,
+          channelId,
+          "'points' must be in [1, " + MAX_POINTS + "], was [" + amount + "]");
+    }
+  }
+
+  private PointsException invalid(String message) {
+    return new PointsException(PointsErrorCode.INVALID_REQUEST, channelId, message);
+  }
+}

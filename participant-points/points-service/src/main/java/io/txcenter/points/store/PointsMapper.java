@@ -1,0 +1,41 @@
+package io.txcenter.points.store;
+
+import io.txcenter.points.api.PointsBalance;
+import org.apache.ibatis.annotations.Param;
+
+/** MyBatis mapper of the channel schema ({@code mapper/PointsMapper.xml}). */
+public interface PointsMapper {
+
+  PointsBalance find(@Param("channelId") String channelId, @Param("userId") long userId);
+
+  /** Guarded move available to frozen; 0 rows when the user lacks the points or is unknown. */
+  int freeze(
+      @Param("channelId") String channelId,
+      @Param("userId") long userId,
+      @Param("points") long points);
+
+  int spendFrozen(
+      @Param("channelId") String channelId,
+      @Param("userId") long userId,
+      @Param("points") long points);
+
+  int releaseFrozen(
+      @Param("channelId") String channelId,
+      @Param("userId") long userId,
+      @Param("points") long points);
+
+  int grant(
+      @Param("channelId") String channelId,
+      @Param("userId") long userId,
+      @Param("points") long points);
+
+  int insertFreeze(FreezeRecord record);
+
+  FreezeRecord findFreezeForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);
+
+  int settleFreeze(
+      @Param("xid") String xid,
+      @Param("branchId") long branchId,
+      @Param("from") String from,
+      @Param("to") String to);
+}

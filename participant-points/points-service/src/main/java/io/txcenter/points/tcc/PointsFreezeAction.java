@@ -1,0 +1,35 @@
+package io.txcenter.points.tcc;
+
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
+import org.apache.seata.rm.tcc.api.LocalTCC;
+import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
+
+/** Freezes a user's points in one channel for the duration of a global transaction. */
+@LocalTCC
+public interface PointsFreezeAction {
+
+  String NAME = "pointsFreeze";
+
+  /**
+   * Reserves points (available to frozen) and records the reservation under its branch. Refused
+   * after the branch was cancelled (fence).
+   */
+  @TwoPhaseBusinessAction(
+      name = NAME,
+      commitMethod = "confirm",
+      rollbackMethod = "cancel",
+      useTCCFence = true)
+  void tryFreeze(
+      BusinessActionContext context,
+      @BusinessActionContextParameter(paramName = "channelId") String channelId,
+      @BusinessActionContextParameter(paramName = "orderNo") String orderNo,
+      @BusinessActionContextParameter(paramName = "userId") long userId,
+      @BusinessActionContextParameter(paramName = "points") long points);
+
+  /** Spends what this branch froze; idempotent. */
+  boolean confirm(BusinessActionContext context);
+
+  /** Releases what this branch froze, or nothing if Try never ran; idempotent. */
+  boolean cancel(BusinessActionContext context);
+}

@@ -1,0 +1,32 @@
+package io.txcenter.zk;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ZooKeeper process of the local topology. Settings: {@code txc.zk.port} (2181), {@code
+ * txc.run.dir} (run), {@code txc.name} (zk); data under {@code <run dir>/data/<name>}.
+ */
+public final class ZooKeeperMain {
+
+  private static final Logger log = LoggerFactory.getLogger(ZooKeeperMain.class);
+
+  private ZooKeeperMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path runDir = Path.of(System.getProperty("txc.run.dir", "run")).toAbsolutePath();
+    String name = System.getProperty("txc.name", "zk");
+    int port = Integer.parseInt(System.getProperty("txc.zk.port", "2181"));
+    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(port, runDir.resolve("data/" + name));
+    Runtime.getRuntime().addShutdownHook(new Thread(zk::close, "zk-shutdown"));
+    Path marker = runDir.resolve(name + ".ready");
+    Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+    marker.toFile().deleteOnExit();
+    log.info("zookeeper ready address={}", zk.connectString());
+    new CountDownLatch(1).await();
+  }
+}
