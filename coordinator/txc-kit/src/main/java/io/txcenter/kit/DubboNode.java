@@ -95,6 +95,13 @@ public final class DubboNode {
   /** Exports every service and registers it; returns once registration is done. */
   public DubboNode start() {
     bootstrap.start();
+    // a reference resolved before start() starts the module early, and services added to a
+    // started module are not exported by a second start(): export them explicitly
+    for (ServiceConfig<?> service : services) {
+      if (!service.isExported()) {
+        service.export();
+      }
+    }
     return this;
   }
 

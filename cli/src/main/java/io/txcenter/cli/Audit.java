@@ -1,0 +1,301 @@
+package io.txcenter.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Checks the invariants of DESIGN.md §6 that exist so far, across every schema of a topology:
+ * points and quota conservation per channel, nothing frozen or left trying after quiescence, every
+ * order all-confirmed or all-cancelled, account credits consistent, no fence row left {@code
+ * tried}. Waits (bounded) for quiescence first: in-flight transactions may still be settling.
+ */
+public final class Audit {
+
+  private static final int FENCE_TRIED = 1;
+
+  private final TopologyConfig config;
+  private final JdbcTemplate jdbc;
+  private int checks;
+  private final List<String> violations = new ArrayList<>();
+
+  public Audit(TopologyConfig config) {
+    this.config = config;
+    DataSource dataSource =
+        new DriverManagerDataSource(
+            config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
+            config.dbUser(),
+            config.dbPassword());
+    this.jdbc = new JdbcTemplate(dataSource);
+  }
+
+  /** The outcome: how many checks ran and what each violation was. */
+  public record Result(int checks, List<String> violations) {
+    public String line() {
+      return "audit: " + checks + " checks, " + violations.size() + " violations";
+    }
+  }
+
+  public Result run(Duration quiescence, PrintStream out) {
+    long waited = awaitQuiescence(quiescence);
+    out.printf(
+        "  quiescence reached after %.1f s (bound %d s)%n", waited / 1e3, quiescence.toSeconds());
+    checks = 0;
+    violations.clear();
+    for (String channel : config.channels()) {
+      auditChannel(channel);
+    }
+    auditPortal();
+    auditAccounts();
+    auditOrders();
+    for (String violation : violations) {
+      out.println("  VIOLATION " + violation);
+    }
+    return new Result(checks, List.copyOf(violations));
+  }
+
+  /** Milliseconds until nothing is frozen, trying or tried anywhere, or the bound passed. */
+  private long awaitQuiescence(Duration bound) {
+    long start = System.currentTimeMillis();
+    long deadline = start + bound.toMillis();
+    while (System.currentTimeMillis() < deadline && inFlight() > 0) {
+      try {
+        Thread.sleep(250); // polling databases owned by other processes: nothing to wait on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return System.currentTimeMillis() - start;
+  }
+
+  private long inFlight() {
+    long n = count("SELECT COUNT(*) FROM " + mall() + ".mall_order WHERE status = 'TRYING'");
+    for (String schema : participantSchemas()) {
+      n += count("SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
+    }
+    return n;
+  }
+
+  private void auditChannel(String channel) {
+    String s = config.schemaOfChannel(channel);
+    for (Map<String, Object> row :
+        jdbc.queryForList(
+            "SELECT u.user_id, u.available, u.frozen, u.spent, u.credited, u.granted,"
+                + " (SELECT COALESCE(SUM(f.points), 0) FROM "
+                + s
+                + ".points_freeze f WHERE f.channel_id = u.channel_id AND f.user_id = u.user_id"
+                + " AND f.status = 'CONFIRMED') AS confirmed,"
+                + " (SELECT COALESCE(SUM(f.points), 0) FROM "
+                + s
+                + ".points_freeze f WHERE f.channel_id = u.channel_id AND f.user_id = u.user_id"
+                + " AND f.status = 'TRIED') AS tried"
+                + " FROM "
+                + s
+                + ".user_points u WHERE u.channel_id = ?",
+            channel)) {
+      String who = "channel " + channel + " user " + row.get("user_id");
+      long available = num(row, "available");
+      long frozen = num(row, "frozen");
+      long spent = num(row, "spent");
+      long credited = num(row, "credited");
+      long granted = num(row, "granted");
+      check(
+          available + frozen + spent - credited == granted,
+          who
+              + ": available+frozen+spent-credited="
+              + (available + frozen + spent - credited)
+              + " but granted="
+              + granted);
+      check(available >= 0 && frozen >= 0 && spent >= 0, who + ": negative balance " + row);
+      check(frozen == 0, who + ": " + frozen + " points still frozen after quiescence");
+      check(
+          spent == num(row, "confirmed"),
+          who + ": spent=" + spent + " but confirmed freezes=" + num(row, "confirmed"));
+      check(
+          frozen == num(row, "tried"),
+          who + ": frozen=" + frozen + " but tried freezes=" + num(row, "tried"));
+    }
+    noTried(s, "points_freeze", "channel " + channel);
+    noFenceTried(s);
+  }
+
+  private void auditPortal() {
+    String s = config.schema("portal");
+    for (Map<String, Object> row :
+        jdbc.queryForList(
+            "SELECT q.channel_id, q.granted, q.available, q.frozen, q.used,"
+                + " (SELECT COALESCE(SUM(f.amount), 0) FROM "
+                + s
+                + ".quota_freeze f WHERE f.channel_id = q.channel_id AND f.status = 'CONFIRMED')"
+                + " AS confirmed FROM "
+                + s
+                + ".channel_quota q")) {
+      String who = "quota of channel " + row.get("channel_id");
+      long available = num(row, "available");
+      long frozen = num(row, "frozen");
+      long used = num(row, "used");
+      long granted = num(row, "granted");
+      check(
+          available + frozen + used == granted,
+          who
+              + ": available+frozen+used="
+              + (available + frozen + used)
+              + " but granted="
+              + granted);
+      check(frozen == 0, who + ": " + frozen + " still frozen after quiescence");
+      check(
+          used == num(row, "confirmed"),
+          who + ": used=" + used + " but confirmed freezes=" + num(row, "confirmed"));
+    }
+    noTried(s, "quota_freeze", "portal");
+    noFenceTried(s);
+  }
+
+  private void auditAccounts() {
+    String s = config.schema("account");
+    for (Map<String, Object> row :
+        jdbc.queryForList(
+            "SELECT a.account_id, a.balance, a.pending_credit, a.opening_balance,"
+                + " (SELECT COALESCE(SUM(c.amount), 0) FROM "
+                + s
+                + ".account_credit c WHERE c.account_id = a.account_id AND c.status = 'CONFIRMED')"
+                + " AS confirmed FROM "
+                + s
+                + ".account a")) {
+      String who = "account " + row.get("account_id");
+      check(
+          num(row, "balance") == num(row, "opening_balance") + num(row, "confirmed"),
+          who
+              + ": balance="
+              + num(row, "balance")
+              + " but opening+confirmed credits="
+              + (num(row, "opening_balance") + num(row, "confirmed")));
+      check(
+          num(row, "pending_credit") == 0,
+          who + ": pending credit " + num(row, "pending_credit") + " after quiescence");
+    }
+    noTried(s, "account_credit", "account");
+    noFenceTried(s);
+  }
+
+  private void auditOrders() {
+    String m = mall();
+    check(
+        count("SELECT COUNT(*) FROM " + m + ".mall_order WHERE status = 'TRYING'") == 0,
+        "orders still TRYING after quiescence: "
+            + jdbc.queryForList(
+                "SELECT order_no FROM " + m + ".mall_order WHERE status = 'TRYING' LIMIT 10",
+                String.class));
+    noFenceTried(m);
+    for (Map<String, Object> line :
+        jdbc.queryForList(
+            "SELECT o.order_no, o.status, l.channel_id, l.points FROM "
+                + m
+                + ".mall_order o JOIN "
+                + m
+                + ".order_line l ON l.order_no = o.order_no")) {
+      String order = (String) line.get("order_no");
+      String channel = (String) line.get("channel_id");
+      long points = num(line, "points");
+      boolean confirmed = "CONFIRMED".equals(line.get("status"));
+      String who = "order " + order + " channel " + channel;
+      List<Long> spent =
+          config.channels().contains(channel)
+              ? jdbc.queryForList(
+                  "SELECT points FROM "
+                      + config.schemaOfChannel(channel)
+                      + ".points_freeze WHERE channel_id = ? AND order_no = ? AND status ="
+                      + " 'CONFIRMED'",
+                  Long.class,
+                  channel,
+                  order)
+              : List.of();
+      List<Long> used =
+          jdbc.queryForList(
+              "SELECT amount FROM "
+                  + config.schema("portal")
+                  + ".quota_freeze WHERE channel_id = ? AND order_no = ? AND status = 'CONFIRMED'",
+              Long.class,
+              channel,
+              order);
+      if (confirmed) {
+        check(
+            spent.equals(List.of(points)),
+            who + ": confirmed order expects one spend of " + points + ", found " + spent);
+        check(
+            used.equals(List.of(points)),
+            who + ": confirmed order expects one quota use of " + points + ", found " + used);
+      } else {
+        check(spent.isEmpty(), who + ": " + line.get("status") + " order has spends " + spent);
+        check(used.isEmpty(), who + ": " + line.get("status") + " order has quota uses " + used);
+      }
+    }
+    for (String channel : config.channels()) {
+      check(
+          count(
+                  "SELECT COUNT(*) FROM "
+                      + config.schemaOfChannel(channel)
+                      + ".points_freeze f WHERE f.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1"
+                      + " FROM "
+                      + m
+                      + ".mall_order o WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED')")
+              == 0,
+          "channel " + channel + ": points spent for orders that are not CONFIRMED");
+    }
+    check(
+        count(
+                "SELECT COUNT(*) FROM "
+                    + config.schema("portal")
+                    + ".quota_freeze f WHERE f.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
+                    + m
+                    + ".mall_order o WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED')")
+            == 0,
+        "portal: quota used for orders that are not CONFIRMED");
+  }
+
+  private void noTried(String schema, String table, String who) {
+    long tried = count("SELECT COUNT(*) FROM " + schema + "." + table + " WHERE status = 'TRIED'");
+    check(tried == 0, who + ": " + tried + " " + table + " rows still TRIED after quiescence");
+  }
+
+  private void noFenceTried(String schema) {
+    long tried =
+        count("SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
+    check(tried == 0, schema + ": " + tried + " fence rows left tried");
+  }
+
+  private List<String> participantSchemas() {
+    List<String> schemas = new ArrayList<>();
+    config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
+    schemas.add(config.schema("portal"));
+    schemas.add(config.schema("account"));
+    schemas.add(mall());
+    return schemas;
+  }
+
+  private String mall() {
+    return config.schema("mall");
+  }
+
+  private void check(boolean ok, String violation) {
+    checks++;
+    if (!ok) {
+      violations.add(violation);
+    }
+  }
+
+  private long count(String sql) {
+    return Objects.requireNonNull(jdbc.queryForObject(sql, Long.class));
+  }
+
+  private static long num(Map<String, Object> row, String column) {
+    return ((Number) row.get(column)).longValue();
+  }
+}

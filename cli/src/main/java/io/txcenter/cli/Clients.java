@@ -1,0 +1,55 @@
+package io.txcenter.cli;
+
+import io.txcenter.account.api.AccountService;
+import io.txcenter.kit.DubboNode;
+import io.txcenter.mall.api.MallService;
+import io.txcenter.points.api.PointsService;
+import io.txcenter.portal.api.PortalService;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Dubbo references of the CLI to the services of a running topology (discovered in ZooKeeper). */
+public final class Clients implements AutoCloseable {
+
+  private final DubboNode node;
+  private final Map<String, PointsService> points = new ConcurrentHashMap<>();
+  private MallService mall;
+  private PortalService portal;
+  private AccountService account;
+
+  public Clients(TopologyConfig config) {
+    System.setProperty("txc.zk.address", config.zkAddress());
+    this.node = DubboNode.consumer("txc-cli");
+    node.start();
+  }
+
+  public synchronized MallService mall() {
+    if (mall == null) {
+      mall = node.reference(MallService.class, null);
+    }
+    return mall;
+  }
+
+  public synchronized PortalService portal() {
+    if (portal == null) {
+      portal = node.reference(PortalService.class, null);
+    }
+    return portal;
+  }
+
+  public synchronized AccountService account() {
+    if (account == null) {
+      account = node.reference(AccountService.class, null);
+    }
+    return account;
+  }
+
+  public PointsService points(String channel) {
+    return points.computeIfAbsent(channel, c -> node.reference(PointsService.class, c));
+  }
+
+  @Override
+  public void close() {
+    node.stop();
+  }
+}

@@ -1,0 +1,161 @@
+package io.txcenter.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Where every part of a local topology lives: run directory, ports, database server and schema
+ * names. Written to {@code <run dir>/topology.properties} by {@code up}; read by every other
+ * command.
+ */
+public record TopologyConfig(
+    Path home,
+    Path runDir,
+    boolean embeddedDb,
+    String dbServerUrl,
+    String dbUser,
+    String dbPassword,
+    int dbPort,
+    String schemaPrefix,
+    int zkPort,
+    int tcPort,
+    int consolePort,
+    int pointsBasePort,
+    int portalPort,
+    int accountPort,
+    int mallPort,
+    List<String> channels,
+    boolean mallPrecheck,
+    String consoleUser,
+    String consolePassword) {
+
+  public static final String FILE = "topology.properties";
+
+  /**
+   * The defaults of {@code bin/txc up}: embedded database, standard ports, channels ch-a and ch-b.
+   */
+  public static TopologyConfig defaults(Path home, Path runDir) {
+    return new TopologyConfig(
+        home,
+        runDir,
+        true,
+        "jdbc:mysql://127.0.0.1:3307/",
+        "root",
+        "",
+        3307,
+        "txc_",
+        2181,
+        8091,
+        7091,
+        20881,
+        20891,
+        20892,
+        20893,
+        List.of("ch-a", "ch-b"),
+        true,
+        "txc-admin",
+        "");
+  }
+
+  public String zkAddress() {
+    return "127.0.0.1:" + zkPort;
+  }
+
+  public String schemaOfChannel(String channel) {
+    return schemaPrefix + "points_" + channel.replace('-', '_');
+  }
+
+  public String schema(String service) {
+    return schemaPrefix + service;
+  }
+
+  /** JDBC URL of one schema; the service creates the schema on first start. */
+  public String jdbcUrl(String schema) {
+    return dbServerUrl
+        + schema
+        + "?createDatabaseIfNotExist=true&useSSL=false&allowPublicKeyRetrieval=true";
+  }
+
+  public String consoleUrl() {
+    return "http://127.0.0.1:" + consolePort;
+  }
+
+  public int pointsPort(String channel) {
+    return pointsBasePort + channels.indexOf(channel);
+  }
+
+  public void write() {
+    Properties p = new Properties();
+    p.setProperty("home", home.toString());
+    p.setProperty("run.dir", runDir.toString());
+    p.setProperty("db.embedded", String.valueOf(embeddedDb));
+    p.setProperty("db.url", dbServerUrl);
+    p.setProperty("db.user", dbUser);
+    p.setProperty("db.password", dbPassword);
+    p.setProperty("db.port", String.valueOf(dbPort));
+    p.setProperty("schema.prefix", schemaPrefix);
+    p.setProperty("zk.port", String.valueOf(zkPort));
+    p.setProperty("tc.port", String.valueOf(tcPort));
+    p.setProperty("console.port", String.valueOf(consolePort));
+    p.setProperty("points.base-port", String.valueOf(pointsBasePort));
+    p.setProperty("portal.port", String.valueOf(portalPort));
+    p.setProperty("account.port", String.valueOf(accountPort));
+    p.setProperty("mall.port", String.valueOf(mallPort));
+    p.setProperty("channels", String.join(",", channels));
+    p.setProperty("mall.precheck", String.valueOf(mallPrecheck));
+    p.setProperty("console.user", consoleUser);
+    p.setProperty("console.password", consolePassword);
+    try {
+      Files.createDirectories(runDir);
+      Path file = runDir.resolve(FILE);
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        p.store(out, "txcenter local topology (holds the console password: keep private)");
+      }
+      file.toFile().setReadable(false, false);
+      file.toFile().setReadable(true, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The topology last started in {@code runDir}, or an error saying none is. */
+  public static TopologyConfig read(Path runDir) {
+    Path file = runDir.resolve(FILE);
+    if (!Files.exists(file)) {
+      throw new CliException("no topology in " + runDir + ": run `bin/txc up` first");
+    }
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new TopologyConfig(
+        Path.of(p.getProperty("home")),
+        Path.of(p.getProperty("run.dir")),
+        Boolean.parseBoolean(p.getProperty("db.embedded")),
+        p.getProperty("db.url"),
+        p.getProperty("db.user"),
+        p.getProperty("db.password"),
+        Integer.parseInt(p.getProperty("db.port")),
+        p.getProperty("schema.prefix"),
+        Integer.parseInt(p.getProperty("zk.port")),
+        Integer.parseInt(p.getProperty("tc.port")),
+        Integer.parseInt(p.getProperty("console.port")),
+        Integer.parseInt(p.getProperty("points.base-port")),
+        Integer.parseInt(p.getProperty("portal.port")),
+        Integer.parseInt(p.getProperty("account.port")),
+        Integer.parseInt(p.getProperty("mall.port")),
+        List.of(p.getProperty("channels").split(",")),
+        Boolean.parseBoolean(p.getProperty("mall.precheck")),
+        p.getProperty("console.user"),
+        p.getProperty("console.password"));
+  }
+}

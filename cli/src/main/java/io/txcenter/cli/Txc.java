@@ -1,0 +1,280 @@
+package io.txcenter.cli;
+
+import io.txcenter.mall.api.MallException;
+import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.OrderResult;
+import io.txcenter.mall.api.PlaceOrderRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/txc}: {@code up | down | status | demo | audit | order}. Run with {@code --help} for
+ * the options. Exit code 0 on success, 1 when the audit finds violations or a command fails.
+ */
+public final class Txc {
+
+  private static final String USAGE =
+      """
+      usage: bin/txc <command> [options]
+        up       start ZooKeeper, the TC, points (ch-a, ch-b), portal, account and mall as JVMs
+        down     stop the processes `up` started (by pid)
+        status   show each process and every address registered in ZooKeeper
+        demo     up (fresh, unless already up), seed, place the demo orders, audit, down
+        audit    check the invariants; last line: audit: <N> checks, <V> violations
+        order    place one order: order <orderNo> <userId> <channel>=<points>[,<channel>=<points>...]
+      options:
+        --run-dir <dir>           run directory (default: <project>/run)
+        --db <jdbc-url>           a MySQL/MariaDB server (e.g. jdbc:mysql://127.0.0.1:3306/) instead of
+                                  the embedded MariaDB; --db-user (root), --db-password (TXC_DB_PASSWORD)
+        --schema-prefix <prefix>  prefix of the schemas created on the server (default txc_)
+        --wait <seconds>          audit: how long to wait for quiescence (default 60)
+        --no-precheck             up: the mall skips the quota/points reads before the transaction
+      """;
+
+  private final PrintStream out;
+
+  private Txc(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = new Txc(System.out).run(args);
+    } catch (CliException | MallException e) {
+      System.err.println("txc: " + e.getMessage());
+      code = 1;
+    } catch (Exception e) {
+      e.printStackTrace();
+      code = 1;
+    }
+    System.out.flush();
+    System.exit(code);
+  }
+
+  int run(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+      out.print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    Map<String, String> options = new LinkedHashMap<>();
+    List<String> positional = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--no-precheck") || arg.equals("--fresh")) {
+        options.put(arg.substring(2), "true");
+      } else if (arg.startsWith("--")) {
+        if (i + 1 >= args.length) {
+          throw usage("option " + arg + " needs a value");
+        }
+        options.put(arg.substring(2), args[++i]);
+      } else {
+        positional.add(arg);
+      }
+    }
+    Path home = Path.of(System.getProperty("txc.home", ".")).toAbsolutePath().normalize();
+    Path runDir =
+        Path.of(options.getOrDefault("run-dir", home.resolve("run").toString()))
+            .toAbsolutePath()
+            .normalize();
+    return switch (command) {
+      case "up" -> up(configFor(home, runDir, options));
+      case "down" -> down(runDir);
+      case "status" -> status(runDir);
+      case "demo" -> demo(home, runDir, options);
+      case "audit" -> audit(TopologyConfig.read(runDir), seconds(options));
+      case "order" -> order(TopologyConfig.read(runDir), positional);
+      default -> throw usage("unknown command [" + command + "]");
+    };
+  }
+
+  private TopologyConfig configFor(Path home, Path runDir, Map<String, String> options) {
+    TopologyConfig d = TopologyConfig.defaults(home, runDir);
+    String db = options.get("db");
+    if (db != null && !db.matches("jdbc:(mysql|mariadb)://[^/]+/?")) {
+      throw usage("--db must be a server URL like jdbc:mysql://127.0.0.1:3306/, was [" + db + "]");
+    }
+    String password = System.getenv("TXC_CONSOLE_PASSWORD");
+    if (password == null || password.isBlank()) {
+      byte[] bytes = new byte[15];
+      new SecureRandom().nextBytes(bytes);
+      password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+    String prefix = options.getOrDefault("schema-prefix", d.schemaPrefix());
+    if (!prefix.matches("[a-z0-9_]{1,20}")) {
+      throw usage("--schema-prefix must match [a-z0-9_]{1,20}, was [" + prefix + "]");
+    }
+    return new TopologyConfig(
+        home,
+        runDir,
+        db == null,
+        db == null ? d.dbServerUrl() : (db.endsWith("/") ? db : db + "/"),
+        options.getOrDefault("db-user", d.dbUser()),
+        options.getOrDefault(
+            "db-password", System.getenv().getOrDefault("TXC_DB_PASSWORD", d.dbPassword())),
+        d.dbPort(),
+        prefix,
+        d.zkPort(),
+        d.tcPort(),
+        d.consolePort(),
+        d.pointsBasePort(),
+        d.portalPort(),
+        d.accountPort(),
+        d.mallPort(),
+        d.channels(),
+        !options.containsKey("no-precheck"),
+        d.consoleUser(),
+        password);
+  }
+
+  private int up(TopologyConfig config) throws Exception {
+    if (Files.exists(config.runDir().resolve(TopologyConfig.FILE))) {
+      Topology previous = new Topology(TopologyConfig.read(config.runDir()));
+      if (previous.allReady()) {
+        out.println("already up:");
+        previous.status().forEach(out::println);
+        return 0;
+      }
+      previous.down(out);
+    }
+    long start = System.nanoTime();
+    out.println("starting txcenter in " + config.runDir());
+    Topology topology = new Topology(config);
+    try {
+      topology.up(out);
+    } catch (RuntimeException e) {
+      out.println("start failed, stopping what was started");
+      topology.down(out);
+      throw e;
+    }
+    out.printf("up in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    out.println("  zookeeper   " + config.zkAddress());
+    out.println("  tc          127.0.0.1:" + config.tcPort() + " (store file)");
+    out.println(
+        "  console     "
+            + config.consoleUrl()
+            + "  user "
+            + config.consoleUser()
+            + "  password "
+            + config.consolePassword());
+    out.println(
+        "  database    " + config.dbServerUrl() + (config.embeddedDb() ? " (embedded)" : ""));
+    out.println("  logs        " + config.runDir().resolve("logs"));
+    return 0;
+  }
+
+  private int down(Path runDir) {
+    if (!Files.exists(runDir.resolve(TopologyConfig.FILE))) {
+      out.println("nothing to stop in " + runDir);
+      return 0;
+    }
+    new Topology(TopologyConfig.read(runDir)).down(out);
+    return 0;
+  }
+
+  private int status(Path runDir) throws Exception {
+    TopologyConfig config = TopologyConfig.read(runDir);
+    Topology topology = new Topology(config);
+    topology.status().forEach(out::println);
+    if (topology.running("zk").isPresent()) {
+      out.println("registered in ZooKeeper:");
+      for (Registrations.Registration r : Registrations.read(config.zkAddress())) {
+        out.println("  " + r.host() + "  " + r.path().replaceAll("%[0-9A-F]{2}.*", "…"));
+      }
+    }
+    return 0;
+  }
+
+  private int demo(Path home, Path runDir, Map<String, String> options) throws Exception {
+    long start = System.nanoTime();
+    boolean startedHere =
+        !Files.exists(runDir.resolve(TopologyConfig.FILE))
+            || !new Topology(TopologyConfig.read(runDir)).allReady();
+    if (startedHere) {
+      wipeData(runDir);
+      up(configFor(home, runDir, options));
+    }
+    TopologyConfig config = TopologyConfig.read(runDir);
+    Audit.Result result;
+    try (Clients clients = new Clients(config)) {
+      new Demo(config, clients, out).run();
+    } finally {
+      out.println();
+      out.println("audit:");
+      result = new Audit(config).run(Duration.ofSeconds(seconds(options)), out);
+      if (startedHere) {
+        out.println();
+        out.println("stopping:");
+        new Topology(config).down(out);
+      }
+    }
+    out.printf("demo wall time %.1f s%n", (System.nanoTime() - start) / 1e9);
+    out.println(result.line());
+    return result.violations().isEmpty() ? 0 : 1;
+  }
+
+  private int audit(TopologyConfig config, long waitSeconds) {
+    Audit.Result result = new Audit(config).run(Duration.ofSeconds(waitSeconds), out);
+    out.println(result.line());
+    return result.violations().isEmpty() ? 0 : 1;
+  }
+
+  private int order(TopologyConfig config, List<String> args) {
+    if (args.size() != 3) {
+      throw usage("order <orderNo> <userId> <channel>=<points>[,<channel>=<points>...]");
+    }
+    long user;
+    try {
+      user = Long.parseLong(args.get(1));
+    } catch (NumberFormatException e) {
+      throw usage("userId must be a number, was [" + args.get(1) + "]");
+    }
+    List<OrderLine> lines = new ArrayList<>();
+    for (String part : args.get(2).split(",")) {
+      String[] kv = part.split("=", 2);
+      if (kv.length != 2 || !kv[1].matches("-?\\d{1,19}")) {
+        throw usage("order line must be <channel>=<points>, was [" + part + "]");
+      }
+      lines.add(new OrderLine(kv[0], Long.parseLong(kv[1])));
+    }
+    try (Clients clients = new Clients(config)) {
+      OrderResult result =
+          clients.mall().placeOrder(new PlaceOrderRequest(args.get(0), user, lines));
+      out.println(result);
+      return 0;
+    }
+  }
+
+  private static long seconds(Map<String, String> options) {
+    String value = options.getOrDefault("wait", "60");
+    if (!value.matches("\\d{1,4}")) {
+      throw usage("--wait must be a number of seconds, was [" + value + "]");
+    }
+    return Long.parseLong(value);
+  }
+
+  private static void wipeData(Path runDir) throws IOException {
+    Path data = runDir.resolve("data");
+    if (Files.exists(data)) {
+      try (Stream<Path> files = Files.walk(data)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static CliException usage(String message) {
+    return new CliException(message + "\n" + USAGE);
+  }
+}

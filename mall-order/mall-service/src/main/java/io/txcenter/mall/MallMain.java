@@ -1,0 +1,44 @@
+package io.txcenter.mall;
+
+import io.txcenter.kit.DubboNode;
+import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.Settings;
+import io.txcenter.mall.api.MallService;
+import io.txcenter.mall.store.OrderMapper;
+import io.txcenter.mall.tcc.OrderCreateAction;
+import io.txcenter.mall.tcc.OrderCreateTcc;
+import io.txcenter.points.api.PointsService;
+import io.txcenter.portal.api.PortalService;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The mall process: initiator of order transactions and owner of the order branch. Settings: {@code
+ * txc.jdbc.url} (mall schema), {@code txc.dubbo.port} (20893), {@code txc.mall.precheck} (true:
+ * read quota and points before the global transaction), {@code txc.mall.tx-timeout.ms} (30000).
+ */
+public final class MallMain {
+
+  private MallMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ParticipantRuntime runtime = ParticipantRuntime.start("mall", "mall", "mapper/OrderMapper.xml");
+    OrderMapper orders = runtime.mapper(OrderMapper.class);
+    OrderCreateAction orderCreate = ParticipantRuntime.tccProxy(new OrderCreateTcc(orders));
+    DubboNode node = runtime.dubbo(20893);
+    PortalService portal = node.reference(PortalService.class, null);
+    Map<String, PointsService> channels = new ConcurrentHashMap<>();
+    MallService mall =
+        new MallServiceImpl(
+            orders,
+            orderCreate,
+            portal,
+            channel ->
+                channels.computeIfAbsent(
+                    channel, group -> node.reference(PointsService.class, group)),
+            Boolean.parseBoolean(Settings.string("txc.mall.precheck", "true")),
+            (int) Settings.longValue("txc.mall.tx-timeout.ms", 30_000));
+    node.export(MallService.class, mall, null).start();
+    runtime.serve();
+  }
+}

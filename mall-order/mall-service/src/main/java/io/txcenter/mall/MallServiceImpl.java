@@ -1,0 +1,303 @@
+package io.txcenter.mall;
+
+import io.txcenter.mall.api.MallErrorCode;
+import io.txcenter.mall.api.MallException;
+import io.txcenter.mall.api.MallService;
+import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.OrderResult;
+import io.txcenter.mall.api.OrderStatus;
+import io.txcenter.mall.api.PlaceOrderRequest;
+import io.txcenter.mall.store.OrderMapper;
+import io.txcenter.mall.store.OrderRecord;
+import io.txcenter.mall.tcc.OrderCreateAction;
+import io.txcenter.points.api.FreezeRequest;
+import io.txcenter.points.api.PointsBalance;
+import io.txcenter.points.api.PointsException;
+import io.txcenter.points.api.PointsService;
+import io.txcenter.portal.api.ChannelQuota;
+import io.txcenter.portal.api.PortalException;
+import io.txcenter.portal.api.PortalService;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.dubbo.rpc.RpcException;
+import org.apache.seata.core.context.RootContext;
+import org.apache.seata.core.exception.TransactionException;
+import org.apache.seata.tm.api.GlobalTransaction;
+import org.apache.seata.tm.api.GlobalTransactionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+
+/**
+ * The mall initiator (TM): validates and pre-checks an order, then runs one global transaction —
+ * order branch, points freeze in every channel, then portal quota freeze — and commits or rolls
+ * back. Channels are frozen before the portal so a channel that cannot pay consumes no quota.
+ */
+public final class MallServiceImpl implements MallService {
+
+  private static final Logger log = LoggerFactory.getLogger(MallServiceImpl.class);
+
+  private final OrderMapper orders;
+  private final OrderCreateAction orderCreate;
+  private final PortalService portal;
+  private final Function<String, PointsService> pointsOfChannel;
+  private final boolean precheck;
+  private final int timeoutMillis;
+
+  public MallServiceImpl(
+      OrderMapper orders,
+      OrderCreateAction orderCreate,
+      PortalService portal,
+      Function<String, PointsService> pointsOfChannel,
+      boolean precheck,
+      int timeoutMillis) {
+    this.orders = orders;
+    this.orderCreate = orderCreate;
+    this.portal = portal;
+    this.pointsOfChannel = pointsOfChannel;
+    this.precheck = precheck;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  @Override
+  public OrderResult placeOrder(PlaceOrderRequest request) {
+    validate(request);
+    OrderRecord existing = orders.find(request.orderNo());
+    if (existing != null) {
+      log.info("order repeated order={} status={}", existing.orderNo(), existing.status());
+      return result(existing, true);
+    }
+    checkChannelsAndBalances(request);
+    long total = request.lines().stream().mapToLong(OrderLine::points).sum();
+    return runGlobalTransaction(request, total);
+  }
+
+  @Override
+  public OrderResult order(String orderNo) {
+    requireOrderNo(orderNo);
+    OrderRecord record = orders.find(orderNo);
+    if (record == null) {
+      throw new MallException(MallErrorCode.UNKNOWN_ORDER, "no order [" + orderNo + "]");
+    }
+    return result(record, false);
+  }
+
+  private OrderResult runGlobalTransaction(PlaceOrderRequest request, long total) {
+    GlobalTransaction tx = GlobalTransactionContext.createNew();
+    try {
+      tx.begin(timeoutMillis, "placeOrder");
+    } catch (TransactionException e) {
+      throw new MallException(
+          MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + e.getMessage());
+    }
+    String xid = tx.getXid();
+    try {
+      orderCreate.tryCreate(null, request.orderNo(), request.userId(), total, request.lines());
+      for (OrderLine line : request.lines()) {
+        pointsOfChannel
+            .apply(line.channelId())
+            .tryFreeze(
+                new FreezeRequest(
+                    line.channelId(), request.orderNo(), request.userId(), line.points()));
+      }
+      for (OrderLine line : request.lines()) {
+        portal.tryFreezeQuota(
+            new io.txcenter.portal.api.QuotaFreezeRequest(
+                line.channelId(), request.orderNo(), line.points()));
+      }
+    } catch (RuntimeException e) {
+      return rollBack(tx, xid, request, e);
+    } finally {
+      if (xid.equals(RootContext.getXID())) {
+        RootContext.unbind();
+      }
+    }
+    try {
+      tx.commit();
+      log.info("order committed xid={} order={} points={}", xid, request.orderNo(), total);
+    } catch (TransactionException e) {
+      // the coordinator owns the outcome now: it retries or times the transaction out
+      log.error("order commit not acknowledged xid={} order={}", xid, request.orderNo(), e);
+    }
+    return result(orders.find(request.orderNo()), false);
+  }
+
+  private OrderResult rollBack(
+      GlobalTransaction tx, String xid, PlaceOrderRequest request, RuntimeException cause) {
+    String code = refusalCode(cause);
+    try {
+      tx.rollback();
+    } catch (TransactionException e) {
+      log.error("order rollback not acknowledged xid={} order={}", xid, request.orderNo(), e);
+    }
+    if (isDuplicateOrder(cause)) {
+      OrderRecord first = orders.find(request.orderNo());
+      log.info("order raced a duplicate xid={} order={}", xid, request.orderNo());
+      return result(first, true);
+    }
+    orders.markRejected(request.orderNo(), xid, code);
+    log.info(
+        "order cancelled xid={} order={} code={} cause={}",
+        xid,
+        request.orderNo(),
+        code,
+        cause.getMessage());
+    OrderRecord record = orders.find(request.orderNo());
+    if (record == null) {
+      throw new MallException(
+          MallErrorCode.TRANSACTION_FAILED,
+          "order [" + request.orderNo() + "] was not recorded: " + cause.getMessage());
+    }
+    return result(record, false);
+  }
+
+  private void checkChannelsAndBalances(PlaceOrderRequest request) {
+    Map<String, ChannelQuota> quotas;
+    try {
+      quotas =
+          portal.quotas().stream()
+              .collect(Collectors.toMap(ChannelQuota::channelId, Function.identity()));
+    } catch (RpcException e) {
+      throw unavailable("portal", e);
+    }
+    for (OrderLine line : request.lines()) {
+      ChannelQuota quota = quotas.get(line.channelId());
+      if (quota == null) {
+        throw new MallException(
+            MallErrorCode.UNKNOWN_CHANNEL, "no channel [" + line.channelId() + "]");
+      }
+      if (precheck && quota.available() < line.points()) {
+        throw new MallException(
+            MallErrorCode.QUOTA_EXHAUSTED,
+            "channel ["
+                + line.channelId()
+                + "] has ["
+                + quota.available()
+                + "] quota left, order needs ["
+                + line.points()
+                + "]");
+      }
+    }
+    if (!precheck) {
+      return;
+    }
+    for (OrderLine line : request.lines()) {
+      PointsBalance balance;
+      try {
+        balance =
+            pointsOfChannel.apply(line.channelId()).balance(line.channelId(), request.userId());
+      } catch (PointsException e) {
+        throw new MallException(MallErrorCode.valueOf(e.code().name()), e.getMessage());
+      } catch (RpcException e) {
+        throw unavailable("points service of channel [" + line.channelId() + "]", e);
+      }
+      if (balance.available() < line.points()) {
+        throw new MallException(
+            MallErrorCode.INSUFFICIENT_POINTS,
+            "user ["
+                + request.userId()
+                + "] has ["
+                + balance.available()
+                + "] points in channel ["
+                + line.channelId()
+                + "], order needs ["
+                + line.points()
+                + "]");
+      }
+    }
+  }
+
+  private static String refusalCode(RuntimeException e) {
+    if (e instanceof PointsException points) {
+      return points.code().name();
+    }
+    if (e instanceof PortalException portal) {
+      return portal.code().name();
+    }
+    if (e instanceof RpcException) {
+      return MallErrorCode.SERVICE_UNAVAILABLE.name();
+    }
+    return MallErrorCode.TRANSACTION_FAILED.name();
+  }
+
+  private static boolean isDuplicateOrder(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DuplicateKeyException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static MallException unavailable(String what, RpcException e) {
+    return new MallException(MallErrorCode.SERVICE_UNAVAILABLE, what + ": " + e.getMessage());
+  }
+
+  private static OrderResult result(OrderRecord record, boolean duplicate) {
+    return new OrderResult(
+        record.orderNo(),
+        OrderStatus.valueOf(record.status()),
+        record.rejectCode(),
+        record.totalPoints(),
+        record.xid(),
+        duplicate);
+  }
+
+  static void validate(PlaceOrderRequest request) {
+    if (request == null) {
+      throw invalid("'request' must not be null");
+    }
+    requireOrderNo(request.orderNo());
+    if (request.userId() <= 0) {
+      throw invalid("'userId' must be > 0, was [" + request.userId() + "]");
+    }
+    List<OrderLine> lines = request.lines();
+    if (lines == null || lines.isEmpty() || lines.size() > MAX_LINES) {
+      throw invalid(
+          "'lines' must hold 1 to "
+              + MAX_LINES
+              + " lines, was ["
+              + (lines == null ? null : lines.size())
+              + "]");
+    }
+    Set<String> channels = new HashSet<>();
+    for (OrderLine line : lines) {
+      if (line == null
+          || line.channelId() == null
+          || !line.channelId().matches("[a-z0-9-]{1,32}")) {
+        throw invalid(
+            "'channelId' must match [a-z0-9-]{1,32}, was ["
+                + (line == null ? null : line.channelId())
+                + "]");
+      }
+      if (!channels.add(line.channelId())) {
+        throw invalid("channel [" + line.channelId() + "] appears twice; use one line per channel");
+      }
+      if (line.points() <= 0 || line.points() > MAX_POINTS) {
+        throw new MallException(
+            MallErrorCode.INVALID_AMOUNT,
+            "'points' of channel ["
+                + line.channelId()
+                + "] must be in [1, "
+                + MAX_POINTS
+                + "], was ["
+                + line.points()
+                + "]");
+      }
+    }
+  }
+
+  private static void requireOrderNo(String orderNo) {
+    if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw invalid("'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + orderNo + "]");
+    }
+  }
+
+  private static MallException invalid(String message) {
+    return new MallException(MallErrorCode.INVALID_REQUEST, message);
+  }
+}

@@ -1,0 +1,34 @@
+package io.txcenter.mall.tcc;
+
+import io.txcenter.mall.api.OrderLine;
+import java.util.List;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
+import org.apache.seata.rm.tcc.api.LocalTCC;
+import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
+
+/** Records a mall order as its own branch of the order's global transaction. */
+@LocalTCC
+public interface OrderCreateAction {
+
+  String NAME = "orderCreate";
+
+  /** Inserts the order TRYING with its lines; a second order with the same number is refused. */
+  @TwoPhaseBusinessAction(
+      name = NAME,
+      commitMethod = "confirm",
+      rollbackMethod = "cancel",
+      useTCCFence = true)
+  void tryCreate(
+      BusinessActionContext context,
+      @BusinessActionContextParameter(paramName = "orderNo") String orderNo,
+      long userId,
+      long totalPoints,
+      List<OrderLine> lines);
+
+  /** Marks the order of this global transaction CONFIRMED; idempotent. */
+  boolean confirm(BusinessActionContext context);
+
+  /** Marks the order of this global transaction CANCELLED; idempotent. */
+  boolean cancel(BusinessActionContext context);
+}

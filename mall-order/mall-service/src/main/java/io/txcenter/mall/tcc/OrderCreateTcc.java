@@ -1,0 +1,76 @@
+package io.txcenter.mall.tcc;
+
+import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.OrderStatus;
+import io.txcenter.mall.store.OrderMapper;
+import java.util.List;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The order branch on the mall's schema, inside Seata's fence. Confirm and Cancel address the order
+ * by its xid, so a cancelled duplicate attempt can never touch the first attempt's order.
+ */
+public class OrderCreateTcc implements OrderCreateAction {
+
+  private static final Logger log = LoggerFactory.getLogger(OrderCreateTcc.class);
+
+  private final OrderMapper orders;
+
+  public OrderCreateTcc(OrderMapper orders) {
+    this.orders = orders;
+  }
+
+  /** For Seata's proxy, which subclasses this class and delegates every call to the wrapped one. */
+  protected OrderCreateTcc() {
+    this.orders = null;
+  }
+
+  @Override
+  public void tryCreate(
+      BusinessActionContext context,
+      @BusinessActionContextParameter(paramName = "orderNo") String orderNo,
+      long userId,
+      long totalPoints,
+      List<OrderLine> lines) {
+    orders.insertOrder(orderNo, userId, totalPoints, OrderStatus.TRYING.name(), context.getXid());
+    for (OrderLine line : lines) {
+      orders.insertLine(orderNo, line.channelId(), line.points());
+    }
+    log.info(
+        "order tried xid={} branch={} order={} user={} points={}",
+        context.getXid(),
+        context.getBranchId(),
+        orderNo,
+        userId,
+        totalPoints);
+  }
+
+  // READ COMMITTED: see PointsFreezeTcc (fence gap locks under REPEATABLE READ, seata #6679).
+  @Override
+  @Transactional(isolation = Isolation.READ_COMMITTED)
+  public boolean confirm(BusinessActionContext context) {
+    return settle(context, OrderStatus.CONFIRMED);
+  }
+
+  @Override
+  @Transactional(isolation = Isolation.READ_COMMITTED)
+  public boolean cancel(BusinessActionContext context) {
+    return settle(context, OrderStatus.CANCELLED);
+  }
+
+  private boolean settle(BusinessActionContext context, OrderStatus to) {
+    int changed = orders.settle(context.getXid(), OrderStatus.TRYING.name(), to.name());
+    log.info(
+        "order settled xid={} branch={} status={} changed={}",
+        context.getXid(),
+        context.getBranchId(),
+        to,
+        changed);
+    return true;
+  }
+}

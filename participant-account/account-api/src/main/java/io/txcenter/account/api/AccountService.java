@@ -1,0 +1,41 @@
+package io.txcenter.account.api;
+
+/**
+ * Accounts of the payment platform, in cents. A credit lands only on Confirm: between Try and
+ * Confirm it is pending (visible in {@code pendingCredit}, never spendable, never in {@code
+ * balance}). Exported without a Dubbo group.
+ */
+public interface AccountService {
+
+  /** Largest amount, in cents, one request may credit or open an account with. */
+  long MAX_AMOUNT = 100_000_000_000L;
+
+  /**
+   * Try of the account-credit branch: raises the pending credit of the account by {@code amount}
+   * for {@code bizNo}, inside the caller's global transaction. Confirm (moves the amount from
+   * pending credit to balance) and Cancel (drops the pending credit) are driven by the transaction
+   * coordinator, never by the caller; both are idempotent, and a Try that arrives after its branch
+   * was cancelled is refused. An unconfirmed credit is never in the balance.
+   *
+   * @throws AccountException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
+   *     UNKNOWN_ACCOUNT}, {@code NO_GLOBAL_TRANSACTION}, {@code BRANCH_SUSPENDED}, {@code
+   *     STORAGE_FAILURE}
+   */
+  void tryCredit(CreditRequest request) throws AccountException;
+
+  /**
+   * The balance, pending credit and opening balance of one account.
+   *
+   * @throws AccountException {@code INVALID_REQUEST}, {@code UNKNOWN_ACCOUNT}
+   */
+  AccountBalance balance(String accountId) throws AccountException;
+
+  /**
+   * Opens an account with {@code openingBalance} (in [0, {@link #MAX_AMOUNT}]); idempotent: an
+   * existing account is left as it is. Returns the account as stored.
+   *
+   * @throws AccountException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
+   *     STORAGE_FAILURE}
+   */
+  AccountBalance open(String accountId, long openingBalance) throws AccountException;
+}

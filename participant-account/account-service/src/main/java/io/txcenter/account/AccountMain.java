@@ -1,0 +1,28 @@
+package io.txcenter.account;
+
+import io.txcenter.account.api.AccountService;
+import io.txcenter.account.store.AccountMapper;
+import io.txcenter.account.tcc.AccountCreditAction;
+import io.txcenter.account.tcc.AccountCreditTcc;
+import io.txcenter.kit.ParticipantRuntime;
+
+/**
+ * The account service of the payment platform. Settings: {@code txc.jdbc.url} (the account schema),
+ * {@code txc.dubbo.port} (20892), {@code txc.zk.address}.
+ */
+public final class AccountMain {
+
+  private AccountMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ParticipantRuntime runtime =
+        ParticipantRuntime.start("account", "account", "mapper/AccountMapper.xml");
+    AccountMapper accounts = runtime.mapper(AccountMapper.class);
+    AccountCreditAction credit = ParticipantRuntime.tccProxy(new AccountCreditTcc(accounts));
+    runtime
+        .dubbo(20892)
+        .export(AccountService.class, new AccountServiceImpl(credit, accounts), null)
+        .start();
+    runtime.serve();
+  }
+}

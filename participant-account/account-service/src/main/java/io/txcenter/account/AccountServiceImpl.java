@@ -1,0 +1,135 @@
+package io.txcenter.account;
+
+import io.txcenter.account.api.AccountBalance;
+import io.txcenter.account.api.AccountErrorCode;
+import io.txcenter.account.api.AccountException;
+import io.txcenter.account.api.AccountService;
+import io.txcenter.account.api.CreditRequest;
+import io.txcenter.account.store.AccountMapper;
+import io.txcenter.account.tcc.AccountCreditAction;
+import io.txcenter.kit.FenceErrors;
+import io.txcenter.kit.ParticipantRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Dubbo provider of the accounts: validates, then runs the TCC action's Try. */
+public final class AccountServiceImpl implements AccountService {
+
+  private static final Logger log = LoggerFactory.getLogger(AccountServiceImpl.class);
+
+  private static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
+
+  private final AccountCreditAction creditAction;
+  private final AccountMapper accounts;
+
+  public AccountServiceImpl(AccountCreditAction creditAction, AccountMapper accounts) {
+    this.creditAction = creditAction;
+    this.accounts = accounts;
+  }
+
+  @Override
+  public void tryCredit(CreditRequest request) {
+    if (request == null) {
+      throw invalid(null, "'request' must not be null");
+    }
+    requireAccountId(request.accountId());
+    requireBizNo(request.accountId(), request.bizNo());
+    requireAmount(request.accountId(), "amount", request.amount(), 1);
+    String xid = ParticipantRuntime.currentXid();
+    if (xid == null) {
+      throw new AccountException(
+          AccountErrorCode.NO_GLOBAL_TRANSACTION,
+          request.accountId(),
+          "tryCredit must run inside a global transaction, biz [" + request.bizNo() + "]");
+    }
+    try {
+      creditAction.tryCredit(null, request.accountId(), request.bizNo(), request.amount());
+    } catch (AccountException e) {
+      log.info(
+          "account credit refused xid={} biz={} account={} code={}",
+          xid,
+          request.bizNo(),
+          request.accountId(),
+          e.code());
+      throw e;
+    } catch (RuntimeException e) {
+      if (FenceErrors.isSuspended(e)) {
+        log.warn(
+            "account credit after cancel refused xid={} biz={} account={}",
+            xid,
+            request.bizNo(),
+            request.accountId());
+        throw new AccountException(
+            AccountErrorCode.BRANCH_SUSPENDED,
+            request.accountId(),
+            "branch already cancelled, biz [" + request.bizNo() + "]");
+      }
+      log.error(
+          "account credit failed xid={} biz={} account={}",
+          xid,
+          request.bizNo(),
+          request.accountId(),
+          e);
+      throw new AccountException(
+          AccountErrorCode.STORAGE_FAILURE,
+          request.accountId(),
+          "storage failure: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public AccountBalance balance(String accountId) {
+    requireAccountId(accountId);
+    AccountBalance balance = accounts.find(accountId);
+    if (balance == null) {
+      throw new AccountException(
+          AccountErrorCode.UNKNOWN_ACCOUNT, accountId, "account [" + accountId + "] not found");
+    }
+    return balance;
+  }
+
+  @Override
+  public AccountBalance open(String accountId, long openingBalance) {
+    requireAccountId(accountId);
+    requireAmount(accountId, "openingBalance", openingBalance, 0);
+    try {
+      int created = accounts.open(accountId, openingBalance);
+      log.info(
+          "account opened account={} openingBalance={} created={}",
+          accountId,
+          openingBalance,
+          created == 1);
+      return accounts.find(accountId);
+    } catch (RuntimeException e) {
+      log.error("account open failed account={}", accountId, e);
+      throw new AccountException(
+          AccountErrorCode.STORAGE_FAILURE, accountId, "storage failure: " + e.getMessage());
+    }
+  }
+
+  private static void requireAccountId(String accountId) {
+    if (accountId == null || !accountId.matches(ID_PATTERN)) {
+      throw invalid(
+          accountId, "'accountId' must match " + ID_PATTERN + ", was [" + accountId + "]");
+    }
+  }
+
+  private static void requireBizNo(String accountId, String bizNo) {
+    if (bizNo == null || !bizNo.matches(ID_PATTERN)) {
+      throw invalid(accountId, "'bizNo' must match " + ID_PATTERN + ", was [" + bizNo + "]");
+    }
+  }
+
+  private static void requireAmount(String accountId, String name, long amount, long min) {
+    if (amount < min || amount > MAX_AMOUNT) {
+      throw new AccountException(
+          AccountErrorCode.INVALID_AMOUNT,
+          accountId,
+          "'" + name + "' must be in [" + min + ", " + MAX_AMOUNT + "], was [" + amount + "]");
+    }
+  }
+
+  private static AccountException invalid(String accountId, String message) {
+    return new AccountException(AccountErrorCode.INVALID_REQUEST, accountId, message);
+  }
+}

@@ -1,0 +1,42 @@
+package io.txcenter.portal.api;
+
+import java.util.List;
+
+/**
+ * Quota the portal grants each channel. One portal service holds the quota of every channel,
+ * exported without a Dubbo group.
+ */
+public interface PortalService {
+
+  /** Largest quota one request may move. */
+  long MAX_QUOTA = 1_000_000_000L;
+
+  /**
+   * Try of the quota-freeze branch: moves {@code amount} from available to frozen for one channel
+   * and an order, inside the caller's global transaction. Confirm (use) and Cancel (release) are
+   * driven by the transaction coordinator, never by the caller; both are idempotent, and a Try that
+   * arrives after its branch was cancelled is refused.
+   *
+   * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
+   *     UNKNOWN_CHANNEL}, {@code QUOTA_EXHAUSTED}, {@code NO_GLOBAL_TRANSACTION}, {@code
+   *     BRANCH_SUSPENDED}, {@code STORAGE_FAILURE}
+   */
+  void tryFreezeQuota(QuotaFreezeRequest request) throws PortalException;
+
+  /**
+   * The quota of one channel.
+   *
+   * @throws PortalException {@code INVALID_REQUEST}, {@code UNKNOWN_CHANNEL}
+   */
+  ChannelQuota quota(String channelId) throws PortalException;
+
+  /** The quota of every channel, ordered by channel id. */
+  List<ChannelQuota> quotas();
+
+  /**
+   * Grants quota to a channel (creating it if needed): raises both available and granted.
+   *
+   * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}
+   */
+  ChannelQuota grant(String channelId, long amount) throws PortalException;
+}

@@ -1,0 +1,124 @@
+package io.txcenter.portal;
+
+import io.txcenter.kit.FenceErrors;
+import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.portal.api.ChannelQuota;
+import io.txcenter.portal.api.PortalErrorCode;
+import io.txcenter.portal.api.PortalException;
+import io.txcenter.portal.api.PortalService;
+import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.store.QuotaMapper;
+import io.txcenter.portal.tcc.QuotaFreezeAction;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Dubbo provider of the channels' quota: validates, then runs the TCC action's Try. */
+public final class PortalServiceImpl implements PortalService {
+
+  private static final Logger log = LoggerFactory.getLogger(PortalServiceImpl.class);
+
+  private final QuotaFreezeAction freezeAction;
+  private final QuotaMapper quotas;
+
+  public PortalServiceImpl(QuotaFreezeAction freezeAction, QuotaMapper quotas) {
+    this.freezeAction = freezeAction;
+    this.quotas = quotas;
+  }
+
+  @Override
+  public void tryFreezeQuota(QuotaFreezeRequest request) {
+    if (request == null) {
+      throw invalid(null, "'request' must not be null");
+    }
+    String channelId = request.channelId();
+    requireChannel(channelId);
+    requireOrderNo(channelId, request.orderNo());
+    requireAmount(channelId, request.amount());
+    String xid = ParticipantRuntime.currentXid();
+    if (xid == null) {
+      throw new PortalException(
+          PortalErrorCode.NO_GLOBAL_TRANSACTION,
+          channelId,
+          "tryFreezeQuota must run inside a global transaction, order [" + request.orderNo() + "]");
+    }
+    try {
+      freezeAction.tryFreezeQuota(null, channelId, request.orderNo(), request.amount());
+    } catch (PortalException e) {
+      log.info(
+          "quota freeze refused xid={} order={} channel={} amount={} code={}",
+          xid,
+          request.orderNo(),
+          channelId,
+          request.amount(),
+          e.code());
+      throw e;
+    } catch (RuntimeException e) {
+      if (FenceErrors.isSuspended(e)) {
+        log.warn(
+            "quota freeze after cancel refused xid={} order={} channel={}",
+            xid,
+            request.orderNo(),
+            channelId);
+        throw new PortalException(
+            PortalErrorCode.BRANCH_SUSPENDED,
+            channelId,
+            "branch already cancelled, order [" + request.orderNo() + "]");
+      }
+      log.error(
+          "quota freeze failed xid={} order={} channel={}", xid, request.orderNo(), channelId, e);
+      throw new PortalException(
+          PortalErrorCode.STORAGE_FAILURE, channelId, "storage failure: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public ChannelQuota quota(String channelId) {
+    requireChannel(channelId);
+    ChannelQuota quota = quotas.find(channelId);
+    if (quota == null) {
+      throw new PortalException(
+          PortalErrorCode.UNKNOWN_CHANNEL, channelId, "channel [" + channelId + "] has no quota");
+    }
+    return quota;
+  }
+
+  @Override
+  public List<ChannelQuota> quotas() {
+    return quotas.findAll();
+  }
+
+  @Override
+  public ChannelQuota grant(String channelId, long amount) {
+    requireChannel(channelId);
+    requireAmount(channelId, amount);
+    quotas.grant(channelId, amount);
+    log.info("quota granted channel={} amount={}", channelId, amount);
+    return quotas.find(channelId);
+  }
+
+  private static void requireChannel(String channelId) {
+    if (channelId == null || !channelId.matches("[a-z0-9-]{1,32}")) {
+      throw invalid(channelId, "'channelId' must match [a-z0-9-]{1,32}, was [" + channelId + "]");
+    }
+  }
+
+  private static void requireOrderNo(String channelId, String orderNo) {
+    if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw invalid(channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + orderNo + "]");
+    }
+  }
+
+  private static void requireAmount(String channelId, long amount) {
+    if (amount <= 0 || amount > MAX_QUOTA) {
+      throw new PortalException(
+          PortalErrorCode.INVALID_AMOUNT,
+          channelId,
+          "'amount' must be in [1, " + MAX_QUOTA + "], was [" + amount + "]");
+    }
+  }
+
+  private static PortalException invalid(String channelId, String message) {
+    return new PortalException(PortalErrorCode.INVALID_REQUEST, channelId, message);
+  }
+}

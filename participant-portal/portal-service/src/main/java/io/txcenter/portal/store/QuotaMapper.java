@@ -1,0 +1,33 @@
+package io.txcenter.portal.store;
+
+import io.txcenter.portal.api.ChannelQuota;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+/** MyBatis mapper of the portal schema ({@code mapper/QuotaMapper.xml}). */
+public interface QuotaMapper {
+
+  ChannelQuota find(@Param("channelId") String channelId);
+
+  /** Every channel, ordered by channel id. */
+  List<ChannelQuota> findAll();
+
+  /** Guarded move available to frozen; 0 rows when the channel lacks the quota or is unknown. */
+  int freeze(@Param("channelId") String channelId, @Param("amount") long amount);
+
+  int useFrozen(@Param("channelId") String channelId, @Param("amount") long amount);
+
+  int releaseFrozen(@Param("channelId") String channelId, @Param("amount") long amount);
+
+  int grant(@Param("channelId") String channelId, @Param("amount") long amount);
+
+  int insertFreeze(QuotaFreezeRecord record);
+
+  QuotaFreezeRecord findFreezeForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);
+
+  int settleFreeze(
+      @Param("xid") String xid,
+      @Param("branchId") long branchId,
+      @Param("from") String from,
+      @Param("to") String to);
+}
