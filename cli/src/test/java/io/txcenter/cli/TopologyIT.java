@@ -3,6 +3,7 @@ package io.txcenter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.txcenter.kit.SeataClient;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.OrderLine;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.seata.tm.api.GlobalTransaction;
+import org.apache.seata.tm.api.GlobalTransactionContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -211,6 +214,32 @@ class TopologyIT {
 
   @Test
   @Order(7)
+  void console_listsAGlobalTransactionWhileItIsOpen() throws Exception {
+    SeataClient.start("topology-it");
+    GlobalTransaction tx = GlobalTransactionContext.createNew();
+    tx.begin(60_000, "consoleProbe");
+    try {
+      String token =
+          login("txc-admin", CONSOLE_PASSWORD).replaceAll(".*\"data\":\"([^\"]+)\".*", "$1");
+      HttpRequest query =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      config.consoleUrl()
+                          + "/api/v1/console/globalSession/query?pageNum=1&pageSize=100"))
+              .header("Authorization", token)
+              .GET()
+              .build();
+      String sessions =
+          HttpClient.newHttpClient().send(query, HttpResponse.BodyHandlers.ofString()).body();
+
+      assertThat(sessions).contains(tx.getXid()).contains("consoleProbe");
+    } finally {
+      tx.rollback();
+    }
+  }
+
+  @Test
+  @Order(8)
   void audit_findsNoViolations() {
     Audit.Result result = new Audit(config).run(Duration.ofSeconds(60), System.out);
 

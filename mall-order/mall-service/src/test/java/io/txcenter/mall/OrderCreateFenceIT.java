@@ -1,0 +1,151 @@
+package io.txcenter.mall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.txcenter.kit.FenceErrors;
+import io.txcenter.kit.MyBatisStore;
+import io.txcenter.kit.TccFence;
+import io.txcenter.mall.api.MallErrorCode;
+import io.txcenter.mall.api.MallException;
+import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.PlaceOrderRequest;
+import io.txcenter.mall.store.OrderMapper;
+import io.txcenter.mall.tcc.OrderCreateAction;
+import io.txcenter.mall.tcc.OrderCreateTcc;
+import io.txcenter.testsupport.FenceHarness;
+import io.txcenter.testsupport.TestDatabase;
+import java.util.List;
+import java.util.UUID;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The order branch on a real database, driven through Seata's fence phase by phase. */
+class OrderCreateFenceIT {
+
+  private static HikariDataSource dataSource;
+  private static JdbcTemplate jdbc;
+  private static OrderMapper orders;
+  private static OrderCreateTcc action;
+  private static FenceHarness fence;
+
+  @BeforeAll
+  static void openSchema() {
+    dataSource = TestDatabase.get().freshSchema("mall", "common", "mall");
+    jdbc = new JdbcTemplate(dataSource);
+    TccFence.install(dataSource);
+    orders = MyBatisStore.open(dataSource, "mapper/OrderMapper.xml").getMapper(OrderMapper.class);
+    action = new OrderCreateTcc(orders);
+    fence = new FenceHarness(action, OrderCreateAction.NAME);
+  }
+
+  @AfterAll
+  static void dropSchema() {
+    String schema = jdbc.queryForObject("SELECT DATABASE()", String.class);
+    dataSource.close();
+    TestDatabase.get().dropSchema(schema);
+  }
+
+  @Test
+  void givenTry_confirmTwice_confirmsTheOrderOnce() {
+    String order = orderNo();
+    BusinessActionContext branch = FenceHarness.newBranch();
+
+    fence.tryPhase(branch, () -> create(branch, order));
+    assertThat(status(order)).isEqualTo("TRYING");
+    assertThat(fence.confirm(branch)).isTrue();
+    assertThat(fence.confirm(branch)).isTrue();
+
+    assertThat(status(order)).isEqualTo("CONFIRMED");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM order_line WHERE order_no = ?", Long.class, order))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void givenTry_cancel_cancelsTheOrder_andAConfirmAfterwardsChangesNothing() {
+    String order = orderNo();
+    BusinessActionContext branch = FenceHarness.newBranch();
+    fence.tryPhase(branch, () -> create(branch, order));
+
+    assertThat(fence.cancel(branch)).isTrue();
+    assertThat(fence.cancel(branch)).isTrue();
+    assertThat(fence.confirm(branch)).isFalse();
+
+    assertThat(status(order)).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void givenCancelBeforeTry_lateTry_isRefusedAndRecordsNoOrder() {
+    String order = orderNo();
+    BusinessActionContext branch = FenceHarness.newBranch();
+
+    assertThat(fence.cancel(branch)).isTrue();
+    assertThatThrownBy(() -> fence.tryPhase(branch, () -> create(branch, order)))
+        .satisfies(e -> assertThat(FenceErrors.isSuspended(e)).isTrue());
+
+    assertThat(orders.find(order)).isNull();
+  }
+
+  @Test
+  void givenASecondAttemptWithTheSameOrderNo_itsTryFails_andItsCancelLeavesTheFirstOrderAlone() {
+    String order = orderNo();
+    BusinessActionContext first = FenceHarness.newBranch();
+    BusinessActionContext second = FenceHarness.newBranch();
+    fence.tryPhase(first, () -> create(first, order));
+
+    assertThatThrownBy(() -> fence.tryPhase(second, () -> create(second, order)))
+        .isInstanceOf(DuplicateKeyException.class);
+    assertThat(fence.cancel(second)).isTrue();
+    assertThat(fence.confirm(first)).isTrue();
+
+    assertThat(status(order)).isEqualTo("CONFIRMED");
+    assertThat(orders.find(order).xid()).isEqualTo(first.getXid());
+  }
+
+  @Test
+  void badRequests_areRefusedWithStableCodes() {
+    assertCode(null, MallErrorCode.INVALID_REQUEST);
+    assertCode(request("o 1", 1, new OrderLine("ch-a", 5)), MallErrorCode.INVALID_REQUEST);
+    assertCode(request(orderNo(), 0, new OrderLine("ch-a", 5)), MallErrorCode.INVALID_REQUEST);
+    assertCode(request(orderNo(), 1), MallErrorCode.INVALID_REQUEST);
+    assertCode(request(orderNo(), 1, new OrderLine("CH A", 5)), MallErrorCode.INVALID_REQUEST);
+    assertCode(
+        request(orderNo(), 1, new OrderLine("ch-a", 5), new OrderLine("ch-a", 6)),
+        MallErrorCode.INVALID_REQUEST);
+    assertCode(request(orderNo(), 1, new OrderLine("ch-a", 0)), MallErrorCode.INVALID_AMOUNT);
+    assertCode(request(orderNo(), 1, new OrderLine("ch-a", -5)), MallErrorCode.INVALID_AMOUNT);
+    assertCode(
+        request(
+            orderNo(), 1, new OrderLine("ch-a", io.txcenter.mall.api.MallService.MAX_POINTS + 1)),
+        MallErrorCode.INVALID_AMOUNT);
+  }
+
+  private static void assertCode(PlaceOrderRequest request, MallErrorCode code) {
+    assertThatThrownBy(() -> MallServiceImpl.validate(request))
+        .isInstanceOfSatisfying(MallException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+
+  private static PlaceOrderRequest request(String orderNo, long user, OrderLine... lines) {
+    return new PlaceOrderRequest(orderNo, user, List.of(lines));
+  }
+
+  private static void create(BusinessActionContext branch, String order) {
+    action.tryCreate(
+        branch, order, 7, 30, List.of(new OrderLine("ch-a", 10), new OrderLine("ch-b", 20)));
+  }
+
+  private static String status(String order) {
+    return orders.find(order).status();
+  }
+
+  private static String orderNo() {
+    return "t-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+}
