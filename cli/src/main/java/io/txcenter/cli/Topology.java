@@ -67,8 +67,13 @@ public final class Topology {
                     "txc.tc.port", String.valueOf(config.tcPort()),
                     "txc.console.port", String.valueOf(config.consolePort()),
                     "txc.console.user", config.consoleUser(),
-                    "txc.zk.address", config.zkAddress()),
-                Map.of("TXC_CONSOLE_PASSWORD", config.consolePassword()))));
+                    "txc.zk.address", config.zkAddress(),
+                    "txc.tc.store", config.tcStore(),
+                    "txc.tc.jdbc.url", config.jdbcUrl(config.schema("seata")),
+                    "txc.tc.jdbc.user", config.dbUser()),
+                Map.of(
+                    "TXC_CONSOLE_PASSWORD", config.consolePassword(),
+                    "TXC_TC_JDBC_PASSWORD", config.dbPassword()))));
     List<ProcessSpec> participants = new ArrayList<>();
     for (String channel : config.channels()) {
       participants.add(

@@ -33,6 +33,7 @@ public record TopologyConfig(
     int mallPort,
     List<String> channels,
     boolean mallPrecheck,
+    String tcStore,
     String consoleUser,
     String consolePassword) {
 
@@ -60,6 +61,7 @@ public record TopologyConfig(
         20893,
         List.of("ch-a", "ch-b"),
         true,
+        "file",
         "txc-admin",
         "");
   }
@@ -110,6 +112,7 @@ public record TopologyConfig(
     p.setProperty("mall.port", String.valueOf(mallPort));
     p.setProperty("channels", String.join(",", channels));
     p.setProperty("mall.precheck", String.valueOf(mallPrecheck));
+    p.setProperty("tc.store", tcStore);
     p.setProperty("console.user", consoleUser);
     p.setProperty("console.password", consolePassword);
     try {
@@ -155,6 +158,7 @@ public record TopologyConfig(
         Integer.parseInt(p.getProperty("mall.port")),
         List.of(p.getProperty("channels").split(",")),
         Boolean.parseBoolean(p.getProperty("mall.precheck")),
+        p.getProperty("tc.store", "file"),
         p.getProperty("console.user"),
         p.getProperty("console.password"));
   }

@@ -40,6 +40,7 @@ public final class Txc {
         --schema-prefix <prefix>  prefix of the schemas created on the server (default txc_)
         --wait <seconds>          audit: how long to wait for quiescence (default 60)
         --no-precheck             up: the mall skips the quota/points reads before the transaction
+        --tc-store file|db        up: the TC's session store (default file; db uses <prefix>seata)
       """;
 
   private final PrintStream out;
@@ -116,6 +117,10 @@ public final class Txc {
     if (!prefix.matches("[a-z0-9_]{1,20}")) {
       throw usage("--schema-prefix must match [a-z0-9_]{1,20}, was [" + prefix + "]");
     }
+    String tcStore = options.getOrDefault("tc-store", d.tcStore());
+    if (!tcStore.equals("file") && !tcStore.equals("db")) {
+      throw usage("--tc-store must be file or db, was [" + tcStore + "]");
+    }
     return new TopologyConfig(
         home,
         runDir,
@@ -135,6 +140,7 @@ public final class Txc {
         d.mallPort(),
         d.channels(),
         !options.containsKey("no-precheck"),
+        tcStore,
         d.consoleUser(),
         password);
   }
@@ -161,7 +167,7 @@ public final class Txc {
     }
     out.printf("up in %.1f s%n", (System.nanoTime() - start) / 1e9);
     out.println("  zookeeper   " + config.zkAddress());
-    out.println("  tc          127.0.0.1:" + config.tcPort() + " (store file)");
+    out.println("  tc          127.0.0.1:" + config.tcPort() + " (store " + config.tcStore() + ")");
     out.println(
         "  console     "
             + config.consoleUrl()

@@ -75,6 +75,7 @@ class TopologyIT {
             FreePorts.next(),
             List.of(A, B),
             false,
+            "file",
             "txc-admin",
             CONSOLE_PASSWORD);
     topology = new Topology(config);
