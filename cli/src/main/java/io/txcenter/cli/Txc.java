@@ -104,7 +104,7 @@ public final class Txc {
   private TopologyConfig configFor(Path home, Path runDir, Map<String, String> options) {
     TopologyConfig d = TopologyConfig.defaults(home, runDir);
     String db = options.get("db");
-    if (db != null && !db.matches("jdbc:(mysql|mariadb)://[^/]+/?")) {
+    if (db != null && !db.matches("jdbc:mysql://[^/]+/?")) {
       throw usage("--db must be a server URL like jdbc:mysql://127.0.0.1:3306/, was [" + db + "]");
     }
     String password = System.getenv("TXC_CONSOLE_PASSWORD");
