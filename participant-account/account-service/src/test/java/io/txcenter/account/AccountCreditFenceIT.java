@@ -12,16 +12,13 @@ import io.txcenter.account.api.CreditRequest;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.account.tcc.AccountCreditTcc;
-import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.MyBatisStore;
 import io.txcenter.kit.TccFence;
 import io.txcenter.testsupport.FenceHarness;
+import io.txcenter.testsupport.TccReservationContract;
 import io.txcenter.testsupport.TestDatabase;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The account-credit action on a real database, driven through Seata's fence phase by phase. */
-class AccountCreditFenceIT {
+class AccountCreditFenceIT extends TccReservationContract {
 
   private static final AtomicLong ACCOUNTS = new AtomicLong(1_000);
 
@@ -60,123 +57,40 @@ class AccountCreditFenceIT {
     TestDatabase.get().dropSchema(schema);
   }
 
-  @Test
-  void givenTry_confirmTwice_creditsTheAmountOnce() {
-    String account = accountWith(1_000);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    fence.tryPhase(branch, () -> credit(branch, account, 300));
-    assertThat(balance(account)).isEqualTo(List.of(1_000L, 300L));
-
-    assertThat(fence.confirm(branch)).isTrue();
-    assertThat(fence.confirm(branch)).isTrue();
-
-    assertThat(balance(account)).isEqualTo(List.of(1_300L, 0L));
-    assertThat(creditStatus(branch)).isEqualTo("CONFIRMED");
-    assertThat(fenceStatus(branch)).isEqualTo(2);
+  @Override
+  protected JdbcTemplate jdbc() {
+    return jdbc;
   }
 
-  @Test
-  void givenTry_cancelTwice_creditsNothing() {
-    String account = accountWith(1_000);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    fence.tryPhase(branch, () -> credit(branch, account, 400));
-    assertThat(fence.cancel(branch)).isTrue();
-    assertThat(fence.cancel(branch)).isTrue();
-
-    assertThat(balance(account)).isEqualTo(List.of(1_000L, 0L));
-    assertThat(creditStatus(branch)).isEqualTo("CANCELLED");
-    assertThat(fenceStatus(branch)).isEqualTo(3);
+  @Override
+  protected FenceHarness fence() {
+    return fence;
   }
 
-  @Test
-  void givenCancelBeforeTry_lateTry_isRefusedAndCreditsNothing() {
-    String account = accountWith(1_000);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    assertThat(fence.cancel(branch)).isTrue(); // empty rollback
-    assertThat(fenceStatus(branch)).isEqualTo(4);
-
-    assertThatThrownBy(() -> fence.tryPhase(branch, () -> credit(branch, account, 50)))
-        .satisfies(e -> assertThat(FenceErrors.isSuspended(e)).isTrue());
-    assertThat(balance(account)).isEqualTo(List.of(1_000L, 0L));
-    assertThat(creditRows(branch)).isZero();
+  @Override
+  protected String newResource(long amount) {
+    return accountWith(amount);
   }
 
-  @Test
-  void givenConfirmed_cancel_changesNothing() {
-    String account = accountWith(500);
-    BusinessActionContext branch = FenceHarness.newBranch();
-    fence.tryPhase(branch, () -> credit(branch, account, 100));
-    fence.confirm(branch);
-
-    assertThat(fence.cancel(branch)).isFalse();
-
-    assertThat(balance(account)).isEqualTo(List.of(600L, 0L));
-    assertThat(creditStatus(branch)).isEqualTo("CONFIRMED");
-    assertThat(fenceStatus(branch)).isEqualTo(2);
+  @Override
+  protected void tryReserve(BusinessActionContext branch, String account, long amount) {
+    credit(branch, account, amount);
   }
 
-  @Test
-  void givenNoTry_confirm_failsSoTheCoordinatorRetries_andChangesNothing() {
-    String account = accountWith(500);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    assertThatThrownBy(() -> fence.confirm(branch)).hasMessageContaining("not exists");
-
-    assertThat(balance(account)).isEqualTo(List.of(500L, 0L));
-    assertThat(fenceRows(branch)).isZero();
-    assertThat(creditRows(branch)).isZero();
+  @Override
+  protected List<Long> state(String account) {
+    return balance(account);
   }
 
-  @Test
-  void givenConcurrentTryAndCancelOnOneBranch_underRepeatableRead_neitherDeadlocksNorLeaksCredit()
-      throws Exception {
-    assertThat(serverIsolation()).isEqualTo("REPEATABLE-READ");
-    for (int round = 0; round < 25; round++) {
-      String account = accountWith(1_000);
-      BusinessActionContext branch = FenceHarness.newBranch();
-      CyclicBarrier start = new CyclicBarrier(2);
-      CompletableFuture<Boolean> tried =
-          CompletableFuture.supplyAsync(
-              () -> {
-                await(start);
-                try {
-                  fence.tryPhase(branch, () -> credit(branch, account, 10));
-                  return true;
-                } catch (RuntimeException e) {
-                  assertThat(FenceErrors.isSuspended(e))
-                      .as("refusal, not deadlock: %s", e)
-                      .isTrue();
-                  return false;
-                }
-              });
-      CompletableFuture<Boolean> cancelled =
-          CompletableFuture.supplyAsync(
-              () -> {
-                await(start);
-                return cancelAsTheCoordinatorDoes(branch);
-              });
+  /** A tried credit is only pending; a confirmed one joins the balance. */
+  @Override
+  protected List<Long> expectedState(long openingBalance, long pending, long credited) {
+    return List.of(openingBalance + credited, pending, credited);
+  }
 
-      assertThat(cancelled.get(30, TimeUnit.SECONDS)).isTrue();
-      boolean tryRan = tried.get(30, TimeUnit.SECONDS);
-      assertThat(balance(account)).isEqualTo(List.of(1_000L, 0L));
-      if (tryRan) {
-        assertThat(fenceStatus(branch)).isEqualTo(3);
-        assertThat(creditStatus(branch)).isEqualTo("CANCELLED");
-      } else {
-        // Seata queues the suspended row of a refused Try for deletion: it may already be gone
-        assertThat(
-                jdbc.queryForList(
-                    "SELECT status FROM tcc_fence_log WHERE xid = ? AND branch_id = ?",
-                    Integer.class,
-                    branch.getXid(),
-                    branch.getBranchId()))
-            .isIn(List.of(), List.of(4));
-        assertThat(creditRows(branch)).isZero();
-      }
-    }
+  @Override
+  protected String reservationTable() {
+    return "account_credit";
   }
 
   @Test
@@ -187,8 +101,8 @@ class AccountCreditFenceIT {
     fence.tryPhase(branch, () -> credit(branch, account, 250));
 
     assertThat(service.balance(account)).isEqualTo(new AccountBalance(account, 1_000, 250, 1_000));
-    assertThat(balance(account)).isEqualTo(List.of(1_000L, 250L));
-    assertThat(creditStatus(branch)).isEqualTo("TRIED");
+    assertThat(balance(account)).isEqualTo(List.of(1_000L, 250L, 0L));
+    assertThat(reservationStatus(branch)).isEqualTo("TRIED");
     assertThat(fenceStatus(branch)).isEqualTo(1);
   }
 
@@ -206,7 +120,7 @@ class AccountCreditFenceIT {
             });
 
     assertThat(fenceRows(branch)).isZero();
-    assertThat(creditRows(branch)).isZero();
+    assertThat(reservationRows(branch)).isZero();
     assertThat(accountRows(account)).isZero();
   }
 
@@ -217,7 +131,7 @@ class AccountCreditFenceIT {
     AccountBalance again = service.open(account, 5);
 
     assertThat(again).isEqualTo(new AccountBalance(account, 700, 0, 700));
-    assertThat(balance(account)).isEqualTo(List.of(700L, 0L));
+    assertThat(balance(account)).isEqualTo(List.of(700L, 0L, 0L));
   }
 
   @Test
@@ -280,14 +194,15 @@ class AccountCreditFenceIT {
   }
 
   /**
-   * [balance, pendingCredit] of the account, after checking the invariant: balance = opening +
-   * confirmed credits, pendingCredit = tried credits.
+   * [balance, pendingCredit, confirmed credits] of the account, after checking the invariant:
+   * balance = opening + confirmed credits, pendingCredit = tried credits.
    */
   private static List<Long> balance(String account) {
     AccountBalance b = accounts.find(account);
-    assertThat(b.balance()).isEqualTo(b.openingBalance() + creditSum(account, "CONFIRMED"));
+    long confirmed = creditSum(account, "CONFIRMED");
+    assertThat(b.balance()).isEqualTo(b.openingBalance() + confirmed);
     assertThat(b.pendingCredit()).isEqualTo(creditSum(account, "TRIED"));
-    return List.of(b.balance(), b.pendingCredit());
+    return List.of(b.balance(), b.pendingCredit(), confirmed);
   }
 
   private static long creditSum(String account, String status) {
@@ -306,73 +221,5 @@ class AccountCreditFenceIT {
   private static long accountRows(String account) {
     return jdbc.queryForObject(
         "SELECT COUNT(*) FROM account WHERE account_id = ?", Long.class, account);
-  }
-
-  private static String creditStatus(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT status FROM account_credit WHERE xid = ? AND branch_id = ?",
-        String.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  private static long creditRows(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT COUNT(*) FROM account_credit WHERE xid = ? AND branch_id = ?",
-        Long.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  private static int fenceStatus(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT status FROM tcc_fence_log WHERE xid = ? AND branch_id = ?",
-        Integer.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  private static long fenceRows(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT COUNT(*) FROM tcc_fence_log WHERE xid = ? AND branch_id = ?",
-        Long.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  /**
-   * The TC retries a Cancel that failed. Racing a Try, Cancel can fail once with the fence's
-   * duplicate-key error (its insert of {@code suspended} lost to the Try's {@code tried}); a
-   * deadlock (MySQL error 1213) is never acceptable.
-   */
-  private static boolean cancelAsTheCoordinatorDoes(BusinessActionContext branch) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return fence.cancel(branch);
-      } catch (RuntimeException e) {
-        assertThat(e).hasMessageNotContaining("Deadlock");
-        assertThat(FenceErrors.isSuspended(e))
-            .as("only a lost insert race may fail: %s", e)
-            .isTrue();
-        assertThat(attempt).as("cancel retries").isLessThan(3);
-      }
-    }
-  }
-
-  /** MySQL 8 and MariaDB 11 name it transaction_isolation; MariaDB 10 only tx_isolation. */
-  private static String serverIsolation() {
-    try {
-      return jdbc.queryForObject("SELECT @@global.transaction_isolation", String.class);
-    } catch (RuntimeException e) {
-      return jdbc.queryForObject("SELECT @@global.tx_isolation", String.class);
-    }
-  }
-
-  private static void await(CyclicBarrier barrier) {
-    try {
-      barrier.await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

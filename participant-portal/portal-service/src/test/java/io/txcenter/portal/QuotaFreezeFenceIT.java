@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.MyBatisStore;
 import io.txcenter.kit.TccFence;
 import io.txcenter.portal.api.ChannelQuota;
@@ -16,12 +15,10 @@ import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
 import io.txcenter.portal.tcc.QuotaFreezeTcc;
 import io.txcenter.testsupport.FenceHarness;
+import io.txcenter.testsupport.TccReservationContract;
 import io.txcenter.testsupport.TestDatabase;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -31,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The quota-freeze action on a real database, driven through Seata's fence phase by phase. */
-class QuotaFreezeFenceIT {
+class QuotaFreezeFenceIT extends TccReservationContract {
 
   private static final AtomicLong CHANNELS = new AtomicLong();
 
@@ -60,121 +57,41 @@ class QuotaFreezeFenceIT {
     TestDatabase.get().dropSchema(schema);
   }
 
-  @Test
-  void givenTry_confirmTwice_usesTheQuotaOnce() {
-    String channel = channelWith(1_000);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    fence.tryPhase(branch, () -> freeze(branch, channel, 300));
-    assertThat(balance(channel)).isEqualTo(List.of(700L, 300L, 0L));
-
-    assertThat(fence.confirm(branch)).isTrue();
-    assertThat(fence.confirm(branch)).isTrue();
-
-    assertThat(balance(channel)).isEqualTo(List.of(700L, 0L, 300L));
-    assertThat(freezeStatus(branch)).isEqualTo("CONFIRMED");
-    assertThat(fenceStatus(branch)).isEqualTo(2);
+  @Override
+  protected JdbcTemplate jdbc() {
+    return jdbc;
   }
 
-  @Test
-  void givenTry_cancelTwice_releasesTheQuotaOnce() {
-    String channel = channelWith(1_000);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    fence.tryPhase(branch, () -> freeze(branch, channel, 400));
-    assertThat(fence.cancel(branch)).isTrue();
-    assertThat(fence.cancel(branch)).isTrue();
-
-    assertThat(balance(channel)).isEqualTo(List.of(1_000L, 0L, 0L));
-    assertThat(freezeStatus(branch)).isEqualTo("CANCELLED");
-    assertThat(fenceStatus(branch)).isEqualTo(3);
+  @Override
+  protected FenceHarness fence() {
+    return fence;
   }
 
-  @Test
-  void givenCancelBeforeTry_lateTry_isRefusedAndFreezesNothing() {
-    String channel = channelWith(1_000);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    assertThat(fence.cancel(branch)).isTrue(); // empty rollback
-    assertThat(fenceStatus(branch)).isEqualTo(4);
-
-    assertThatThrownBy(() -> fence.tryPhase(branch, () -> freeze(branch, channel, 50)))
-        .satisfies(e -> assertThat(FenceErrors.isSuspended(e)).isTrue());
-    assertThat(balance(channel)).isEqualTo(List.of(1_000L, 0L, 0L));
-    assertThat(freezeRows(branch)).isZero();
+  @Override
+  protected String newResource(long amount) {
+    return channelWith(amount);
   }
 
-  @Test
-  void givenConfirmed_cancel_changesNothing() {
-    String channel = channelWith(500);
-    BusinessActionContext branch = FenceHarness.newBranch();
-    fence.tryPhase(branch, () -> freeze(branch, channel, 100));
-    fence.confirm(branch);
-
-    assertThat(fence.cancel(branch)).isFalse();
-
-    assertThat(balance(channel)).isEqualTo(List.of(400L, 0L, 100L));
-    assertThat(fenceStatus(branch)).isEqualTo(2);
+  @Override
+  protected void tryReserve(BusinessActionContext branch, String channel, long amount) {
+    freeze(branch, channel, amount);
   }
 
-  @Test
-  void givenNoTry_confirm_failsSoTheCoordinatorRetries_andChangesNothing() {
-    String channel = channelWith(500);
-    BusinessActionContext branch = FenceHarness.newBranch();
-
-    assertThatThrownBy(() -> fence.confirm(branch)).hasMessageContaining("not exists");
-
-    assertThat(balance(channel)).isEqualTo(List.of(500L, 0L, 0L));
-    assertThat(fenceRows(branch)).isZero();
+  /** [available, frozen, used] of the channel, after checking they add up to what was granted. */
+  @Override
+  protected List<Long> state(String channel) {
+    return balance(channel);
   }
 
-  @Test
-  void givenConcurrentTryAndCancelOnOneBranch_underRepeatableRead_neitherDeadlocksNorLeaksQuota()
-      throws Exception {
-    assertThat(serverIsolation()).isEqualTo("REPEATABLE-READ");
-    for (int round = 0; round < 25; round++) {
-      String channel = channelWith(1_000);
-      BusinessActionContext branch = FenceHarness.newBranch();
-      CyclicBarrier start = new CyclicBarrier(2);
-      CompletableFuture<Boolean> tried =
-          CompletableFuture.supplyAsync(
-              () -> {
-                await(start);
-                try {
-                  fence.tryPhase(branch, () -> freeze(branch, channel, 10));
-                  return true;
-                } catch (RuntimeException e) {
-                  assertThat(FenceErrors.isSuspended(e))
-                      .as("refusal, not deadlock: %s", e)
-                      .isTrue();
-                  return false;
-                }
-              });
-      CompletableFuture<Boolean> cancelled =
-          CompletableFuture.supplyAsync(
-              () -> {
-                await(start);
-                return cancelAsTheCoordinatorDoes(branch);
-              });
+  /** Frozen quota leaves the available one; used quota never comes back. */
+  @Override
+  protected List<Long> expectedState(long granted, long frozen, long used) {
+    return List.of(granted - frozen - used, frozen, used);
+  }
 
-      assertThat(cancelled.get(30, TimeUnit.SECONDS)).isTrue();
-      boolean tryRan = tried.get(30, TimeUnit.SECONDS);
-      assertThat(balance(channel)).isEqualTo(List.of(1_000L, 0L, 0L));
-      if (tryRan) {
-        assertThat(fenceStatus(branch)).isEqualTo(3);
-        assertThat(freezeStatus(branch)).isEqualTo("CANCELLED");
-      } else {
-        // Seata queues the suspended row of a refused Try for deletion: it may already be gone
-        assertThat(
-                jdbc.queryForList(
-                    "SELECT status FROM tcc_fence_log WHERE xid = ? AND branch_id = ?",
-                    Integer.class,
-                    branch.getXid(),
-                    branch.getBranchId()))
-            .isIn(List.of(), List.of(4));
-        assertThat(freezeRows(branch)).isZero();
-      }
-    }
+  @Override
+  protected String reservationTable() {
+    return "quota_freeze";
   }
 
   @Test
@@ -189,7 +106,7 @@ class QuotaFreezeFenceIT {
 
     assertThat(balance(channel)).isEqualTo(List.of(100L, 0L, 0L));
     assertThat(fenceRows(branch)).isZero();
-    assertThat(freezeRows(branch)).isZero();
+    assertThat(reservationRows(branch)).isZero();
   }
 
   @Test
@@ -203,7 +120,7 @@ class QuotaFreezeFenceIT {
             e -> assertThat(e.code()).isEqualTo(PortalErrorCode.UNKNOWN_CHANNEL));
     assertThat(quotas.find(channel)).isNull();
     assertThat(fenceRows(branch)).isZero();
-    assertThat(freezeRows(branch)).isZero();
+    assertThat(reservationRows(branch)).isZero();
   }
 
   @Test
@@ -279,73 +196,5 @@ class QuotaFreezeFenceIT {
 
   private static String rowSql() {
     return "SELECT granted, available, frozen, used FROM channel_quota WHERE channel_id = ?";
-  }
-
-  private static String freezeStatus(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT status FROM quota_freeze WHERE xid = ? AND branch_id = ?",
-        String.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  private static long freezeRows(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT COUNT(*) FROM quota_freeze WHERE xid = ? AND branch_id = ?",
-        Long.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  private static int fenceStatus(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT status FROM tcc_fence_log WHERE xid = ? AND branch_id = ?",
-        Integer.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  private static long fenceRows(BusinessActionContext branch) {
-    return jdbc.queryForObject(
-        "SELECT COUNT(*) FROM tcc_fence_log WHERE xid = ? AND branch_id = ?",
-        Long.class,
-        branch.getXid(),
-        branch.getBranchId());
-  }
-
-  /**
-   * The TC retries a Cancel that failed. Racing a Try, Cancel can fail once with the fence's
-   * duplicate-key error (its insert of {@code suspended} lost to the Try's {@code tried}); a
-   * deadlock (MySQL error 1213) is never acceptable.
-   */
-  private static boolean cancelAsTheCoordinatorDoes(BusinessActionContext branch) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return fence.cancel(branch);
-      } catch (RuntimeException e) {
-        assertThat(e).hasMessageNotContaining("Deadlock");
-        assertThat(FenceErrors.isSuspended(e))
-            .as("only a lost insert race may fail: %s", e)
-            .isTrue();
-        assertThat(attempt).as("cancel retries").isLessThan(3);
-      }
-    }
-  }
-
-  /** MySQL 8 and MariaDB 11 name it transaction_isolation; MariaDB 10 only tx_isolation. */
-  private static String serverIsolation() {
-    try {
-      return jdbc.queryForObject("SELECT @@global.transaction_isolation", String.class);
-    } catch (RuntimeException e) {
-      return jdbc.queryForObject("SELECT @@global.tx_isolation", String.class);
-    }
-  }
-
-  private static void await(CyclicBarrier barrier) {
-    try {
-      barrier.await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
