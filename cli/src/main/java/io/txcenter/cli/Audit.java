@@ -1,5 +1,6 @@
 package io.txcenter.cli;
 
+import io.txcenter.outbox.TagExpression;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class Audit {
     auditPortal();
     auditAccounts();
     auditOrders();
+    auditOutbox();
     for (String violation : violations) {
       out.println("  VIOLATION " + violation);
     }
@@ -77,6 +79,13 @@ public final class Audit {
 
   private long inFlight() {
     long n = count("SELECT COUNT(*) FROM " + mall() + ".mall_order WHERE status = 'TRYING'");
+    n +=
+        count(
+            "SELECT COUNT(*) FROM "
+                + mall()
+                + ".outbox_message WHERE status = 'PREPARED' OR (status = 'READY' AND fanned_out ="
+                + " 0)");
+    n += count("SELECT COUNT(*) FROM " + mall() + ".outbox_delivery WHERE status = 'PENDING'");
     for (String schema : participantSchemas()) {
       n += count("SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
     }
@@ -258,6 +267,88 @@ public final class Audit {
                     + ".mall_order o WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED')")
             == 0,
         "portal: quota used for orders that are not CONFIRMED");
+  }
+
+  /**
+   * Every READY message applied exactly once by every consumer group whose subscription matches its
+   * tags, or dead-lettered for that group; no PREPARED message left; nothing applied that is not
+   * READY.
+   */
+  private void auditOutbox() {
+    String m = mall();
+    long prepared =
+        count("SELECT COUNT(*) FROM " + m + ".outbox_message WHERE status = 'PREPARED'");
+    check(prepared == 0, "outbox: " + prepared + " messages still PREPARED after quiescence");
+    Map<String, TagExpression> subscribers = new java.util.LinkedHashMap<>();
+    TopologyConfig.SUBSCRIBERS.forEach((g, e) -> subscribers.put(g, TagExpression.parse(e)));
+    Map<String, java.util.Set<String>> applied = new java.util.HashMap<>();
+    for (String group : subscribers.keySet()) {
+      String sub = config.schemaOfSubscriber(group);
+      applied.put(
+          group,
+          new java.util.HashSet<>(
+              jdbc.queryForList(
+                  "SELECT message_id FROM " + sub + ".accompaniment_event", String.class)));
+      long stray =
+          count(
+              "SELECT COUNT(*) FROM "
+                  + sub
+                  + ".accompaniment_event e LEFT JOIN "
+                  + m
+                  + ".outbox_message o ON o.message_id = e.message_id"
+                  + " WHERE o.id IS NULL OR o.status <> 'READY'");
+      check(stray == 0, "group " + group + ": " + stray + " applied events are not READY messages");
+    }
+    Map<Long, Map<String, String>> deliveries = new java.util.HashMap<>();
+    for (Map<String, Object> d :
+        jdbc.queryForList(
+            "SELECT message_pk, consumer_group, status FROM " + m + ".outbox_delivery")) {
+      deliveries
+          .computeIfAbsent(num(d, "message_pk"), k -> new java.util.HashMap<>())
+          .put((String) d.get("consumer_group"), (String) d.get("status"));
+    }
+    for (Map<String, Object> message :
+        jdbc.queryForList(
+            "SELECT id, message_id, tags, fanned_out FROM "
+                + m
+                + ".outbox_message WHERE status = 'READY'")) {
+      String id = (String) message.get("message_id");
+      String tags = (String) message.get("tags");
+      Map<String, String> byGroup = deliveries.getOrDefault(num(message, "id"), Map.of());
+      check(num(message, "fanned_out") == 1, "message " + id + ": READY but never fanned out");
+      for (Map.Entry<String, TagExpression> sub : subscribers.entrySet()) {
+        String group = sub.getKey();
+        boolean matches = sub.getValue().matches(tags);
+        String status = byGroup.get(group);
+        boolean done = applied.get(group).contains(id);
+        if (!matches) {
+          check(
+              status == null && !done,
+              "message "
+                  + id
+                  + " tags "
+                  + tags
+                  + ": reached group "
+                  + group
+                  + " which does not match");
+        } else if ("DEAD".equals(status)) {
+          check(!done, "message " + id + ": dead-lettered for " + group + " yet applied");
+        } else {
+          check(
+              "DELIVERED".equals(status) && done,
+              "message "
+                  + id
+                  + " tags "
+                  + tags
+                  + ": group "
+                  + group
+                  + " delivery="
+                  + status
+                  + " applied="
+                  + done);
+        }
+      }
+    }
   }
 
   private void noTried(String schema, String table, String who) {

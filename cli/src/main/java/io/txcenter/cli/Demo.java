@@ -8,6 +8,7 @@ import io.txcenter.points.api.PointsBalance;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.portal.api.ChannelQuota;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,10 +27,13 @@ public final class Demo {
   private final PrintStream out;
   private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
+  private final FanOutView fanOut;
+
   public Demo(TopologyConfig config, Clients clients, PrintStream out) {
     this.config = config;
     this.clients = clients;
     this.out = out;
+    this.fanOut = new FanOutView(config, out);
   }
 
   public void run() {
@@ -50,10 +54,30 @@ public final class Demo {
     order("negative points", ALICE, line(a, -5));
     order("unknown channel", ALICE, line("ch-zz", 10));
     order("alice uses the rest of " + b + "'s quota", ALICE, line(b, 400));
+    String poison = "demo-" + run + "-poison";
+    fanOut.block("orch", poison, "orchestration has no route for this order (demo poison)");
+    place("an order whose event orchestration refuses", poison, ALICE, line(a, 10));
 
     out.println();
     out.println("balances after:");
     printBalances();
+
+    out.println();
+    out.println("accompaniment fan-out (topic accompaniment; which group got which event):");
+    fanOut.awaitSettled(Duration.ofSeconds(60));
+    fanOut.print("demo-" + run + "-");
+    out.println();
+    out.println("dead-letter queue:");
+    fanOut.printDeadLetters();
+    out.println();
+    out.println("fix: orchestration unblocks " + poison + "; operator re-drives the DLQ");
+    fanOut.unblock("orch", poison);
+    out.printf("  re-driven %d dead letters%n", fanOut.redriveAll());
+    fanOut.awaitSettled(Duration.ofSeconds(60));
+    fanOut.print(poison);
+    fanOut.printDeadLetters();
+    out.println();
+    fanOut.printCounters("demo-" + run + "-");
   }
 
   private void seed(String a, String b) {

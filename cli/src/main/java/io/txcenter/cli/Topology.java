@@ -98,6 +98,21 @@ public final class Topology {
             config.schema("account"),
             config.accountPort(),
             Map.of()));
+    for (Map.Entry<String, String> subscriber : TopologyConfig.SUBSCRIBERS.entrySet()) {
+      String group = subscriber.getKey();
+      participants.add(
+          service(
+              "sub-" + group,
+              "accompaniment/subscriber-service/target/subscriber-service.jar",
+              config.schemaOfSubscriber(group),
+              config.subscriberPort(group),
+              Map.of(
+                  "txc.subscriber.group", group,
+                  "txc.subscriber.tags", subscriber.getValue(),
+                  "txc.subscriber.fail-first",
+                      String.valueOf(
+                          group.equals(config.flakySubscriber()) ? config.flakyAttempts() : 0))));
+    }
     stages.add(participants);
     stages.add(
         List.of(
@@ -107,6 +122,17 @@ public final class Topology {
                 config.schema("mall"),
                 config.mallPort(),
                 Map.of("txc.mall.precheck", String.valueOf(config.mallPrecheck())))));
+    List<ProcessSpec> relays = new ArrayList<>();
+    for (String relay : TopologyConfig.RELAYS) {
+      relays.add(
+          service(
+              relay,
+              "coordinator/txc-relay/target/txc-relay.jar",
+              config.schema("mall"),
+              0,
+              Map.of("txc.relay.outbox", "mall", "txc.relay.retry-ladder", config.retryLadder())));
+    }
+    stages.add(relays);
     return stages;
   }
 
@@ -115,7 +141,9 @@ public final class Topology {
     Map<String, String> settings = new LinkedHashMap<>(extra);
     settings.put("txc.jdbc.url", config.jdbcUrl(schema));
     settings.put("txc.jdbc.user", config.dbUser());
-    settings.put("txc.dubbo.port", String.valueOf(port));
+    if (port > 0) {
+      settings.put("txc.dubbo.port", String.valueOf(port));
+    }
     settings.put("txc.zk.address", config.zkAddress());
     return spec(name, jar, settings, Map.of("TXC_JDBC_PASSWORD", config.dbPassword()));
   }

@@ -7,7 +7,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -35,9 +37,33 @@ public record TopologyConfig(
     boolean mallPrecheck,
     String tcStore,
     String consoleUser,
-    String consolePassword) {
+    String consolePassword,
+    int subscriberBasePort,
+    String retryLadder,
+    String flakySubscriber,
+    int flakyAttempts) {
 
   public static final String FILE = "topology.properties";
+
+  /** The accompaniment subscribers: consumer group and tag expression, in start order. */
+  public static final Map<String, String> SUBSCRIBERS = subscribers();
+
+  /** The relay processes of the mall's outbox. */
+  public static final List<String> RELAYS = List.of("relay-1", "relay-2");
+
+  /** RocketMQ's consumer retry ladder: 16 retries, 10 s to 2 h. */
+  public static final String ROCKETMQ_LADDER =
+      "10s,30s,1m,2m,3m,4m,5m,6m,7m,8m,9m,10m,20m,30m,1h,2h";
+
+  private static Map<String, String> subscribers() {
+    Map<String, String> subscribers = new LinkedHashMap<>();
+    subscribers.put("ops", "OPS");
+    subscribers.put("cs", "CS");
+    subscribers.put("orch", "ORCH");
+    subscribers.put("compliance", "OPS || ORCH");
+    subscribers.put("datacenter", "*");
+    return java.util.Collections.unmodifiableMap(subscribers);
+  }
 
   /**
    * The defaults of {@code bin/txc up}: embedded database, standard ports, channels ch-a and ch-b.
@@ -63,7 +89,19 @@ public record TopologyConfig(
         true,
         "file",
         "txc-admin",
-        "");
+        "",
+        20895,
+        ROCKETMQ_LADDER,
+        "",
+        0);
+  }
+
+  public String schemaOfSubscriber(String group) {
+    return schemaPrefix + "sub_" + group;
+  }
+
+  public int subscriberPort(String group) {
+    return subscriberBasePort + List.copyOf(SUBSCRIBERS.keySet()).indexOf(group);
   }
 
   public String zkAddress() {
@@ -115,6 +153,10 @@ public record TopologyConfig(
     p.setProperty("tc.store", tcStore);
     p.setProperty("console.user", consoleUser);
     p.setProperty("console.password", consolePassword);
+    p.setProperty("subscriber.base-port", String.valueOf(subscriberBasePort));
+    p.setProperty("relay.retry-ladder", retryLadder);
+    p.setProperty("flaky.subscriber", flakySubscriber);
+    p.setProperty("flaky.attempts", String.valueOf(flakyAttempts));
     try {
       Files.createDirectories(runDir);
       Path file = runDir.resolve(FILE);
@@ -160,6 +202,10 @@ public record TopologyConfig(
         Boolean.parseBoolean(p.getProperty("mall.precheck")),
         p.getProperty("tc.store", "file"),
         p.getProperty("console.user"),
-        p.getProperty("console.password"));
+        p.getProperty("console.password"),
+        Integer.parseInt(p.getProperty("subscriber.base-port", "20895")),
+        p.getProperty("relay.retry-ladder", ROCKETMQ_LADDER),
+        p.getProperty("flaky.subscriber", ""),
+        Integer.parseInt(p.getProperty("flaky.attempts", "0")));
   }
 }

@@ -41,6 +41,10 @@ public final class Txc {
         --wait <seconds>          audit: how long to wait for quiescence (default 60)
         --no-precheck             up: the mall skips the quota/points reads before the transaction
         --tc-store file|db        up: the TC's session store (default file; db uses <prefix>seata)
+        --retry-ladder <steps>    up: the relay's retry ladder, e.g. 10s,30s,1m (default RocketMQ's 16 steps)
+        --flaky-subscriber <grp>  up: this subscriber fails the first --flaky-attempts of every message
+      dlq list                   dead letters of the mall's outbox not yet re-driven
+      dlq redrive <id>|--all     put dead deliveries back on the retry ladder
       """;
 
   private final PrintStream out;
@@ -74,7 +78,7 @@ public final class Txc {
     List<String> positional = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--no-precheck") || arg.equals("--fresh")) {
+      if (arg.equals("--no-precheck") || arg.equals("--all")) {
         options.put(arg.substring(2), "true");
       } else if (arg.startsWith("--")) {
         if (i + 1 >= args.length) {
@@ -97,6 +101,7 @@ public final class Txc {
       case "demo" -> demo(home, runDir, options);
       case "audit" -> audit(TopologyConfig.read(runDir), seconds(options));
       case "order" -> order(TopologyConfig.read(runDir), positional);
+      case "dlq" -> new DlqCommand(TopologyConfig.read(runDir), out).run(positional, options);
       default -> throw usage("unknown command [" + command + "]");
     };
   }
@@ -142,7 +147,27 @@ public final class Txc {
         !options.containsKey("no-precheck"),
         tcStore,
         d.consoleUser(),
-        password);
+        password,
+        d.subscriberBasePort(),
+        ladder(options.getOrDefault("retry-ladder", d.retryLadder())),
+        options.getOrDefault("flaky-subscriber", ""),
+        attempts(options.getOrDefault("flaky-attempts", "0")));
+  }
+
+  private static int attempts(String text) {
+    if (!text.matches("\\d{1,2}")) {
+      throw usage("--flaky-attempts must be a number 0..99, was [" + text + "]");
+    }
+    return Integer.parseInt(text);
+  }
+
+  private static String ladder(String text) {
+    try {
+      io.txcenter.outbox.RetryLadder.parse(text);
+      return text;
+    } catch (IllegalArgumentException e) {
+      throw usage("--retry-ladder: " + e.getMessage());
+    }
   }
 
   private int up(TopologyConfig config) throws Exception {
@@ -210,7 +235,14 @@ public final class Txc {
             || !new Topology(TopologyConfig.read(runDir)).allReady();
     if (startedHere) {
       wipeData(runDir);
-      up(configFor(home, runDir, options));
+      Map<String, String> demoOptions = new LinkedHashMap<>(options);
+      // a scenario must finish: a compressed ladder (16 retries, 2.4 s in all) and a customer
+      // service subscriber that fails the first two attempts of every event
+      demoOptions.putIfAbsent(
+          "retry-ladder", String.join(",", java.util.Collections.nCopies(16, "150ms")));
+      demoOptions.putIfAbsent("flaky-subscriber", "cs");
+      demoOptions.putIfAbsent("flaky-attempts", "2");
+      up(configFor(home, runDir, demoOptions));
     }
     TopologyConfig config = TopologyConfig.read(runDir);
     Audit.Result result;

@@ -12,25 +12,22 @@ import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.points.api.PointsBalance;
 import io.txcenter.portal.api.ChannelQuota;
-import io.txcenter.testsupport.FreePorts;
-import io.txcenter.testsupport.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.seata.tm.api.GlobalTransaction;
 import org.apache.seata.tm.api.GlobalTransactionContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole topology as real processes — ZooKeeper, the Seata TC, two points channels, portal,
@@ -38,77 +35,22 @@ import org.junit.jupiter.api.TestMethodOrder;
  * a real MySQL-protocol database. The mall runs without its pre-check so refusals happen inside the
  * global transaction.
  */
+@ExtendWith(SharedTopology.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyIT {
 
-  private static final String A = "ch-a";
-  private static final String B = "ch-b";
+  private static final String A = SharedTopology.A;
+  private static final String B = SharedTopology.B;
   private static final AtomicLong USERS = new AtomicLong(System.currentTimeMillis() % 1_000_000);
-  private static final String CONSOLE_PASSWORD = "it-" + UUID.randomUUID();
+  private static final String CONSOLE_PASSWORD = SharedTopology.CONSOLE_PASSWORD;
 
   private static TopologyConfig config;
-  private static Topology topology;
   private static Clients clients;
 
   @BeforeAll
-  static void startTopology() {
-    TestDatabase db = TestDatabase.get();
-    Path home = Path.of(System.getProperty("txc.home", "..")).toAbsolutePath().normalize();
-    String id = UUID.randomUUID().toString().substring(0, 6);
-    int pointsBase = consecutiveFreePorts();
-    config =
-        new TopologyConfig(
-            home,
-            Path.of("target", "it-run-" + id).toAbsolutePath(),
-            false,
-            db.serverUrl(),
-            db.user(),
-            db.password(),
-            0,
-            "it" + id + "_",
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.next(),
-            pointsBase,
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.next(),
-            List.of(A, B),
-            false,
-            "file",
-            "txc-admin",
-            CONSOLE_PASSWORD);
-    topology = new Topology(config);
-    try {
-      topology.up(System.out);
-    } catch (RuntimeException e) {
-      topology.down(System.out);
-      throw e;
-    }
-    clients = new Clients(config);
-    clients.portal().grant(A, 1_000_000);
-    clients.portal().grant(B, 1_000_000);
-  }
-
-  @AfterAll
-  static void stopTopology() {
-    if (clients != null) {
-      clients.close();
-    }
-    if (topology != null) {
-      topology.down(System.out);
-      assertThat(topology.status()).allMatch(line -> line.contains("stopped"));
-      TestDatabase db = TestDatabase.get();
-      for (String schema :
-          List.of(
-              config.schemaOfChannel(A),
-              config.schemaOfChannel(B),
-              config.schema("portal"),
-              config.schema("account"),
-              config.schema("mall"))) {
-        db.dropSchema(schema);
-      }
-    }
+  static void useSharedTopology() {
+    config = SharedTopology.get().config();
+    clients = SharedTopology.get().clients();
   }
 
   @Test
@@ -282,21 +224,5 @@ class TopologyIT {
   private static PlaceOrderRequest order(long user, OrderLine... lines) {
     return new PlaceOrderRequest(
         "it-" + UUID.randomUUID().toString().substring(0, 12), user, List.of(lines));
-  }
-
-  /** Two consecutive free ports: the points channels listen on base and base + 1. */
-  private static int consecutiveFreePorts() {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      int base = FreePorts.next();
-      try (var first =
-              new java.net.ServerSocket(base, 1, java.net.InetAddress.getLoopbackAddress());
-          var second =
-              new java.net.ServerSocket(base + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
-        return base;
-      } catch (java.io.IOException e) {
-        // taken: try another base
-      }
-    }
-    throw new IllegalStateException("no two consecutive free ports");
   }
 }

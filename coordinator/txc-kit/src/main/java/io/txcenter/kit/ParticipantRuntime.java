@@ -1,6 +1,8 @@
 package io.txcenter.kit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apache.seata.core.context.RootContext;
 import org.apache.seata.integration.tx.api.util.ProxyUtil;
@@ -39,9 +41,17 @@ public final class ParticipantRuntime {
    * and starts the Seata client.
    */
   public static ParticipantRuntime start(String name, String ddlSet, String... mapperResources) {
+    return start(name, List.of(ddlSet), mapperResources);
+  }
+
+  /** As {@link #start(String, String, String...)}, with several DDL sets. */
+  public static ParticipantRuntime start(
+      String name, List<String> ddlSets, String... mapperResources) {
     AdvertisedAddress.apply();
     HikariDataSource dataSource = Database.fromSettings(name);
-    SchemaMigrator.migrate(dataSource, "common", ddlSet);
+    List<String> sets = new ArrayList<>(List.of("common"));
+    sets.addAll(ddlSets);
+    SchemaMigrator.migrate(dataSource, sets.toArray(String[]::new));
     PlatformTransactionManager transactionManager = TccFence.install(dataSource);
     SqlSessionTemplate sql = MyBatisStore.open(dataSource, mapperResources);
     SeataClient.start(name);

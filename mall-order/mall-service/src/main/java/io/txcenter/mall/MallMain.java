@@ -7,8 +7,14 @@ import io.txcenter.mall.api.MallService;
 import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.tcc.OrderCreateAction;
 import io.txcenter.mall.tcc.OrderCreateTcc;
+import io.txcenter.outbox.Outbox;
+import io.txcenter.outbox.OutboxAppendTcc;
+import io.txcenter.outbox.OutboxMapper;
+import io.txcenter.outbox.Topics;
+import io.txcenter.outbox.api.OutboxCheck;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,9 +28,15 @@ public final class MallMain {
   private MallMain() {}
 
   public static void main(String[] args) throws Exception {
-    ParticipantRuntime runtime = ParticipantRuntime.start("mall", "mall", "mapper/OrderMapper.xml");
+    ParticipantRuntime runtime =
+        ParticipantRuntime.start(
+            "mall", List.of("mall", "outbox"), "mapper/OrderMapper.xml", "mapper/OutboxMapper.xml");
     OrderMapper orders = runtime.mapper(OrderMapper.class);
     OrderCreateAction orderCreate = ParticipantRuntime.tccProxy(new OrderCreateTcc(orders));
+    Outbox outbox =
+        new Outbox(
+            ParticipantRuntime.tccProxy(new OutboxAppendTcc(runtime.mapper(OutboxMapper.class))),
+            Topics.parse(Settings.string("txc.outbox.topics", OrderEvents.TOPICS)));
     DubboNode node = runtime.dubbo(20893);
     PortalService portal = node.reference(PortalService.class, null);
     Map<String, PointsService> channels = new ConcurrentHashMap<>();
@@ -36,9 +48,12 @@ public final class MallMain {
             channel ->
                 channels.computeIfAbsent(
                     channel, group -> node.reference(PointsService.class, group)),
+            new OrderEvents(outbox),
             Boolean.parseBoolean(Settings.string("txc.mall.precheck", "true")),
             (int) Settings.longValue("txc.mall.tx-timeout.ms", 30_000));
-    node.export(MallService.class, mall, null).start();
+    node.export(MallService.class, mall, null)
+        .export(OutboxCheck.class, new OrderOutboxCheck(orders), OrderEvents.OUTBOX)
+        .start();
     runtime.serve();
   }
 }

@@ -10,6 +10,7 @@ import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.store.OrderRecord;
 import io.txcenter.mall.tcc.OrderCreateAction;
+import io.txcenter.outbox.api.OutboxException;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsBalance;
 import io.txcenter.points.api.PointsException;
@@ -34,8 +35,9 @@ import org.springframework.dao.DuplicateKeyException;
 
 /**
  * The mall initiator (TM): validates and pre-checks an order, then runs one global transaction —
- * order branch, points freeze in every channel, then portal quota freeze — and commits or rolls
- * back. Channels are frozen before the portal so a channel that cannot pay consumes no quota.
+ * order branch, points freeze in every channel, portal quota freeze, then the order's events in the
+ * outbox — and commits or rolls back. Channels are frozen before the portal so a channel that
+ * cannot pay consumes no quota.
  */
 public final class MallServiceImpl implements MallService {
 
@@ -45,6 +47,7 @@ public final class MallServiceImpl implements MallService {
   private final OrderCreateAction orderCreate;
   private final PortalService portal;
   private final Function<String, PointsService> pointsOfChannel;
+  private final OrderEvents events;
   private final boolean precheck;
   private final int timeoutMillis;
 
@@ -53,12 +56,14 @@ public final class MallServiceImpl implements MallService {
       OrderCreateAction orderCreate,
       PortalService portal,
       Function<String, PointsService> pointsOfChannel,
+      OrderEvents events,
       boolean precheck,
       int timeoutMillis) {
     this.orders = orders;
     this.orderCreate = orderCreate;
     this.portal = portal;
     this.pointsOfChannel = pointsOfChannel;
+    this.events = events;
     this.precheck = precheck;
     this.timeoutMillis = timeoutMillis;
   }
@@ -97,6 +102,8 @@ public final class MallServiceImpl implements MallService {
     String xid = tx.getXid();
     try {
       orderCreate.tryCreate(null, request.orderNo(), request.userId(), total, request.lines());
+      // the half messages first, as RocketMQ does: a later refusal leaves them DISCARDED
+      events.orderPlaced(request, total);
       for (OrderLine line : request.lines()) {
         pointsOfChannel
             .apply(line.channelId())
@@ -217,6 +224,9 @@ public final class MallServiceImpl implements MallService {
     }
     if (e instanceof PortalException portal) {
       return portal.code().name();
+    }
+    if (e instanceof OutboxException outbox) {
+      return outbox.code().name();
     }
     if (e instanceof RpcException) {
       return MallErrorCode.SERVICE_UNAVAILABLE.name();

@@ -1,0 +1,64 @@
+package io.txcenter.cli;
+
+import io.txcenter.outbox.DeadLetters;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** {@code bin/txc dlq list | redrive <id> | redrive --all} on the mall's outbox. */
+final class DlqCommand {
+
+  private final TopologyConfig config;
+  private final PrintStream out;
+
+  DlqCommand(TopologyConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  static DeadLetters deadLetters(TopologyConfig config) {
+    return new DeadLetters(
+        new DriverManagerDataSource(
+            config.jdbcUrl(config.schema("mall")), config.dbUser(), config.dbPassword()));
+  }
+
+  int run(List<String> args, Map<String, String> options) {
+    DeadLetters dlq = deadLetters(config);
+    String verb = args.isEmpty() ? "list" : args.get(0);
+    switch (verb) {
+      case "list" -> {
+        List<Map<String, Object>> open = dlq.open();
+        out.printf("%d dead letters%n", open.size());
+        for (Map<String, Object> row : open) {
+          out.printf(
+              "  id=%s group=%s key=%s tags=%s attempts=%s dead_at=%s message=%s%n    error: %s%n",
+              row.get("id"),
+              row.get("consumer_group"),
+              row.get("business_key"),
+              row.get("tags"),
+              row.get("attempts"),
+              row.get("dead_at"),
+              row.get("message_id"),
+              row.get("last_error"));
+        }
+        return 0;
+      }
+      case "redrive" -> {
+        if (options.containsKey("all")) {
+          out.printf("re-driven %d dead letters%n", dlq.redriveAll());
+          return 0;
+        }
+        if (args.size() != 2 || !args.get(1).matches("\\d{1,18}")) {
+          throw new CliException("usage: bin/txc dlq redrive <id>|--all");
+        }
+        if (!dlq.redrive(Long.parseLong(args.get(1)))) {
+          throw new CliException("no open dead letter with id [" + args.get(1) + "]");
+        }
+        out.println("re-driven dead letter " + args.get(1));
+        return 0;
+      }
+      default -> throw new CliException("usage: bin/txc dlq list | redrive <id>|--all");
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.txcenter.cli;
+
+import io.txcenter.testsupport.FreePorts;
+import io.txcenter.testsupport.TestDatabase;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real topology (every service its own JVM) shared by the end-to-end test classes of this
+ * module, started on free loopback ports and fresh schemas before the first class and stopped,
+ * schemas dropped, after the last (JUnit's root store closes it).
+ */
+public final class SharedTopology implements BeforeAllCallback {
+
+  static final String A = "ch-a";
+  static final String B = "ch-b";
+  static final String CONSOLE_PASSWORD = "it-" + UUID.randomUUID();
+
+  /** Compressed retry ladder: 16 steps of 150 ms, so a dead letter appears in about 2.5 s. */
+  static final String LADDER = String.join(",", java.util.Collections.nCopies(16, "150ms"));
+
+  /** The customer-service subscriber fails the first two attempts of every message. */
+  static final int CS_FAILS = 2;
+
+  private static Running running;
+
+  /** The running topology and a client of it. */
+  record Running(TopologyConfig config, Topology topology, Clients clients)
+      implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      clients.close();
+      topology.down(System.out);
+      TestDatabase db = TestDatabase.get();
+      List<String> schemas = new ArrayList<>();
+      config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
+      TopologyConfig.SUBSCRIBERS.keySet().forEach(g -> schemas.add(config.schemaOfSubscriber(g)));
+      schemas.addAll(
+          List.of(config.schema("portal"), config.schema("account"), config.schema("mall")));
+      schemas.forEach(db::dropSchema);
+    }
+  }
+
+  static Running get() {
+    return running;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    synchronized (SharedTopology.class) {
+      if (running != null) {
+        return;
+      }
+      running = start();
+      context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("txc-topology", running);
+    }
+  }
+
+  private static Running start() {
+    TestDatabase db = TestDatabase.get();
+    Path home = Path.of(System.getProperty("txc.home", "..")).toAbsolutePath().normalize();
+    String id = UUID.randomUUID().toString().substring(0, 6);
+    TopologyConfig config =
+        new TopologyConfig(
+            home,
+            Path.of("target", "it-run-" + id).toAbsolutePath(),
+            false,
+            db.serverUrl(),
+            db.user(),
+            db.password(),
+            0,
+            "it" + id + "_",
+            FreePorts.next(),
+            FreePorts.next(),
+            FreePorts.next(),
+            consecutiveFreePorts(2),
+            FreePorts.next(),
+            FreePorts.next(),
+            FreePorts.next(),
+            List.of(A, B),
+            false,
+            "file",
+            "txc-admin",
+            CONSOLE_PASSWORD,
+            consecutiveFreePorts(TopologyConfig.SUBSCRIBERS.size()),
+            LADDER,
+            "cs",
+            CS_FAILS);
+    Topology topology = new Topology(config);
+    try {
+      topology.up(System.out);
+    } catch (RuntimeException e) {
+      topology.down(System.out);
+      throw e;
+    }
+    Clients clients = new Clients(config);
+    clients.portal().grant(A, 1_000_000);
+    clients.portal().grant(B, 1_000_000);
+    return new Running(config, topology, clients);
+  }
+
+  /** {@code n} consecutive free ports on loopback. */
+  private static int consecutiveFreePorts(int n) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = FreePorts.next();
+      List<ServerSocket> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < n; i++) {
+          held.add(new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress()));
+        }
+        return base;
+      } catch (IOException e) {
+        // taken: try another base
+      } finally {
+        for (ServerSocket socket : held) {
+          try {
+            socket.close();
+          } catch (IOException ignored) {
+            // closing a probe socket
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("no " + n + " consecutive free ports");
+  }
+}

@@ -1,0 +1,60 @@
+package io.txcenter.outbox;
+
+import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies each message at most once per consumer group: inserts {@code (consumer_group,
+ * message_id)} into {@code consumed_message} in the same local transaction as the effect, and
+ * treats a duplicate key as "already applied". The effect writes through {@link #jdbc()}, which
+ * joins that transaction.
+ */
+public final class IdempotentConsumer {
+
+  private final String consumerGroup;
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
+
+  public IdempotentConsumer(String consumerGroup, DataSource dataSource) {
+    this.consumerGroup = consumerGroup;
+    this.jdbc = new JdbcTemplate(dataSource);
+    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+  }
+
+  /** What happened to one delivery. */
+  public enum Outcome {
+    APPLIED,
+    ALREADY_APPLIED
+  }
+
+  /**
+   * Runs {@code effect} once for {@code messageId}. A failing effect rolls the dedupe row back with
+   * it, so the message is applied by a later delivery.
+   */
+  public Outcome consume(String messageId, Runnable effect) {
+    try {
+      return transactions.execute(
+          status -> {
+            jdbc.update(
+                "INSERT INTO consumed_message (consumer_group, message_id) VALUES (?, ?)",
+                consumerGroup,
+                messageId);
+            effect.run();
+            return Outcome.APPLIED;
+          });
+    } catch (DuplicateKeyException e) {
+      return Outcome.ALREADY_APPLIED;
+    }
+  }
+
+  public JdbcTemplate jdbc() {
+    return jdbc;
+  }
+
+  public String consumerGroup() {
+    return consumerGroup;
+  }
+}

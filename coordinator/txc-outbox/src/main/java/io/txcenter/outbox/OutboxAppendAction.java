@@ -1,0 +1,28 @@
+package io.txcenter.outbox;
+
+import io.txcenter.outbox.api.OutboxMessage;
+import java.util.List;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.apache.seata.rm.tcc.api.LocalTCC;
+import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
+
+/** Appends messages to the initiator's outbox as one branch of its global transaction. */
+@LocalTCC
+public interface OutboxAppendAction {
+
+  String NAME = "outboxAppend";
+
+  /** Inserts the messages PREPARED, invisible to the relay; refused after the branch's Cancel. */
+  @TwoPhaseBusinessAction(
+      name = NAME,
+      commitMethod = "confirm",
+      rollbackMethod = "cancel",
+      useTCCFence = true)
+  void tryAppend(BusinessActionContext context, List<OutboxMessage> messages);
+
+  /** Marks this branch's PREPARED messages READY; idempotent. */
+  boolean confirm(BusinessActionContext context);
+
+  /** Marks this branch's PREPARED messages DISCARDED; idempotent. */
+  boolean cancel(BusinessActionContext context);
+}

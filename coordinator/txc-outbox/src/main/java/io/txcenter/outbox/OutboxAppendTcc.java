@@ -1,0 +1,89 @@
+package io.txcenter.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.outbox.api.OutboxMessage;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The outbox branch on the initiator's schema, inside Seata's fence. */
+public class OutboxAppendTcc implements OutboxAppendAction {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxAppendTcc.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OutboxMapper outbox;
+
+  public OutboxAppendTcc(OutboxMapper outbox) {
+    this.outbox = outbox;
+  }
+
+  /** For Seata's proxy, which subclasses this class and delegates every call to the wrapped one. */
+  protected OutboxAppendTcc() {
+    this.outbox = null;
+  }
+
+  @Override
+  public void tryAppend(BusinessActionContext context, List<OutboxMessage> messages) {
+    for (OutboxMessage message : messages) {
+      String messageId = UUID.randomUUID().toString();
+      outbox.insertMessage(
+          messageId,
+          context.getXid(),
+          context.getBranchId(),
+          message.topic(),
+          String.join(",", message.tags()),
+          message.businessKey(),
+          message.payload(),
+          headers(message.headers()));
+      log.info(
+          "outbox prepared xid={} branch={} key={} topic={} tags={} message={}",
+          context.getXid(),
+          context.getBranchId(),
+          message.businessKey(),
+          message.topic(),
+          message.tags(),
+          messageId);
+    }
+  }
+
+  // READ COMMITTED: see PointsFreezeTcc (fence gap locks under REPEATABLE READ, seata #6679).
+  @Override
+  @Transactional(isolation = Isolation.READ_COMMITTED)
+  public boolean confirm(BusinessActionContext context) {
+    int n =
+        outbox.settleBranch(
+            context.getXid(), context.getBranchId(), OutboxStatus.READY.name(), "TCC");
+    log.info(
+        "outbox ready xid={} branch={} messages={}", context.getXid(), context.getBranchId(), n);
+    return true;
+  }
+
+  @Override
+  @Transactional(isolation = Isolation.READ_COMMITTED)
+  public boolean cancel(BusinessActionContext context) {
+    int n =
+        outbox.settleBranch(
+            context.getXid(), context.getBranchId(), OutboxStatus.DISCARDED.name(), "TCC");
+    log.info(
+        "outbox discarded xid={} branch={} messages={}",
+        context.getXid(),
+        context.getBranchId(),
+        n);
+    return true;
+  }
+
+  private static String headers(Map<String, String> headers) {
+    try {
+      return JSON.writeValueAsString(headers == null ? Map.of() : headers);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("headers are not serialisable", e);
+    }
+  }
+}
