@@ -3,6 +3,7 @@ package io.txcenter.cli;
 import io.txcenter.account.api.AccountService;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.mall.api.MallService;
+import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
 import java.util.Map;
@@ -13,6 +14,7 @@ public final class Clients implements AutoCloseable {
 
   private final DubboNode node;
   private final Map<String, PointsService> points = new ConcurrentHashMap<>();
+  private final Map<String, EventConsumer> consumers = new ConcurrentHashMap<>();
   private MallService mall;
   private PortalService portal;
   private AccountService account;
@@ -42,6 +44,11 @@ public final class Clients implements AutoCloseable {
       account = node.reference(AccountService.class, null);
     }
     return account;
+  }
+
+  /** A subscriber's consumer, by consumer group (Dubbo group). */
+  public EventConsumer consumer(String group) {
+    return consumers.computeIfAbsent(group, g -> node.reference(EventConsumer.class, g));
   }
 
   public PointsService points(String channel) {

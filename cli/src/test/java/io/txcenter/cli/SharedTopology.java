@@ -52,6 +52,16 @@ public final class SharedTopology implements BeforeAllCallback {
     return running;
   }
 
+  private static boolean seataStarted;
+
+  /** Starts this JVM's Seata TM client once, for tests that begin global transactions. */
+  static synchronized void seataClient() {
+    if (!seataStarted) {
+      io.txcenter.kit.SeataClient.start("txc-it");
+      seataStarted = true;
+    }
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     synchronized (SharedTopology.class) {

@@ -3,7 +3,6 @@ package io.txcenter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.txcenter.kit.SeataClient;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.OrderLine;
@@ -158,7 +157,7 @@ class TopologyIT {
   @Test
   @Order(7)
   void console_listsAGlobalTransactionWhileItIsOpen() throws Exception {
-    SeataClient.start("topology-it");
+    SharedTopology.seataClient();
     GlobalTransaction tx = GlobalTransactionContext.createNew();
     tx.begin(60_000, "consoleProbe");
     try {

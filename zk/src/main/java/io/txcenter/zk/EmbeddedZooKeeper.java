@@ -31,6 +31,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("clientPort", String.valueOf(port));
     config.setProperty("clientPortAddress", "127.0.0.1");
     config.setProperty("tickTime", "2000");
+    // ZooKeeper raises sessions to 2 x tickTime (4 s) by default; the relays ask for 3 s so that
+    // a killed leader's latch node goes, and a new leader takes over, within 5 s
+    config.setProperty("minSessionTimeout", "2000");
     config.setProperty("initLimit", "10");
     config.setProperty("syncLimit", "5");
     config.setProperty("maxClientCnxns", "0");
