@@ -30,12 +30,12 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     Properties config = new Properties();
     config.setProperty("clientPort", String.valueOf(port));
     config.setProperty("clientPortAddress", "127.0.0.1");
-    config.setProperty("tickTime", "2000");
-    // ZooKeeper raises sessions to 2 x tickTime (4 s) by default; the relays ask for 3 s so that
-    // a killed leader's latch node goes, and a new leader takes over, within 5 s
+    // sessions expire on tick boundaries and are raised to at least 2 ticks: a 500 ms tick lets
+    // the relays' 3 s sessions end close to 3 s, so a killed leader is replaced within 5 s
+    config.setProperty("tickTime", "500");
     config.setProperty("minSessionTimeout", "2000");
-    config.setProperty("initLimit", "10");
-    config.setProperty("syncLimit", "5");
+    config.setProperty("initLimit", "40");
+    config.setProperty("syncLimit", "20");
     config.setProperty("maxClientCnxns", "0");
     config.setProperty("admin.enableServer", "false");
     config.setProperty("4lw.commands.whitelist", "ruok,srvr,stat,mntr");

@@ -35,19 +35,21 @@ public final class IdempotentConsumer {
    * it, so the message is applied by a later delivery.
    */
   public Outcome consume(String messageId, Runnable effect) {
-    try {
-      return transactions.execute(
-          status -> {
+    return transactions.execute(
+        status -> {
+          try {
             jdbc.update(
                 "INSERT INTO consumed_message (consumer_group, message_id) VALUES (?, ?)",
                 consumerGroup,
                 messageId);
-            effect.run();
-            return Outcome.APPLIED;
-          });
-    } catch (DuplicateKeyException e) {
-      return Outcome.ALREADY_APPLIED;
-    }
+          } catch (DuplicateKeyException e) {
+            // only the dedupe row's key means "already applied"; the effect's own errors,
+            // duplicate keys included, propagate and roll the dedupe row back with them
+            return Outcome.ALREADY_APPLIED;
+          }
+          effect.run();
+          return Outcome.APPLIED;
+        });
   }
 
   public JdbcTemplate jdbc() {

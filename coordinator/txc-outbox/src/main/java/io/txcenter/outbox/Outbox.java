@@ -1,5 +1,6 @@
 package io.txcenter.outbox;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.txcenter.kit.FenceErrors;
@@ -20,7 +21,8 @@ public final class Outbox {
   /** Largest payload accepted, in characters. */
   public static final int MAX_PAYLOAD = 16_384;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final OutboxAppendAction append;
   private final Topics topics;
@@ -61,7 +63,7 @@ public final class Outbox {
     if (message == null) {
       throw new OutboxException(OutboxErrorCode.INVALID_MESSAGE, "message must not be null");
     }
-    if (!topics.knows(message.topic())) {
+    if (message.topic() == null || !topics.knows(message.topic())) {
       throw new OutboxException(
           OutboxErrorCode.UNKNOWN_TOPIC, "no topic [" + message.topic() + "] in this outbox");
     }
@@ -69,7 +71,7 @@ public final class Outbox {
       throw new OutboxException(OutboxErrorCode.UNKNOWN_TAG, "a message needs at least one tag");
     }
     for (String tag : message.tags()) {
-      if (!topics.accepts(message.topic(), tag)) {
+      if (tag == null || !topics.accepts(message.topic(), tag)) {
         throw new OutboxException(
             OutboxErrorCode.UNKNOWN_TAG,
             "topic [" + message.topic() + "] has no tag [" + tag + "]");

@@ -27,7 +27,7 @@ public record RetryLadder(List<Duration> steps) {
    */
   public static RetryLadder parse(String text) {
     List<Duration> steps = new ArrayList<>();
-    for (String part : text.split(",")) {
+    for (String part : text.split(",", -1)) {
       String step = part.trim();
       java.util.regex.Matcher m =
           java.util.regex.Pattern.compile("(\\d{1,7})(ms|s|m|h)").matcher(step);
@@ -36,6 +36,10 @@ public record RetryLadder(List<Duration> steps) {
             "retry ladder step must be <number><ms|s|m|h>, was [" + step + "] in [" + text + "]");
       }
       long n = Long.parseLong(m.group(1));
+      if (n == 0) {
+        throw new IllegalArgumentException(
+            "retry ladder step must be > 0, was [" + step + "] in [" + text + "]");
+      }
       steps.add(
           switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
@@ -54,6 +58,9 @@ public record RetryLadder(List<Duration> steps) {
 
   /** The wait after failed attempt number {@code attempts} (1-based), or null when exhausted. */
   public Duration delayAfter(int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("'attempts' must be >= 1, was [" + attempts + "]");
+    }
     return attempts <= steps.size() ? steps.get(attempts - 1) : null;
   }
 }
