@@ -164,17 +164,15 @@ public final class Topology {
     }
     config.write();
     for (List<ProcessSpec> stage : stages()) {
-      List<Process> started = new ArrayList<>();
+      Map<String, Process> started = new LinkedHashMap<>();
       for (ProcessSpec spec : stage) {
         if (running(spec.name()).isPresent()) {
           out.printf("  %-12s already running%n", spec.name());
           continue;
         }
-        started.add(start(spec));
+        started.put(spec.name(), start(spec));
       }
-      for (int i = 0; i < started.size(); i++) {
-        awaitReady(stage.get(i).name(), started.get(i), out);
-      }
+      started.forEach((name, process) -> awaitReady(name, process, out));
     }
   }
 
