@@ -104,7 +104,11 @@ public final class Audit {
                 + " (SELECT COALESCE(SUM(f.points), 0) FROM "
                 + s
                 + ".points_freeze f WHERE f.channel_id = u.channel_id AND f.user_id = u.user_id"
-                + " AND f.status = 'TRIED') AS tried"
+                + " AND f.status = 'TRIED') AS tried,"
+                + " (SELECT COALESCE(SUM(c.points), 0) FROM "
+                + s
+                + ".points_credit c WHERE c.channel_id = u.channel_id AND c.user_id = u.user_id"
+                + " AND c.status = 'CONFIRMED') AS credits"
                 + " FROM "
                 + s
                 + ".user_points u WHERE u.channel_id = ?",
@@ -130,8 +134,12 @@ public final class Audit {
       check(
           frozen == num(row, "tried"),
           who + ": frozen=" + frozen + " but tried freezes=" + num(row, "tried"));
+      check(
+          credited == num(row, "credits"),
+          who + ": credited=" + credited + " but confirmed credits=" + num(row, "credits"));
     }
     noTried(s, "points_freeze", "channel " + channel);
+    noTried(s, "points_credit", "channel " + channel);
     noFenceTried(s);
   }
 

@@ -4,6 +4,8 @@ import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.points.store.PointsMapper;
+import io.txcenter.points.tcc.PointsCreditAction;
+import io.txcenter.points.tcc.PointsCreditTcc;
 import io.txcenter.points.tcc.PointsFreezeAction;
 import io.txcenter.points.tcc.PointsFreezeTcc;
 
@@ -25,9 +27,11 @@ public final class PointsMain {
         ParticipantRuntime.start("points-" + channel, "points", "mapper/PointsMapper.xml");
     PointsMapper points = runtime.mapper(PointsMapper.class);
     PointsFreezeAction freeze = ParticipantRuntime.tccProxy(new PointsFreezeTcc(points));
+    PointsCreditAction credit = ParticipantRuntime.tccProxy(new PointsCreditTcc(points));
     runtime
         .dubbo(20881)
-        .export(PointsService.class, new PointsServiceImpl(channel, freeze, points), channel)
+        .export(
+            PointsService.class, new PointsServiceImpl(channel, freeze, credit, points), channel)
         .start();
     runtime.serve();
   }

@@ -2,28 +2,36 @@ package io.txcenter.points;
 
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.points.api.CreditRequest;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsBalance;
 import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.points.store.PointsMapper;
+import io.txcenter.points.tcc.PointsCreditAction;
 import io.txcenter.points.tcc.PointsFreezeAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Dubbo provider of one channel's points: validates, then runs the TCC action's Try. */
+/** The Dubbo provider of one channel's points: validates, then runs a TCC action's Try. */
 public final class PointsServiceImpl implements PointsService {
 
   private static final Logger log = LoggerFactory.getLogger(PointsServiceImpl.class);
 
   private final String channelId;
   private final PointsFreezeAction freezeAction;
+  private final PointsCreditAction creditAction;
   private final PointsMapper points;
 
-  public PointsServiceImpl(String channelId, PointsFreezeAction freezeAction, PointsMapper points) {
+  public PointsServiceImpl(
+      String channelId,
+      PointsFreezeAction freezeAction,
+      PointsCreditAction creditAction,
+      PointsMapper points) {
     this.channelId = channelId;
     this.freezeAction = freezeAction;
+    this.creditAction = creditAction;
     this.points = points;
   }
 
@@ -33,36 +41,63 @@ public final class PointsServiceImpl implements PointsService {
       throw invalid("'request' must not be null");
     }
     requireChannel(request.channelId());
-    requireOrderNo(request.orderNo());
+    requireKey("orderNo", request.orderNo());
     requireUser(request.userId());
     requireAmount(request.points());
+    runTry(
+        "freeze",
+        request.orderNo(),
+        () ->
+            freezeAction.tryFreeze(
+                null, request.channelId(), request.orderNo(), request.userId(), request.points()));
+  }
+
+  @Override
+  public void tryCredit(CreditRequest request) {
+    if (request == null) {
+      throw invalid("'request' must not be null");
+    }
+    requireChannel(request.channelId());
+    requireKey("bizNo", request.bizNo());
+    requireUser(request.userId());
+    requireAmount(request.points());
+    runTry(
+        "credit",
+        request.bizNo(),
+        () ->
+            creditAction.tryCredit(
+                null, request.channelId(), request.bizNo(), request.userId(), request.points()));
+  }
+
+  /** Runs a Try inside the caller's global transaction and types what the fence throws. */
+  private void runTry(String action, String key, Runnable tryCall) {
     String xid = ParticipantRuntime.currentXid();
     if (xid == null) {
       throw new PointsException(
           PointsErrorCode.NO_GLOBAL_TRANSACTION,
           channelId,
-          "tryFreeze must run inside a global transaction, order [" + request.orderNo() + "]");
+          "try" + action + " must run inside a global transaction, key [" + key + "]");
     }
     try {
-      freezeAction.tryFreeze(
-          null, request.channelId(), request.orderNo(), request.userId(), request.points());
+      tryCall.run();
     } catch (PointsException e) {
       log.info(
-          "points freeze refused xid={} order={} channel={} code={}",
+          "points {} refused xid={} key={} channel={} code={}",
+          action,
           xid,
-          request.orderNo(),
+          key,
           channelId,
           e.code());
       throw e;
     } catch (RuntimeException e) {
       if (FenceErrors.isSuspended(e)) {
-        log.warn("points freeze after cancel refused xid={} order={}", xid, request.orderNo());
+        log.warn("points {} after cancel refused xid={} key={}", action, xid, key);
         throw new PointsException(
             PointsErrorCode.BRANCH_SUSPENDED,
             channelId,
-            "branch already cancelled, order [" + request.orderNo() + "]");
+            "branch already cancelled, key [" + key + "]");
       }
-      log.error("points freeze failed xid={} order={}", xid, request.orderNo(), e);
+      log.error("points {} failed xid={} key={}", action, xid, key, e);
       throw new PointsException(
           PointsErrorCode.STORAGE_FAILURE, channelId, "storage failure: " + e.getMessage());
     }
@@ -101,9 +136,9 @@ public final class PointsServiceImpl implements PointsService {
     }
   }
 
-  private void requireOrderNo(String orderNo) {
-    if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid("'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + orderNo + "]");
+  private void requireKey(String name, String key) {
+    if (key == null || !key.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw invalid("'" + name + "' must match [A-Za-z0-9_-]{1,64}, was [" + key + "]");
     }
   }
 

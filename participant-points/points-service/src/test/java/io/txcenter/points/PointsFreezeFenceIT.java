@@ -12,6 +12,7 @@ import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.points.store.PointsMapper;
+import io.txcenter.points.tcc.PointsCreditTcc;
 import io.txcenter.points.tcc.PointsFreezeAction;
 import io.txcenter.points.tcc.PointsFreezeTcc;
 import io.txcenter.testsupport.FenceHarness;
@@ -47,7 +48,7 @@ class PointsFreezeFenceIT extends TccReservationContract {
     points = MyBatisStore.open(dataSource, "mapper/PointsMapper.xml").getMapper(PointsMapper.class);
     action = new PointsFreezeTcc(points);
     fence = new FenceHarness(action, PointsFreezeAction.NAME);
-    service = new PointsServiceImpl(CHANNEL, action, points);
+    service = new PointsServiceImpl(CHANNEL, action, new PointsCreditTcc(points), points);
   }
 
   @AfterAll

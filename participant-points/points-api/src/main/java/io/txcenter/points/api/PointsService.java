@@ -22,6 +22,17 @@ public interface PointsService {
   void tryFreeze(FreezeRequest request) throws PointsException;
 
   /**
+   * Try of the points-credit branch: records an award of {@code points} for {@code bizNo} (e.g. a
+   * payment). The points are neither available nor spendable until the TC confirms the branch;
+   * Cancel drops the award. Opens the user's account in this channel if needed.
+   *
+   * @throws PointsException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
+   *     UNKNOWN_CHANNEL}, {@code NO_GLOBAL_TRANSACTION}, {@code BRANCH_SUSPENDED}, {@code
+   *     STORAGE_FAILURE}
+   */
+  void tryCredit(CreditRequest request) throws PointsException;
+
+  /**
    * The points of one user in this channel.
    *
    * @throws PointsException {@code UNKNOWN_CHANNEL}, {@code UNKNOWN_USER}

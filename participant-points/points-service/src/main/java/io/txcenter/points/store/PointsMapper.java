@@ -31,6 +31,25 @@ public interface PointsMapper {
 
   int insertFreeze(FreezeRecord record);
 
+  /** Opens the user's account in the channel with nothing in it, if absent. */
+  int openAccount(@Param("channelId") String channelId, @Param("userId") long userId);
+
+  int insertCredit(CreditRecord record);
+
+  CreditRecord findCreditForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);
+
+  /** Adds confirmed credit to available and credited. */
+  int applyCredit(
+      @Param("channelId") String channelId,
+      @Param("userId") long userId,
+      @Param("points") long points);
+
+  int settleCredit(
+      @Param("xid") String xid,
+      @Param("branchId") long branchId,
+      @Param("from") String from,
+      @Param("to") String to);
+
   FreezeRecord findFreezeForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);
 
   int settleFreeze(
