@@ -4,6 +4,7 @@ import io.txcenter.account.api.AccountService;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.mall.api.MallService;
 import io.txcenter.outbox.api.EventConsumer;
+import io.txcenter.payment.api.PaymentService;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
 import java.util.Map;
@@ -16,6 +17,7 @@ public final class Clients implements AutoCloseable {
   private final Map<String, PointsService> points = new ConcurrentHashMap<>();
   private final Map<String, EventConsumer> consumers = new ConcurrentHashMap<>();
   private MallService mall;
+  private PaymentService payment;
   private PortalService portal;
   private AccountService account;
 
@@ -30,6 +32,13 @@ public final class Clients implements AutoCloseable {
       mall = node.reference(MallService.class, null);
     }
     return mall;
+  }
+
+  public synchronized PaymentService payment() {
+    if (payment == null) {
+      payment = node.reference(PaymentService.class, null);
+    }
+    return payment;
   }
 
   public synchronized PortalService portal() {

@@ -121,7 +121,13 @@ public final class Topology {
                 "mall-order/mall-service/target/mall-service.jar",
                 config.schema("mall"),
                 config.mallPort(),
-                Map.of("txc.mall.precheck", String.valueOf(config.mallPrecheck())))));
+                Map.of("txc.mall.precheck", String.valueOf(config.mallPrecheck()))),
+            service(
+                "payment",
+                "mall-order/payment-service/target/payment-service.jar",
+                config.schema("payment"),
+                config.paymentPort(),
+                Map.of())));
     List<ProcessSpec> relays = new ArrayList<>();
     for (String relay : TopologyConfig.RELAYS) {
       relays.add(
@@ -130,7 +136,11 @@ public final class Topology {
               "coordinator/txc-relay/target/txc-relay.jar",
               config.schema("mall"),
               0,
-              Map.of("txc.relay.outbox", "mall", "txc.relay.retry-ladder", config.retryLadder())));
+              Map.of(
+                  "txc.relay.outboxes", "mall,payment",
+                  "txc.relay.mall.jdbc.url", config.jdbcUrl(config.schema("mall")),
+                  "txc.relay.payment.jdbc.url", config.jdbcUrl(config.schema("payment")),
+                  "txc.relay.retry-ladder", config.retryLadder())));
     }
     stages.add(relays);
     return stages;

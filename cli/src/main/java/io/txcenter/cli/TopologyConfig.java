@@ -96,6 +96,11 @@ public record TopologyConfig(
         0);
   }
 
+  /** The payment service listens next to the mall. */
+  public int paymentPort() {
+    return mallPort + 1;
+  }
+
   public String schemaOfSubscriber(String group) {
     return schemaPrefix + "sub_" + group;
   }

@@ -43,7 +43,11 @@ public final class SharedTopology implements BeforeAllCallback {
       config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
       TopologyConfig.SUBSCRIBERS.keySet().forEach(g -> schemas.add(config.schemaOfSubscriber(g)));
       schemas.addAll(
-          List.of(config.schema("portal"), config.schema("account"), config.schema("mall")));
+          List.of(
+              config.schema("portal"),
+              config.schema("account"),
+              config.schema("mall"),
+              config.schema("payment")));
       schemas.forEach(db::dropSchema);
     }
   }
@@ -93,7 +97,7 @@ public final class SharedTopology implements BeforeAllCallback {
             consecutiveFreePorts(2),
             FreePorts.next(),
             FreePorts.next(),
-            FreePorts.next(),
+            consecutiveFreePorts(2),
             List.of(A, B),
             false,
             "file",

@@ -16,6 +16,8 @@ import io.txcenter.outbox.SubscriptionRegistry;
 import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.outbox.api.OutboxCheck;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -30,9 +32,10 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A relay process of one outbox. Several may run; a Curator {@link LeaderLatch} under {@code
- * /txc/relay/<outbox>/leader} makes exactly one of them active. Settings: {@code txc.name}, {@code
- * txc.relay.outbox} (mall), {@code txc.jdbc.url} (the outbox owner's schema), {@code
+ * A relay process serving one or more outboxes. Several may run; per outbox a Curator {@link
+ * LeaderLatch} under {@code /txc/relay/<outbox>/leader} makes exactly one of them active for it.
+ * Settings: {@code txc.name}, {@code txc.relay.outboxes} (mall), {@code
+ * txc.relay.<outbox>.jdbc.url} (the outbox owner's schema; else {@code txc.jdbc.url}), {@code
  * txc.relay.retry-ladder} (RocketMQ's 10s..2h), {@code txc.relay.immunity.ms} (6000), {@code
  * txc.relay.poll.ms} (100), {@code txc.relay.zk-session.ms} (3000), {@code
  * txc.relay.alert-webhook}.
@@ -45,10 +48,12 @@ public final class RelayMain {
 
   public static void main(String[] args) throws Exception {
     String name = Settings.string("txc.name", "relay");
-    String outboxName = Settings.string("txc.relay.outbox", "mall");
-    if (!outboxName.matches("[a-z0-9-]{1,32}")) {
-      throw new Settings.SettingException(
-          "txc.relay.outbox", "must match [a-z0-9-]{1,32}", outboxName);
+    List<String> outboxes = List.of(Settings.string("txc.relay.outboxes", "mall").split(","));
+    for (String outbox : outboxes) {
+      if (!outbox.matches("[a-z0-9-]{1,32}")) {
+        throw new Settings.SettingException(
+            "txc.relay.outboxes", "must be names matching [a-z0-9-]{1,32} joined by ','", outbox);
+      }
     }
     RetryLadder ladder;
     try {
@@ -61,58 +66,86 @@ public final class RelayMain {
     long pollMillis = Settings.longValue("txc.relay.poll.ms", 100);
 
     AdvertisedAddress.apply();
-    HikariDataSource dataSource = Database.fromSettings(name);
-    SchemaMigrator.migrate(dataSource, "common", "outbox");
-    OutboxMapper outbox =
-        MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
-    TransactionTemplate transactions =
-        new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     SeataClient.start(name);
     CuratorFramework zk =
         ZooKeeperClient.connect((int) Settings.longValue("txc.relay.zk-session.ms", 3_000));
     DubboNode dubbo = DubboNode.consumer(name).start();
     Map<String, EventConsumer> consumers = new ConcurrentHashMap<>();
-    OutboxCheck businessCheck = dubbo.reference(OutboxCheck.class, outboxName);
+    Alerts alerts = new Alerts(Settings.string("txc.relay.alert-webhook", ""));
+    List<Thread> loops = new ArrayList<>();
+    for (String outboxName : outboxes) {
+      // the outbox owner's schema: txc.relay.<outbox>.jdbc.url, else txc.jdbc.url
+      String url =
+          Settings.string(
+              "txc.relay." + outboxName + ".jdbc.url", Settings.string("txc.jdbc.url", ""));
+      if (url.isBlank()) {
+        throw new Settings.SettingException(
+            "txc.relay." + outboxName + ".jdbc.url", "is required", url);
+      }
+      HikariDataSource dataSource =
+          Database.open(
+              name + "-" + outboxName,
+              url,
+              Settings.string("txc.jdbc.user", "root"),
+              Settings.string("txc.jdbc.password", ""),
+              8);
+      SchemaMigrator.migrate(dataSource, "common", "outbox");
+      OutboxMapper outbox =
+          MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+      OutboxRelay relay =
+          new OutboxRelay(
+              outbox,
+              new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+              new SubscriptionRegistry(zk),
+              group ->
+                  consumers.computeIfAbsent(group, g -> dubbo.reference(EventConsumer.class, g)),
+              RelayMain::tcStatus,
+              dubbo.reference(OutboxCheck.class, outboxName),
+              ladder,
+              immunity,
+              Executors.newFixedThreadPool(8),
+              alerts);
+      LeaderLatch latch = new LeaderLatch(zk, "/txc/relay/" + outboxName + "/leader", name);
+      latch.addListener(
+          new LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+              log.info(
+                  "relay leadership acquired name={} outbox={} at_ms={}",
+                  name,
+                  outboxName,
+                  System.currentTimeMillis());
+            }
 
-    OutboxRelay relay =
-        new OutboxRelay(
-            outbox,
-            transactions,
-            new SubscriptionRegistry(zk),
-            group -> consumers.computeIfAbsent(group, g -> dubbo.reference(EventConsumer.class, g)),
-            RelayMain::tcStatus,
-            businessCheck,
-            ladder,
-            immunity,
-            Executors.newFixedThreadPool(8),
-            new Alerts(Settings.string("txc.relay.alert-webhook", "")));
-
-    LeaderLatch latch = new LeaderLatch(zk, "/txc/relay/" + outboxName + "/leader", name);
-    latch.addListener(
-        new LeaderLatchListener() {
-          @Override
-          public void isLeader() {
-            log.info(
-                "relay leadership acquired name={} outbox={} at_ms={}",
-                name,
-                outboxName,
-                System.currentTimeMillis());
-          }
-
-          @Override
-          public void notLeader() {
-            log.info("relay leadership lost name={} outbox={}", name, outboxName);
-          }
-        });
-    latch.start();
+            @Override
+            public void notLeader() {
+              log.info("relay leadership lost name={} outbox={}", name, outboxName);
+            }
+          });
+      latch.start();
+      Thread loop =
+          new Thread(
+              () -> {
+                try {
+                  run(relay, latch, pollMillis);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "relay-" + outboxName);
+      loops.add(loop);
+    }
+    loops.forEach(Thread::start);
     Readiness.markReady(name);
     log.info(
-        "relay ready name={} outbox={} ladder={} immunity_ms={}",
+        "relay ready name={} outboxes={} ladder={} immunity_ms={}",
         name,
-        outboxName,
+        outboxes,
         ladder.steps(),
         immunity.toMillis());
-    run(relay, latch, pollMillis);
+    for (Thread loop : loops) {
+      loop.join();
+    }
   }
 
   /**

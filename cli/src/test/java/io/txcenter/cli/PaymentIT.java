@@ -1,0 +1,262 @@
+package io.txcenter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.txcenter.account.api.AccountBalance;
+import io.txcenter.payment.api.BankResult;
+import io.txcenter.payment.api.CreatePaymentRequest;
+import io.txcenter.payment.api.PaymentErrorCode;
+import io.txcenter.payment.api.PaymentException;
+import io.txcenter.payment.api.PaymentStatus;
+import io.txcenter.payment.api.PaymentView;
+import io.txcenter.points.api.PointsBalance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Payment completion over the real topology: one global transaction across the payment branch, the
+ * merchant's account credit, the user's points award and the payment outbox.
+ */
+@ExtendWith(SharedTopology.class)
+class PaymentIT {
+
+  private static final String A = SharedTopology.A;
+  private static final AtomicLong USERS =
+      new AtomicLong(800_000 + System.currentTimeMillis() % 100_000);
+
+  private static Clients clients;
+  private static JdbcTemplate jdbc;
+  private static String payment;
+
+  @BeforeAll
+  static void useSharedTopology() {
+    TopologyConfig config = SharedTopology.get().config();
+    clients = SharedTopology.get().clients();
+    jdbc =
+        new JdbcTemplate(
+            new DriverManagerDataSource(
+                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
+                config.dbUser(),
+                config.dbPassword()));
+    payment = config.schema("payment");
+  }
+
+  @Test
+  void givenABankSuccess_completePayment_creditsTheMerchant_awardsPoints_andEmitsBothEvents() {
+    String merchant = merchant();
+    long user = USERS.incrementAndGet();
+    PaymentView created = create(merchant, user, A, 12_345, 50);
+
+    PaymentView paid = clients.payment().completePayment(created.paymentNo(), success(12_345));
+
+    assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(paid.duplicate()).isFalse();
+    assertThat(clients.account().balance(merchant))
+        .isEqualTo(new AccountBalance(merchant, 12_345, 0, 0));
+    PointsBalance points = clients.points(A).balance(A, user);
+    assertThat(List.of(points.available(), points.credited())).isEqualTo(List.of(50L, 50L));
+    assertThat(outbox(created.paymentNo()))
+        .containsExactly("accounting VOUCHER READY", "merchant-notify PAID READY");
+    assertThat(clients.payment().queryPayment(created.paymentNo()).status())
+        .isEqualTo(PaymentStatus.PAID);
+  }
+
+  @Test
+  void givenTheSameCallbackAgain_completePayment_returnsTheFirstOutcome_andChangesNothing() {
+    String merchant = merchant();
+    PaymentView created = create(merchant, USERS.incrementAndGet(), A, 500, 5);
+    PaymentView first = clients.payment().completePayment(created.paymentNo(), success(500));
+
+    PaymentView again = clients.payment().completePayment(created.paymentNo(), success(500));
+
+    assertThat(again.status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.xid()).isEqualTo(first.xid());
+    assertThat(clients.account().balance(merchant).balance()).isEqualTo(500);
+    assertThat(outbox(created.paymentNo())).hasSize(2);
+  }
+
+  @Test
+  void givenConcurrentCallbacks_onlyOneStartsAGlobalTransaction_andTheMerchantIsCreditedOnce()
+      throws Exception {
+    String merchant = merchant();
+    long user = USERS.incrementAndGet();
+    PaymentView created = create(merchant, user, A, 700, 7);
+    CyclicBarrier start = new CyclicBarrier(6);
+    List<CompletableFuture<PaymentView>> calls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      calls.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                await(start);
+                return clients.payment().completePayment(created.paymentNo(), success(700));
+              }));
+    }
+    List<PaymentView> outcomes = new ArrayList<>();
+    for (CompletableFuture<PaymentView> call : calls) {
+      outcomes.add(call.get(60, TimeUnit.SECONDS));
+    }
+
+    assertThat(outcomes.stream().filter(v -> !v.duplicate())).hasSize(1);
+    assertThat(clients.payment().queryPayment(created.paymentNo()).status())
+        .isEqualTo(PaymentStatus.PAID);
+    assertThat(clients.account().balance(merchant).balance()).isEqualTo(700);
+    assertThat(clients.points(A).balance(A, user).credited()).isEqualTo(7);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(DISTINCT xid) FROM "
+                    + payment
+                    + ".outbox_message WHERE business_key = ?",
+                Long.class,
+                created.paymentNo()))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void givenTheAccountTryFails_everythingIsCancelled_andALaterCallbackCompletesThePayment() {
+    String merchant = "m-unopened-" + UUID.randomUUID().toString().substring(0, 8);
+    long user = USERS.incrementAndGet();
+    PaymentView created = create(merchant, user, A, 900, 9);
+
+    PaymentView cancelled = clients.payment().completePayment(created.paymentNo(), success(900));
+
+    assertThat(cancelled.status()).isEqualTo(PaymentStatus.CREATED);
+    assertThat(outbox(created.paymentNo()))
+        .containsExactly("accounting VOUCHER DISCARDED", "merchant-notify PAID DISCARDED");
+    assertThatThrownBy(() -> clients.points(A).balance(A, user))
+        .hasMessageContaining("UNKNOWN_USER");
+
+    clients.account().open(merchant, 0);
+    PaymentView paid = clients.payment().completePayment(created.paymentNo(), success(900));
+
+    assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(clients.account().balance(merchant).balance()).isEqualTo(900);
+    assertThat(clients.points(A).balance(A, user).credited()).isEqualTo(9);
+  }
+
+  @Test
+  void givenThePointsTryFails_nothingIsCreditedAnywhere() {
+    String merchant = merchant();
+    PaymentView created = create(merchant, USERS.incrementAndGet(), "ch-zz", 300, 3);
+
+    PaymentView cancelled = clients.payment().completePayment(created.paymentNo(), success(300));
+
+    assertThat(cancelled.status()).isEqualTo(PaymentStatus.CREATED);
+    assertThat(clients.account().balance(merchant))
+        .isEqualTo(new AccountBalance(merchant, 0, 0, 0));
+    assertThat(outbox(created.paymentNo())).allMatch(row -> row.endsWith("DISCARDED"));
+  }
+
+  @Test
+  void givenABankFailure_completePayment_marksItFailed_andEmitsOnlyTheNotification() {
+    String merchant = merchant();
+    long user = USERS.incrementAndGet();
+    PaymentView created = create(merchant, user, A, 400, 4);
+
+    PaymentView failed =
+        clients
+            .payment()
+            .completePayment(
+                created.paymentNo(),
+                new BankResult("bk-" + user, false, 400, "insufficient funds"));
+
+    assertThat(failed.status()).isEqualTo(PaymentStatus.FAILED);
+    assertThat(outbox(created.paymentNo())).containsExactly("merchant-notify FAILED READY");
+    assertThat(clients.account().balance(merchant).balance()).isZero();
+  }
+
+  @Test
+  void givenBadInput_thePaymentServiceRefusesWithStableCodes_andChangesNothing() {
+    String merchant = merchant();
+    PaymentView created = create(merchant, USERS.incrementAndGet(), A, 250, 2);
+
+    assertCode(
+        () -> clients.payment().completePayment("no-such-payment", success(1)),
+        PaymentErrorCode.UNKNOWN_PAYMENT);
+    assertCode(
+        () ->
+            clients
+                .payment()
+                .completePayment(created.paymentNo(), new BankResult(null, true, 250, null)),
+        PaymentErrorCode.MALFORMED_BANK_RESULT);
+    assertCode(
+        () ->
+            clients
+                .payment()
+                .completePayment(created.paymentNo(), new BankResult("bk-1", false, 250, " ")),
+        PaymentErrorCode.MALFORMED_BANK_RESULT);
+    assertCode(
+        () -> clients.payment().completePayment(created.paymentNo(), success(251)),
+        PaymentErrorCode.AMOUNT_MISMATCH);
+    assertCode(() -> create(merchant, 1, A, -5, 0), PaymentErrorCode.INVALID_AMOUNT);
+    assertCode(
+        () ->
+            clients
+                .payment()
+                .createPayment(
+                    new CreatePaymentRequest(created.paymentNo(), merchant, 1, A, 999, 0)),
+        PaymentErrorCode.DUPLICATE_PAYMENT);
+
+    assertThat(clients.payment().queryPayment(created.paymentNo()).status())
+        .isEqualTo(PaymentStatus.CREATED);
+    assertThat(outbox(created.paymentNo())).isEmpty();
+    assertThat(clients.account().balance(merchant).balance()).isZero();
+  }
+
+  private static void assertCode(Runnable call, PaymentErrorCode code) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(PaymentException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+
+  private static List<String> outbox(String paymentNo) {
+    return jdbc.queryForList(
+        "SELECT CONCAT(topic, ' ', tags, ' ', status) FROM "
+            + payment
+            + ".outbox_message WHERE business_key = ? ORDER BY id",
+        String.class,
+        paymentNo);
+  }
+
+  private static String merchant() {
+    String merchant = "m-" + UUID.randomUUID().toString().substring(0, 8);
+    clients.account().open(merchant, 0);
+    return merchant;
+  }
+
+  private static PaymentView create(
+      String merchant, long user, String channel, long cents, long points) {
+    return clients
+        .payment()
+        .createPayment(
+            new CreatePaymentRequest(
+                "pay-" + UUID.randomUUID().toString().substring(0, 12),
+                merchant,
+                user,
+                channel,
+                cents,
+                points));
+  }
+
+  private static BankResult success(long cents) {
+    return new BankResult("bk-" + UUID.randomUUID().toString().substring(0, 8), true, cents, null);
+  }
+
+  private static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

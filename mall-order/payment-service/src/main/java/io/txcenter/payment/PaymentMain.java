@@ -1,0 +1,60 @@
+package io.txcenter.payment;
+
+import io.txcenter.account.api.AccountService;
+import io.txcenter.kit.DubboNode;
+import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.Settings;
+import io.txcenter.outbox.Outbox;
+import io.txcenter.outbox.OutboxAppendTcc;
+import io.txcenter.outbox.OutboxMapper;
+import io.txcenter.outbox.Topics;
+import io.txcenter.outbox.api.OutboxCheck;
+import io.txcenter.payment.api.PaymentService;
+import io.txcenter.payment.store.PaymentMapper;
+import io.txcenter.payment.tcc.PaymentSettleTcc;
+import io.txcenter.points.api.PointsService;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The payment process: its own JVM and schema, because the payment platform is its own system (its
+ * own outbox, its own failure domain in the chaos run) that the mall does not share. Settings:
+ * {@code txc.jdbc.url} (payment schema), {@code txc.dubbo.port} (20894), {@code
+ * txc.payment.tx-timeout.ms} (30000), {@code txc.payment.claim-lease.s} (60).
+ */
+public final class PaymentMain {
+
+  private PaymentMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ParticipantRuntime runtime =
+        ParticipantRuntime.start(
+            "payment",
+            List.of("payment", "outbox"),
+            "mapper/PaymentMapper.xml",
+            "mapper/OutboxMapper.xml");
+    PaymentMapper payments = runtime.mapper(PaymentMapper.class);
+    Outbox outbox =
+        new Outbox(
+            ParticipantRuntime.tccProxy(new OutboxAppendTcc(runtime.mapper(OutboxMapper.class))),
+            Topics.parse(PaymentEvents.TOPICS));
+    DubboNode node = runtime.dubbo(20894);
+    Map<String, PointsService> channels = new ConcurrentHashMap<>();
+    PaymentService service =
+        new PaymentServiceImpl(
+            payments,
+            ParticipantRuntime.tccProxy(new PaymentSettleTcc(payments)),
+            node.reference(AccountService.class, null),
+            channel ->
+                channels.computeIfAbsent(
+                    channel, group -> node.reference(PointsService.class, group)),
+            new PaymentEvents(outbox),
+            (int) Settings.longValue("txc.payment.tx-timeout.ms", 30_000),
+            (int) Settings.longValue("txc.payment.claim-lease.s", 60));
+    node.export(PaymentService.class, service, null)
+        .export(OutboxCheck.class, new PaymentOutboxCheck(payments), PaymentEvents.OUTBOX)
+        .start();
+    runtime.serve();
+  }
+}

@@ -1,0 +1,31 @@
+package io.txcenter.payment.tcc;
+
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
+import org.apache.seata.rm.tcc.api.LocalTCC;
+import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
+
+/** Settles a claimed payment order as a branch of the bank callback's global transaction. */
+@LocalTCC
+public interface PaymentSettleAction {
+
+  String NAME = "paymentSettle";
+
+  /** Binds the claimed (PROCESSING) order to this transaction with the status Confirm will set. */
+  @TwoPhaseBusinessAction(
+      name = NAME,
+      commitMethod = "confirm",
+      rollbackMethod = "cancel",
+      useTCCFence = true)
+  void trySettle(
+      BusinessActionContext context,
+      @BusinessActionContextParameter(paramName = "paymentNo") String paymentNo,
+      String targetStatus,
+      String reason);
+
+  /** The order takes its target status (PAID or FAILED); idempotent. */
+  boolean confirm(BusinessActionContext context);
+
+  /** The order goes back to CREATED, so that a later callback can complete it; idempotent. */
+  boolean cancel(BusinessActionContext context);
+}
