@@ -113,6 +113,37 @@ public final class Topology {
                       String.valueOf(
                           group.equals(config.flakySubscriber()) ? config.flakyAttempts() : 0))));
     }
+    participants.add(
+        service(
+            "sub-accounting",
+            "accompaniment/subscriber-service/target/subscriber-service.jar",
+            config.schemaOfSubscriber("accounting"),
+            config.accountingPort(),
+            Map.of(
+                "txc.subscriber.group", "accounting",
+                "txc.subscriber.topic", "accounting",
+                "txc.subscriber.tags", "*",
+                "txc.subscriber.handler", "accounting")));
+    participants.add(
+        spec(
+            "merchant",
+            "mall-order/merchant-stub/target/merchant-stub.jar",
+            Map.of("txc.merchant.port", String.valueOf(config.merchantPort())),
+            Map.of()));
+    Map<String, String> notifier = new LinkedHashMap<>();
+    notifier.put(
+        "txc.notify.merchant-url", "http://127.0.0.1:" + config.merchantPort() + "/notify/");
+    if (!config.retryLadder().equals(TopologyConfig.ROCKETMQ_LADDER)) {
+      // a compressed topology (demo, tests) compresses the notification ladder too
+      notifier.put("txc.notify.ladder", config.retryLadder());
+    }
+    participants.add(
+        service(
+            "notifier",
+            "mall-order/notify-service/target/notify-service.jar",
+            config.schema("notify"),
+            config.notifierPort(),
+            notifier));
     stages.add(participants);
     stages.add(
         List.of(

@@ -96,6 +96,20 @@ public record TopologyConfig(
         0);
   }
 
+  /** The accounting consumer listens after the accompaniment subscribers. */
+  public int accountingPort() {
+    return subscriberBasePort + SUBSCRIBERS.size();
+  }
+
+  /** The merchant's stub endpoint (HTTP). */
+  public int merchantPort() {
+    return subscriberBasePort + SUBSCRIBERS.size() + 1;
+  }
+
+  public int notifierPort() {
+    return subscriberBasePort + SUBSCRIBERS.size() + 2;
+  }
+
   /** The payment service listens next to the mall. */
   public int paymentPort() {
     return mallPort + 1;

@@ -45,6 +45,8 @@ public final class Txc {
         --flaky-subscriber <grp>  up: this subscriber fails the first --flaky-attempts of every message
       dlq list                   dead letters of the mall's outbox not yet re-driven
       dlq redrive <id>|--all     put dead deliveries back on the retry ladder
+      notify list                merchant notifications: state, attempts, last outcome
+      notify retry <id>          a new round of attempts for an unacknowledged notification
       """;
 
   private final PrintStream out;
@@ -102,6 +104,7 @@ public final class Txc {
       case "audit" -> audit(TopologyConfig.read(runDir), seconds(options));
       case "order" -> order(TopologyConfig.read(runDir), positional);
       case "dlq" -> new DlqCommand(TopologyConfig.read(runDir), out).run(positional, options);
+      case "notify" -> new NotifyCommand(TopologyConfig.read(runDir), out).run(positional);
       default -> throw usage("unknown command [" + command + "]");
     };
   }

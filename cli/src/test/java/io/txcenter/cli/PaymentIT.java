@@ -2,6 +2,7 @@ package io.txcenter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.txcenter.account.api.AccountBalance;
 import io.txcenter.payment.api.BankResult;
@@ -11,6 +12,7 @@ import io.txcenter.payment.api.PaymentException;
 import io.txcenter.payment.api.PaymentStatus;
 import io.txcenter.payment.api.PaymentView;
 import io.txcenter.points.api.PointsBalance;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,6 +40,8 @@ class PaymentIT {
   private static Clients clients;
   private static JdbcTemplate jdbc;
   private static String payment;
+  private static String notify;
+  private static String accounting;
 
   @BeforeAll
   static void useSharedTopology() {
@@ -50,6 +54,8 @@ class PaymentIT {
                 config.dbUser(),
                 config.dbPassword()));
     payment = config.schema("payment");
+    notify = config.schema("notify");
+    accounting = config.schemaOfSubscriber("accounting");
   }
 
   @Test
@@ -70,6 +76,47 @@ class PaymentIT {
         .containsExactly("accounting VOUCHER READY", "merchant-notify PAID READY");
     assertThat(clients.payment().queryPayment(created.paymentNo()).status())
         .isEqualTo(PaymentStatus.PAID);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> notifyState(created.paymentNo()).equals(List.of("ACKED")));
+    List<Long> lines = voucherLines(created.paymentNo());
+    assertThat(lines).containsExactly(12_345L, -12_345L);
+    assertThat(lines.stream().mapToLong(Long::longValue).sum()).as("double entry").isZero();
+    // the merchant stub answers 503 twice before it acknowledges
+    assertThat(notifyAttempts(created.paymentNo()))
+        .containsExactly("HTTP 503", "HTTP 503", "ACKED");
+  }
+
+  @Test
+  void givenTheMerchantEndpointDown_theNotificationFailsAndIsLogged_thenIsAcknowledgedOnceItIsUp()
+      throws Exception {
+    Topology topology = SharedTopology.get().topology();
+    ProcessHandle merchantStub = topology.running("merchant").orElseThrow();
+    merchantStub.destroyForcibly();
+    merchantStub.onExit().get();
+    String merchant = merchant();
+    PaymentView created = create(merchant, USERS.incrementAndGet(), A, 610, 1);
+    try {
+      clients.payment().completePayment(created.paymentNo(), success(610));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> notifyAttempts(created.paymentNo()).size() >= 2);
+      assertThat(notifyAttempts(created.paymentNo())).allMatch(a -> a.equals("ERROR"));
+    } finally {
+      topology.up(System.out);
+    }
+    long id =
+        jdbc.queryForObject(
+            "SELECT id FROM " + notify + ".merchant_notify WHERE payment_no = ?",
+            Long.class,
+            created.paymentNo());
+    if (notifyState(created.paymentNo()).equals(List.of("GAVE_UP"))) {
+      assertThat(new NotifyCommand(SharedTopology.get().config(), System.out).retry(id)).isTrue();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> notifyState(created.paymentNo()).equals(List.of("ACKED")));
+    assertThat(notifyAttempts(created.paymentNo())).last().isEqualTo("ACKED");
   }
 
   @Test
@@ -85,6 +132,10 @@ class PaymentIT {
     assertThat(again.xid()).isEqualTo(first.xid());
     assertThat(clients.account().balance(merchant).balance()).isEqualTo(500);
     assertThat(outbox(created.paymentNo())).hasSize(2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> notifyState(created.paymentNo()).equals(List.of("ACKED")));
+    assertThat(voucherLines(created.paymentNo())).hasSize(2);
   }
 
   @Test
@@ -99,7 +150,7 @@ class PaymentIT {
       calls.add(
           CompletableFuture.supplyAsync(
               () -> {
-                await(start);
+                awaitBarrier(start);
                 return clients.payment().completePayment(created.paymentNo(), success(700));
               }));
     }
@@ -174,6 +225,10 @@ class PaymentIT {
     assertThat(failed.status()).isEqualTo(PaymentStatus.FAILED);
     assertThat(outbox(created.paymentNo())).containsExactly("merchant-notify FAILED READY");
     assertThat(clients.account().balance(merchant).balance()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> notifyState(created.paymentNo()).equals(List.of("ACKED")));
+    assertThat(voucherLines(created.paymentNo())).isEmpty();
   }
 
   @Test
@@ -219,6 +274,40 @@ class PaymentIT {
         .isInstanceOfSatisfying(PaymentException.class, e -> assertThat(e.code()).isEqualTo(code));
   }
 
+  private static List<String> notifyState(String paymentNo) {
+    return jdbc.queryForList(
+        "SELECT state FROM " + notify + ".merchant_notify WHERE payment_no = ?",
+        String.class,
+        paymentNo);
+  }
+
+  private static List<String> notifyAttempts(String paymentNo) {
+    return jdbc
+        .queryForList(
+            "SELECT a.outcome FROM "
+                + notify
+                + ".notify_attempt a JOIN "
+                + notify
+                + ".merchant_notify n ON n.id = a.notify_id WHERE n.payment_no = ? ORDER BY a.id",
+            String.class,
+            paymentNo)
+        .stream()
+        .map(o -> o.startsWith("HTTP") ? o.substring(0, 8) : o.startsWith("ERROR") ? "ERROR" : o)
+        .toList();
+  }
+
+  private static List<Long> voucherLines(String paymentNo) {
+    return jdbc.queryForList(
+        "SELECT l.amount_cents FROM "
+            + accounting
+            + ".voucher v JOIN "
+            + accounting
+            + ".voucher_line l ON l.voucher_no = v.voucher_no WHERE v.payment_no = ? ORDER BY"
+            + " l.line_no",
+        Long.class,
+        paymentNo);
+  }
+
   private static List<String> outbox(String paymentNo) {
     return jdbc.queryForList(
         "SELECT CONCAT(topic, ' ', tags, ' ', status) FROM "
@@ -252,7 +341,7 @@ class PaymentIT {
     return new BankResult("bk-" + UUID.randomUUID().toString().substring(0, 8), true, cents, null);
   }
 
-  private static void await(CyclicBarrier barrier) {
+  private static void awaitBarrier(CyclicBarrier barrier) {
     try {
       barrier.await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

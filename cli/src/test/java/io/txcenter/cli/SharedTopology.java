@@ -47,7 +47,9 @@ public final class SharedTopology implements BeforeAllCallback {
               config.schema("portal"),
               config.schema("account"),
               config.schema("mall"),
-              config.schema("payment")));
+              config.schema("payment"),
+              config.schemaOfSubscriber("accounting"),
+              config.schema("notify")));
       schemas.forEach(db::dropSchema);
     }
   }
@@ -103,7 +105,7 @@ public final class SharedTopology implements BeforeAllCallback {
             "file",
             "txc-admin",
             CONSOLE_PASSWORD,
-            consecutiveFreePorts(TopologyConfig.SUBSCRIBERS.size()),
+            consecutiveFreePorts(TopologyConfig.SUBSCRIBERS.size() + 3),
             LADDER,
             "cs",
             CS_FAILS);

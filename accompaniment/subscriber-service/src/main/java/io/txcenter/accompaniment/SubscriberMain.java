@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One accompaniment subscriber. Settings: {@code txc.subscriber.group} (required), {@code
- * txc.subscriber.topic} (accompaniment), {@code txc.subscriber.tags} (a tag expression, required),
- * {@code txc.subscriber.fail-first} (0), {@code txc.jdbc.url} (own schema), {@code txc.dubbo.port}.
+ * One subscriber process (accompaniment groups, or the accounting consumer). Settings: {@code
+ * txc.subscriber.group} (required), {@code txc.subscriber.topic} (accompaniment), {@code
+ * txc.subscriber.tags} (a tag expression, required), {@code txc.subscriber.fail-first} (0), {@code
+ * txc.jdbc.url} (own schema), {@code txc.dubbo.port}.
  */
 public final class SubscriberMain {
 
@@ -45,11 +46,24 @@ public final class SubscriberMain {
     int failFirst = (int) Settings.longValue("txc.subscriber.fail-first", 0);
     String name = Settings.string("txc.name", "sub-" + group);
 
+    String handler = Settings.string("txc.subscriber.handler", "accompaniment");
     AdvertisedAddress.apply();
     HikariDataSource dataSource = Database.fromSettings(name);
-    SchemaMigrator.migrate(dataSource, "consumer");
-    EventConsumer consumer =
-        new AccompanimentConsumer(new IdempotentConsumer(group, dataSource), failFirst);
+    IdempotentConsumer idempotent = new IdempotentConsumer(group, dataSource);
+    EventConsumer consumer;
+    switch (handler) {
+      case "accompaniment" -> {
+        SchemaMigrator.migrate(dataSource, "consumer");
+        consumer = new AccompanimentConsumer(idempotent, failFirst);
+      }
+      case "accounting" -> {
+        SchemaMigrator.migrate(dataSource, "consumer", "accounting");
+        consumer = new AccountingConsumer(idempotent);
+      }
+      default ->
+          throw new Settings.SettingException(
+              "txc.subscriber.handler", "must be accompaniment or accounting", handler);
+    }
     DubboNode.provider(name, Settings.port("txc.dubbo.port", 20895))
         .export(EventConsumer.class, consumer, group)
         .start();

@@ -1,0 +1,66 @@
+package io.txcenter.merchant;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A merchant's callback endpoint on 127.0.0.1: {@code POST /notify/<merchant>} answers 503 to the
+ * first {@code txc.merchant.fail-first} (2) calls of each payment, then 200 {@code SUCCESS}, the
+ * acknowledgement payment platforms expect. Settings: {@code txc.merchant.port} (20910), {@code
+ * txc.run.dir}, {@code txc.name} (merchant).
+ */
+public final class MerchantStubMain {
+
+  private static final Logger log = LoggerFactory.getLogger(MerchantStubMain.class);
+  private static final Pattern PAYMENT = Pattern.compile("\"paymentNo\"\\s*:\\s*\"([^\"]+)\"");
+
+  private MerchantStubMain() {}
+
+  public static void main(String[] args) throws IOException {
+    int port = Integer.parseInt(System.getProperty("txc.merchant.port", "20910"));
+    int failFirst = Integer.parseInt(System.getProperty("txc.merchant.fail-first", "2"));
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    server.createContext(
+        "/notify/",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          Matcher payment = PAYMENT.matcher(body);
+          String paymentNo = payment.find() ? payment.group(1) : "?";
+          int call = calls.computeIfAbsent(paymentNo, p -> new AtomicInteger()).incrementAndGet();
+          boolean ack = call > failFirst;
+          byte[] answer = (ack ? "SUCCESS" : "busy, try later").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(ack ? 200 : 503, answer.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+          }
+          log.info(
+              "notification received path={} payment={} call={} answer={}",
+              exchange.getRequestURI().getPath(),
+              paymentNo,
+              call,
+              ack ? 200 : 503);
+        });
+    server.start();
+    Path runDir = Path.of(System.getProperty("txc.run.dir", "run")).toAbsolutePath();
+    Path marker = runDir.resolve(System.getProperty("txc.name", "merchant") + ".ready");
+    Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+    marker.toFile().deleteOnExit();
+    log.info("merchant stub ready url=http://127.0.0.1:{}/notify/ fail_first={}", port, failFirst);
+  }
+}

@@ -1,0 +1,65 @@
+package io.txcenter.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.outbox.IdempotentConsumer;
+import io.txcenter.outbox.api.ConsumerException;
+import io.txcenter.outbox.api.EventConsumer;
+import io.txcenter.outbox.api.EventMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives {@code merchant-notify} events and records each once as a notification due now; the
+ * {@link MerchantNotifier} then calls the merchant.
+ */
+public final class NotifyConsumer implements EventConsumer {
+
+  private static final Logger log = LoggerFactory.getLogger(NotifyConsumer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final IdempotentConsumer idempotent;
+
+  public NotifyConsumer(IdempotentConsumer idempotent) {
+    this.idempotent = idempotent;
+  }
+
+  @Override
+  public void consume(EventMessage message) {
+    JsonNode event;
+    try {
+      event = JSON.readTree(message.payload());
+    } catch (Exception e) {
+      throw new ConsumerException(ConsumerException.Code.REJECTED, "payload is not JSON");
+    }
+    String paymentNo = event.path("paymentNo").asText("");
+    String merchant = event.path("merchantId").asText("");
+    String status = event.path("status").asText("");
+    if (paymentNo.isEmpty() || !merchant.matches("[A-Za-z0-9_-]{1,64}") || status.isEmpty()) {
+      throw new ConsumerException(
+          ConsumerException.Code.REJECTED,
+          "not a payment notification with paymentNo, merchantId and status: " + message.payload());
+    }
+    IdempotentConsumer.Outcome outcome =
+        idempotent.consume(
+            message.messageId(),
+            () ->
+                idempotent
+                    .jdbc()
+                    .update(
+                        "INSERT INTO merchant_notify (message_id, payment_no, merchant_id,"
+                            + " payment_status, payload, state, next_attempt_at)"
+                            + " VALUES (?, ?, ?, ?, ?, 'PENDING', NOW(3))",
+                        message.messageId(),
+                        paymentNo,
+                        merchant,
+                        status,
+                        message.payload()));
+    log.info(
+        "notification {} payment={} merchant={} status={}",
+        outcome == IdempotentConsumer.Outcome.APPLIED ? "recorded" : "already recorded",
+        paymentNo,
+        merchant,
+        status);
+  }
+}
