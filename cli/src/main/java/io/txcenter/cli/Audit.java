@@ -55,7 +55,9 @@ public final class Audit {
     auditPortal();
     auditAccounts();
     auditOrders();
-    auditOutbox();
+    auditOutbox(mall(), mallSubscriptions());
+    auditOutbox(config.schema("payment"), paymentSubscriptions());
+    auditPayments();
     for (String violation : violations) {
       out.println("  VIOLATION " + violation);
     }
@@ -86,6 +88,20 @@ public final class Audit {
                 + ".outbox_message WHERE status = 'PREPARED' OR (status = 'READY' AND fanned_out ="
                 + " 0)");
     n += count("SELECT COUNT(*) FROM " + mall() + ".outbox_delivery WHERE status = 'PENDING'");
+    String p = config.schema("payment");
+    n +=
+        count(
+            "SELECT COUNT(*) FROM "
+                + p
+                + ".outbox_message WHERE status = 'PREPARED' OR (status = 'READY' AND fanned_out ="
+                + " 0)");
+    n += count("SELECT COUNT(*) FROM " + p + ".outbox_delivery WHERE status = 'PENDING'");
+    n += count("SELECT COUNT(*) FROM " + p + ".payment_order WHERE status = 'PROCESSING'");
+    n +=
+        count(
+            "SELECT COUNT(*) FROM "
+                + config.schema("notify")
+                + ".merchant_notify WHERE state = 'PENDING'");
     for (String schema : participantSchemas()) {
       n += count("SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
     }
@@ -277,58 +293,87 @@ public final class Audit {
         "portal: quota used for orders that are not CONFIRMED");
   }
 
+  /** A consumer group of an outbox: the topic it subscribes, its schema, its tag expression. */
+  private record Subscription(
+      String topic, String group, String schema, TagExpression expression) {}
+
+  private List<Subscription> mallSubscriptions() {
+    List<Subscription> subscriptions = new ArrayList<>();
+    TopologyConfig.SUBSCRIBERS.forEach(
+        (g, e) ->
+            subscriptions.add(
+                new Subscription(
+                    "accompaniment", g, config.schemaOfSubscriber(g), TagExpression.parse(e))));
+    return subscriptions;
+  }
+
+  private List<Subscription> paymentSubscriptions() {
+    return List.of(
+        new Subscription(
+            "accounting",
+            "accounting",
+            config.schemaOfSubscriber("accounting"),
+            TagExpression.parse("*")),
+        new Subscription(
+            "merchant-notify", "notifier", config.schema("notify"), TagExpression.parse("*")));
+  }
+
   /**
-   * Every READY message applied exactly once by every consumer group whose subscription matches its
-   * tags, or dead-lettered for that group; no PREPARED message left; nothing applied that is not
-   * READY.
+   * Every READY message of {@code outbox} applied exactly once (its {@code consumed_message} row)
+   * by every consumer group whose subscription matches its topic and tags, or dead-lettered for
+   * that group; no PREPARED message left; nothing applied that is not READY.
    */
-  private void auditOutbox() {
-    String m = mall();
+  private void auditOutbox(String outbox, List<Subscription> subscriptions) {
     long prepared =
-        count("SELECT COUNT(*) FROM " + m + ".outbox_message WHERE status = 'PREPARED'");
-    check(prepared == 0, "outbox: " + prepared + " messages still PREPARED after quiescence");
-    Map<String, TagExpression> subscribers = new java.util.LinkedHashMap<>();
-    TopologyConfig.SUBSCRIBERS.forEach((g, e) -> subscribers.put(g, TagExpression.parse(e)));
+        count("SELECT COUNT(*) FROM " + outbox + ".outbox_message WHERE status = 'PREPARED'");
+    check(prepared == 0, outbox + ": " + prepared + " messages still PREPARED after quiescence");
     Map<String, java.util.Set<String>> applied = new java.util.HashMap<>();
-    for (String group : subscribers.keySet()) {
-      String sub = config.schemaOfSubscriber(group);
+    for (Subscription sub : subscriptions) {
       applied.put(
-          group,
+          sub.group(),
           new java.util.HashSet<>(
               jdbc.queryForList(
-                  "SELECT message_id FROM " + sub + ".accompaniment_event", String.class)));
+                  "SELECT message_id FROM "
+                      + sub.schema()
+                      + ".consumed_message WHERE consumer_group = ?",
+                  String.class,
+                  sub.group())));
       long stray =
           count(
               "SELECT COUNT(*) FROM "
-                  + sub
-                  + ".accompaniment_event e LEFT JOIN "
-                  + m
-                  + ".outbox_message o ON o.message_id = e.message_id"
-                  + " WHERE o.id IS NULL OR o.status <> 'READY'");
-      check(stray == 0, "group " + group + ": " + stray + " applied events are not READY messages");
+                  + sub.schema()
+                  + ".consumed_message c LEFT JOIN "
+                  + outbox
+                  + ".outbox_message o ON o.message_id = c.message_id"
+                  + " WHERE c.consumer_group = '"
+                  + sub.group()
+                  + "' AND (o.id IS NULL OR o.status <> 'READY')");
+      check(
+          stray == 0,
+          "group " + sub.group() + ": " + stray + " applied messages are not READY in " + outbox);
     }
     Map<Long, Map<String, String>> deliveries = new java.util.HashMap<>();
     for (Map<String, Object> d :
         jdbc.queryForList(
-            "SELECT message_pk, consumer_group, status FROM " + m + ".outbox_delivery")) {
+            "SELECT message_pk, consumer_group, status FROM " + outbox + ".outbox_delivery")) {
       deliveries
           .computeIfAbsent(num(d, "message_pk"), k -> new java.util.HashMap<>())
           .put((String) d.get("consumer_group"), (String) d.get("status"));
     }
     for (Map<String, Object> message :
         jdbc.queryForList(
-            "SELECT id, message_id, tags, fanned_out FROM "
-                + m
+            "SELECT id, message_id, topic, tags, fanned_out FROM "
+                + outbox
                 + ".outbox_message WHERE status = 'READY'")) {
       String id = (String) message.get("message_id");
       String tags = (String) message.get("tags");
       Map<String, String> byGroup = deliveries.getOrDefault(num(message, "id"), Map.of());
       check(num(message, "fanned_out") == 1, "message " + id + ": READY but never fanned out");
-      for (Map.Entry<String, TagExpression> sub : subscribers.entrySet()) {
-        String group = sub.getKey();
-        boolean matches = sub.getValue().matches(tags);
-        String status = byGroup.get(group);
-        boolean done = applied.get(group).contains(id);
+      for (Subscription sub : subscriptions) {
+        boolean matches =
+            sub.topic().equals(message.get("topic")) && sub.expression().matches(tags);
+        String status = byGroup.get(sub.group());
+        boolean done = applied.get(sub.group()).contains(id);
         if (!matches) {
           check(
               status == null && !done,
@@ -337,10 +382,10 @@ public final class Audit {
                   + " tags "
                   + tags
                   + ": reached group "
-                  + group
+                  + sub.group()
                   + " which does not match");
         } else if ("DEAD".equals(status)) {
-          check(!done, "message " + id + ": dead-lettered for " + group + " yet applied");
+          check(!done, "message " + id + ": dead-lettered for " + sub.group() + " yet applied");
         } else {
           check(
               "DELIVERED".equals(status) && done,
@@ -349,12 +394,76 @@ public final class Audit {
                   + " tags "
                   + tags
                   + ": group "
-                  + group
+                  + sub.group()
                   + " delivery="
                   + status
                   + " applied="
                   + done);
         }
+      }
+    }
+  }
+
+  /**
+   * Every PAID payment: the merchant credited once with its amount, the points awarded once, one
+   * voucher whose lines sum to zero; every other payment: none of these; none left PROCESSING.
+   */
+  private void auditPayments() {
+    String p = config.schema("payment");
+    String accounting = config.schemaOfSubscriber("accounting");
+    for (Map<String, Object> pay :
+        jdbc.queryForList(
+            "SELECT payment_no, status, channel_id, amount_cents, award_points FROM "
+                + p
+                + ".payment_order")) {
+      String no = (String) pay.get("payment_no");
+      String status = (String) pay.get("status");
+      String channel = (String) pay.get("channel_id");
+      long amount = num(pay, "amount_cents");
+      long award = num(pay, "award_points");
+      List<Long> credits =
+          jdbc.queryForList(
+              "SELECT amount FROM "
+                  + config.schema("account")
+                  + ".account_credit WHERE biz_no = ? AND status = 'CONFIRMED'",
+              Long.class,
+              no);
+      List<Long> awards =
+          config.channels().contains(channel)
+              ? jdbc.queryForList(
+                  "SELECT points FROM "
+                      + config.schemaOfChannel(channel)
+                      + ".points_credit WHERE biz_no = ? AND status = 'CONFIRMED'",
+                  Long.class,
+                  no)
+              : List.of();
+      Map<String, Object> voucher =
+          jdbc.queryForMap(
+              "SELECT COUNT(DISTINCT v.voucher_no) AS vouchers, COALESCE(SUM(l.amount_cents), 0)"
+                  + " AS total, COALESCE(MAX(l.amount_cents), 0) AS debit FROM "
+                  + accounting
+                  + ".voucher v JOIN "
+                  + accounting
+                  + ".voucher_line l ON l.voucher_no = v.voucher_no WHERE v.payment_no = ?",
+              no);
+      String who = "payment " + no + " (" + status + ")";
+      check(!"PROCESSING".equals(status), who + ": still PROCESSING after quiescence");
+      if ("PAID".equals(status)) {
+        check(
+            credits.equals(List.of(amount)),
+            who + ": merchant credits " + credits + ", expected [" + amount + "]");
+        check(
+            award == 0 ? awards.isEmpty() : awards.equals(List.of(award)),
+            who + ": points awards " + awards + ", expected [" + award + "]");
+        check(
+            num(voucher, "vouchers") == 1
+                && num(voucher, "total") == 0
+                && num(voucher, "debit") == amount,
+            who + ": voucher " + voucher + ", expected one balanced voucher debiting " + amount);
+      } else {
+        check(credits.isEmpty(), who + ": merchant credited " + credits);
+        check(awards.isEmpty(), who + ": points awarded " + awards);
+        check(num(voucher, "vouchers") == 0, who + ": has a voucher");
       }
     }
   }

@@ -78,6 +78,10 @@ public final class Demo {
     fanOut.printDeadLetters();
     out.println();
     fanOut.printCounters("demo-" + run + "-");
+
+    out.println();
+    out.println("payments (merchant credit, points award, voucher, notification):");
+    new PaymentDemo(config, clients, out, run).run();
   }
 
   private void seed(String a, String b) {

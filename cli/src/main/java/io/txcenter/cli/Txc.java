@@ -45,6 +45,9 @@ public final class Txc {
         --flaky-subscriber <grp>  up: this subscriber fails the first --flaky-attempts of every message
       dlq list                   dead letters of the mall's outbox not yet re-driven
       dlq redrive <id>|--all     put dead deliveries back on the retry ladder
+      pay create <paymentNo> <merchantId> <userId> <channel> <amountCents> <awardPoints>
+      pay complete <paymentNo> <bankTxnNo> success|failed <amountCents> [reason]
+      pay query <paymentNo>
       notify list                merchant notifications: state, attempts, last outcome
       notify retry <id>          a new round of attempts for an unacknowledged notification
       """;
@@ -59,7 +62,7 @@ public final class Txc {
     int code;
     try {
       code = new Txc(System.out).run(args);
-    } catch (CliException | MallException e) {
+    } catch (CliException | MallException | io.txcenter.payment.api.PaymentException e) {
       System.err.println("txc: " + e.getMessage());
       code = 1;
     } catch (Exception e) {
@@ -105,6 +108,7 @@ public final class Txc {
       case "order" -> order(TopologyConfig.read(runDir), positional);
       case "dlq" -> new DlqCommand(TopologyConfig.read(runDir), out).run(positional, options);
       case "notify" -> new NotifyCommand(TopologyConfig.read(runDir), out).run(positional);
+      case "pay" -> new PayCommand(TopologyConfig.read(runDir), out).run(positional);
       default -> throw usage("unknown command [" + command + "]");
     };
   }
