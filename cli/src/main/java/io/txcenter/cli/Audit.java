@@ -58,6 +58,7 @@ public final class Audit {
     auditOutbox(mall(), mallSubscriptions());
     auditOutbox(config.schema("payment"), paymentSubscriptions());
     auditPayments();
+    noFenceTried(config.schema("payment"));
     for (String violation : violations) {
       out.println("  VIOLATION " + violation);
     }
@@ -485,6 +486,7 @@ public final class Audit {
     schemas.add(config.schema("portal"));
     schemas.add(config.schema("account"));
     schemas.add(mall());
+    schemas.add(config.schema("payment"));
     return schemas;
   }
 

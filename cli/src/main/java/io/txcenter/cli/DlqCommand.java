@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-/** {@code bin/txc dlq list | redrive <id> | redrive --all} on the mall's outbox. */
+/**
+ * {@code bin/txc dlq list | redrive <id> | redrive --all [--outbox mall|payment]}: the dead-letter
+ * queue of one outbox (the mall's by default).
+ */
 final class DlqCommand {
 
   private final TopologyConfig config;
@@ -17,14 +20,25 @@ final class DlqCommand {
     this.out = out;
   }
 
+  /** The outboxes of the topology: their owners' schemas. */
+  static final List<String> OUTBOXES = List.of("mall", "payment");
+
   static DeadLetters deadLetters(TopologyConfig config) {
+    return deadLetters(config, "mall");
+  }
+
+  static DeadLetters deadLetters(TopologyConfig config, String outbox) {
     return new DeadLetters(
         new DriverManagerDataSource(
-            config.jdbcUrl(config.schema("mall")), config.dbUser(), config.dbPassword()));
+            config.jdbcUrl(config.schema(outbox)), config.dbUser(), config.dbPassword()));
   }
 
   int run(List<String> args, Map<String, String> options) {
-    DeadLetters dlq = deadLetters(config);
+    String outbox = options.getOrDefault("outbox", "mall");
+    if (!OUTBOXES.contains(outbox)) {
+      throw new CliException("--outbox must be one of " + OUTBOXES + ", was [" + outbox + "]");
+    }
+    DeadLetters dlq = deadLetters(config, outbox);
     String verb = args.isEmpty() ? "list" : args.get(0);
     switch (verb) {
       case "list" -> {

@@ -27,7 +27,9 @@ public final class Txc {
   private static final String USAGE =
       """
       usage: bin/txc <command> [options]
-        up       start ZooKeeper, the TC, points (ch-a, ch-b), portal, account and mall as JVMs
+        up       start the topology, one JVM per service: ZooKeeper, the TC, points (ch-a, ch-b),
+                 portal, account, five accompaniment subscribers, the accounting consumer, the
+                 merchant stub and notifier, mall, payment, two relays
         down     stop the processes `up` started (by pid)
         status   show each process and every address registered in ZooKeeper
         demo     up (fresh, unless already up), seed, place the demo orders, audit, down
@@ -43,8 +45,8 @@ public final class Txc {
         --tc-store file|db        up: the TC's session store (default file; db uses <prefix>seata)
         --retry-ladder <steps>    up: the relay's retry ladder, e.g. 10s,30s,1m (default RocketMQ's 16 steps)
         --flaky-subscriber <grp>  up: this subscriber fails the first --flaky-attempts of every message
-      dlq list                   dead letters of the mall's outbox not yet re-driven
-      dlq redrive <id>|--all     put dead deliveries back on the retry ladder
+      dlq list [--outbox mall|payment]         dead letters not yet re-driven
+      dlq redrive <id>|--all [--outbox ...]    put dead deliveries back on the retry ladder
       pay create <paymentNo> <merchantId> <userId> <channel> <amountCents> <awardPoints>
       pay complete <paymentNo> <bankTxnNo> success|failed <amountCents> [reason]
       pay query <paymentNo>
