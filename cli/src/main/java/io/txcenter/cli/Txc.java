@@ -50,6 +50,8 @@ public final class Txc {
       pay create <paymentNo> <merchantId> <userId> <channel> <amountCents> <awardPoints>
       pay complete <paymentNo> <bankTxnNo> success|failed <amountCents> [reason]
       pay query <paymentNo>
+      load [--orders N] [--payments M] [--concurrency C] [--rate R/s] [--fail-share F]
+           [--seed S] [--max-seconds T]   a bounded load of orders and payments, with a summary
       notify list                merchant notifications: state, attempts, last outcome
       notify retry <id>          a new round of attempts for an unacknowledged notification
       """;
@@ -111,6 +113,7 @@ public final class Txc {
       case "dlq" -> new DlqCommand(TopologyConfig.read(runDir), out).run(positional, options);
       case "notify" -> new NotifyCommand(TopologyConfig.read(runDir), out).run(positional);
       case "pay" -> new PayCommand(TopologyConfig.read(runDir), out).run(positional);
+      case "load" -> new LoadCommand(TopologyConfig.read(runDir), out).run(options);
       default -> throw usage("unknown command [" + command + "]");
     };
   }
