@@ -51,29 +51,37 @@ public final class Topology {
                   Map.of("txc.db.port", String.valueOf(config.dbPort())),
                   Map.of())));
     }
-    stages.add(
-        List.of(
-            spec(
-                "zk",
-                "zk/target/txc-zk.jar",
-                Map.of("txc.zk.port", String.valueOf(config.zkPort())),
-                Map.of())));
-    stages.add(
-        List.of(
-            spec(
-                "tc",
-                "coordinator/tc-server/target/tc-server.jar",
-                Map.of(
-                    "txc.tc.port", String.valueOf(config.tcPort()),
-                    "txc.console.port", String.valueOf(config.consolePort()),
-                    "txc.console.user", config.consoleUser(),
-                    "txc.zk.address", config.zkAddress(),
-                    "txc.tc.store", config.tcStore(),
-                    "txc.tc.jdbc.url", config.jdbcUrl(config.schema("seata")),
-                    "txc.tc.jdbc.user", config.dbUser()),
-                Map.of(
-                    "TXC_CONSOLE_PASSWORD", config.consolePassword(),
-                    "TXC_TC_JDBC_PASSWORD", config.dbPassword()))));
+    List<ProcessSpec> zookeepers = new ArrayList<>();
+    for (int i = 0; i < config.zkMembers(); i++) {
+      Map<String, String> zk = new LinkedHashMap<>();
+      zk.put("txc.zk.port", String.valueOf(config.zkPort() + i));
+      if (config.ha()) {
+        zk.put("txc.zk.id", String.valueOf(i + 1));
+        zk.put("txc.zk.ensemble", config.zkEnsemble());
+      }
+      zookeepers.add(
+          spec(config.ha() ? "zk-" + (i + 1) : "zk", "zk/target/txc-zk.jar", zk, Map.of()));
+    }
+    stages.add(zookeepers);
+    List<ProcessSpec> coordinators = new ArrayList<>();
+    for (int i = 0; i < config.tcNodes(); i++) {
+      coordinators.add(
+          spec(
+              config.ha() ? "tc-" + (i + 1) : "tc",
+              "coordinator/tc-server/target/tc-server.jar",
+              Map.of(
+                  "txc.tc.port", String.valueOf(config.tcPort() + i),
+                  "txc.console.port", String.valueOf(config.consolePort() + i),
+                  "txc.console.user", config.consoleUser(),
+                  "txc.zk.address", config.zkAddress(),
+                  "txc.tc.store", config.ha() ? "db" : config.tcStore(),
+                  "txc.tc.jdbc.url", config.jdbcUrl(config.schema("seata")),
+                  "txc.tc.jdbc.user", config.dbUser()),
+              Map.of(
+                  "TXC_CONSOLE_PASSWORD", config.consolePassword(),
+                  "TXC_TC_JDBC_PASSWORD", config.dbPassword())));
+    }
+    stages.add(coordinators);
     List<ProcessSpec> participants = new ArrayList<>();
     for (String channel : config.channels()) {
       participants.add(

@@ -41,7 +41,8 @@ public record TopologyConfig(
     int subscriberBasePort,
     String retryLadder,
     String flakySubscriber,
-    int flakyAttempts) {
+    int flakyAttempts,
+    boolean ha) {
 
   public static final String FILE = "topology.properties";
 
@@ -93,7 +94,30 @@ public record TopologyConfig(
         20895,
         ROCKETMQ_LADDER,
         "",
-        0);
+        0,
+        false);
+  }
+
+  /** ZooKeeper members: one, or three (an ensemble) in HA mode. */
+  public int zkMembers() {
+    return ha ? 3 : 1;
+  }
+
+  /** TC nodes: one, or two sharing the db store in HA mode. */
+  public int tcNodes() {
+    return ha ? 2 : 1;
+  }
+
+  /**
+   * The ensemble of an HA topology: {@code <id>:<clientPort>:<peerPort>:<electionPort>}, the
+   * members' ports being {@code zkPort}..+2, +3..+5 and +6..+8.
+   */
+  public String zkEnsemble() {
+    List<String> members = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      members.add((i + 1) + ":" + (zkPort + i) + ":" + (zkPort + 3 + i) + ":" + (zkPort + 6 + i));
+    }
+    return String.join(",", members);
   }
 
   /** The accounting consumer listens after the accompaniment subscribers. */
@@ -124,7 +148,11 @@ public record TopologyConfig(
   }
 
   public String zkAddress() {
-    return "127.0.0.1:" + zkPort;
+    List<String> members = new java.util.ArrayList<>();
+    for (int i = 0; i < zkMembers(); i++) {
+      members.add("127.0.0.1:" + (zkPort + i));
+    }
+    return String.join(",", members);
   }
 
   public String schemaOfChannel(String channel) {
@@ -176,6 +204,7 @@ public record TopologyConfig(
     p.setProperty("relay.retry-ladder", retryLadder);
     p.setProperty("flaky.subscriber", flakySubscriber);
     p.setProperty("flaky.attempts", String.valueOf(flakyAttempts));
+    p.setProperty("ha", String.valueOf(ha));
     try {
       Files.createDirectories(runDir);
       Path file = runDir.resolve(FILE);
@@ -225,6 +254,7 @@ public record TopologyConfig(
         Integer.parseInt(p.getProperty("subscriber.base-port", "20895")),
         p.getProperty("relay.retry-ladder", ROCKETMQ_LADDER),
         p.getProperty("flaky.subscriber", ""),
-        Integer.parseInt(p.getProperty("flaky.attempts", "0")));
+        Integer.parseInt(p.getProperty("flaky.attempts", "0")),
+        Boolean.parseBoolean(p.getProperty("ha", "false")));
   }
 }

@@ -43,6 +43,7 @@ public final class Txc {
         --wait <seconds>          audit: how long to wait for quiescence (default 60)
         --no-precheck             up: the mall skips the quota/points reads before the transaction
         --tc-store file|db        up: the TC's session store (default file; db uses <prefix>seata)
+        --ha                      up: a three-member ZooKeeper ensemble and two TC nodes in db mode
         --retry-ladder <steps>    up: the relay's retry ladder, e.g. 10s,30s,1m (default RocketMQ's 16 steps)
         --flaky-subscriber <grp>  up: this subscriber fails the first --flaky-attempts of every message
       dlq list [--outbox mall|payment]         dead letters not yet re-driven
@@ -87,7 +88,7 @@ public final class Txc {
     List<String> positional = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--no-precheck") || arg.equals("--all")) {
+      if (arg.equals("--no-precheck") || arg.equals("--all") || arg.equals("--ha")) {
         options.put(arg.substring(2), "true");
       } else if (arg.startsWith("--")) {
         if (i + 1 >= args.length) {
@@ -163,7 +164,8 @@ public final class Txc {
         d.subscriberBasePort(),
         ladder(options.getOrDefault("retry-ladder", d.retryLadder())),
         options.getOrDefault("flaky-subscriber", ""),
-        attempts(options.getOrDefault("flaky-attempts", "0")));
+        attempts(options.getOrDefault("flaky-attempts", "0")),
+        options.containsKey("ha"));
   }
 
   private static int attempts(String text) {
@@ -204,7 +206,16 @@ public final class Txc {
     }
     out.printf("up in %.1f s%n", (System.nanoTime() - start) / 1e9);
     out.println("  zookeeper   " + config.zkAddress());
-    out.println("  tc          127.0.0.1:" + config.tcPort() + " (store " + config.tcStore() + ")");
+    out.println(
+        config.ha()
+            ? "  tc          127.0.0.1:"
+                + config.tcPort()
+                + " and :"
+                + (config.tcPort() + 1)
+                + " (store db, schema "
+                + config.schema("seata")
+                + ")"
+            : "  tc          127.0.0.1:" + config.tcPort() + " (store " + config.tcStore() + ")");
     out.println(
         "  console     "
             + config.consoleUrl()
@@ -231,7 +242,7 @@ public final class Txc {
     TopologyConfig config = TopologyConfig.read(runDir);
     Topology topology = new Topology(config);
     topology.status().forEach(out::println);
-    if (topology.running("zk").isPresent()) {
+    if (topology.running(config.ha() ? "zk-1" : "zk").isPresent()) {
       out.println("registered in ZooKeeper:");
       for (Registrations.Registration r : Registrations.read(config.zkAddress())) {
         out.println("  " + r.host() + "  " + r.path().replaceAll("%[0-9A-F]{2}.*", "…"));

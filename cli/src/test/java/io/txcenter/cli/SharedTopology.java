@@ -108,7 +108,8 @@ public final class SharedTopology implements BeforeAllCallback {
             consecutiveFreePorts(TopologyConfig.SUBSCRIBERS.size() + 3),
             LADDER,
             "cs",
-            CS_FAILS);
+            CS_FAILS,
+            false);
     Topology topology = new Topology(config);
     try {
       topology.up(System.out);

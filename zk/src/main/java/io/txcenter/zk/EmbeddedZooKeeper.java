@@ -24,8 +24,18 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the server and returns once it answers {@code ruok}. */
+  /** Starts a standalone server and returns once it answers {@code ruok}. */
   public static EmbeddedZooKeeper start(int port, Path baseDir) throws Exception {
+    return start(port, baseDir, 0, "");
+  }
+
+  /**
+   * Starts a server; with {@code ensemble} ({@code <id>:<clientPort>:<peerPort>:<electionPort>}
+   * joined by {@code ,}, all on 127.0.0.1) it is member {@code myId} of that quorum. Returns once
+   * it answers {@code ruok}, which a quorum member does only after the quorum has formed.
+   */
+  public static EmbeddedZooKeeper start(int port, Path baseDir, int myId, String ensemble)
+      throws Exception {
     Files.createDirectories(baseDir);
     Properties config = new Properties();
     config.setProperty("clientPort", String.valueOf(port));
@@ -40,6 +50,20 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("admin.enableServer", "false");
     config.setProperty("4lw.commands.whitelist", "ruok,srvr,stat,mntr");
     config.setProperty("dataDir", baseDir.resolve("data").toString());
+    if (!ensemble.isBlank()) {
+      Files.createDirectories(baseDir.resolve("data"));
+      Files.writeString(baseDir.resolve("data").resolve("myid"), myId + "\n");
+      for (String member : ensemble.split(",")) {
+        String[] f = member.trim().split(":");
+        if (f.length != 4) {
+          throw new IllegalArgumentException(
+              "ensemble member must be <id>:<clientPort>:<peerPort>:<electionPort>, was ["
+                  + member
+                  + "]");
+        }
+        config.setProperty("server." + f[0], "127.0.0.1:" + f[2] + ":" + f[3]);
+      }
+    }
     ZooKeeperServerEmbedded server =
         ZooKeeperServerEmbedded.builder()
             .baseDir(baseDir)
@@ -48,7 +72,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             .build();
     server.start();
     EmbeddedZooKeeper zk = new EmbeddedZooKeeper(server, port);
-    zk.awaitServing(Duration.ofSeconds(30));
+    zk.awaitServing(Duration.ofSeconds(ensemble.isBlank() ? 30 : 120));
     return zk;
   }
 

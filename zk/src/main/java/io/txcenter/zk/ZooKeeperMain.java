@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ZooKeeper process of the local topology. Settings: {@code txc.zk.port} (2181), {@code
- * txc.run.dir} (run), {@code txc.name} (zk); data under {@code <run dir>/data/<name>}.
+ * txc.run.dir} (run), {@code txc.name} (zk); data under {@code <run dir>/data/<name>}. For an
+ * ensemble member: {@code txc.zk.id} and {@code txc.zk.ensemble} ({@code
+ * <id>:<clientPort>:<peerPort>:<electionPort>,...} on 127.0.0.1).
  */
 public final class ZooKeeperMain {
 
@@ -21,7 +23,10 @@ public final class ZooKeeperMain {
     Path runDir = Path.of(System.getProperty("txc.run.dir", "run")).toAbsolutePath();
     String name = System.getProperty("txc.name", "zk");
     int port = Integer.parseInt(System.getProperty("txc.zk.port", "2181"));
-    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(port, runDir.resolve("data/" + name));
+    int myId = Integer.parseInt(System.getProperty("txc.zk.id", "0"));
+    String ensemble = System.getProperty("txc.zk.ensemble", "");
+    EmbeddedZooKeeper zk =
+        EmbeddedZooKeeper.start(port, runDir.resolve("data/" + name), myId, ensemble);
     Runtime.getRuntime().addShutdownHook(new Thread(zk::close, "zk-shutdown"));
     Path marker = runDir.resolve(name + ".ready");
     Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);

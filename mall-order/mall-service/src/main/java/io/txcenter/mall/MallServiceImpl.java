@@ -95,7 +95,8 @@ public final class MallServiceImpl implements MallService {
     GlobalTransaction tx = GlobalTransactionContext.createNew();
     try {
       tx.begin(timeoutMillis, "placeOrder");
-    } catch (TransactionException e) {
+    } catch (TransactionException | RuntimeException e) {
+      // Seata reports an unreachable coordinator unchecked (FrameworkException)
       throw new MallException(
           MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + e.getMessage());
     }
@@ -126,7 +127,7 @@ public final class MallServiceImpl implements MallService {
     try {
       tx.commit();
       log.info("order committed xid={} order={} points={}", xid, request.orderNo(), total);
-    } catch (TransactionException e) {
+    } catch (TransactionException | RuntimeException e) {
       // the coordinator owns the outcome now: it retries or times the transaction out
       log.error("order commit not acknowledged xid={} order={}", xid, request.orderNo(), e);
     }
@@ -138,7 +139,7 @@ public final class MallServiceImpl implements MallService {
     String code = refusalCode(cause);
     try {
       tx.rollback();
-    } catch (TransactionException e) {
+    } catch (TransactionException | RuntimeException e) {
       log.error("order rollback not acknowledged xid={} order={}", xid, request.orderNo(), e);
     }
     if (isDuplicateOrder(cause)) {

@@ -153,7 +153,9 @@ public final class PaymentServiceImpl implements PaymentService {
     GlobalTransaction tx = GlobalTransactionContext.createNew();
     try {
       tx.begin(timeoutMillis, "completePayment");
-    } catch (TransactionException e) {
+    } catch (TransactionException | RuntimeException e) {
+      // Seata reports an unreachable coordinator unchecked (FrameworkException): release the
+      // claim whatever the failure, or the payment would sit PROCESSING until its lease ends
       payments.release(payment.paymentNo());
       throw new PaymentException(
           PaymentErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + e.getMessage());
@@ -179,7 +181,7 @@ public final class PaymentServiceImpl implements PaymentService {
     } catch (RuntimeException e) {
       try {
         tx.rollback();
-      } catch (TransactionException rollback) {
+      } catch (TransactionException | RuntimeException rollback) {
         log.error(
             "payment rollback not acknowledged xid={} payment={}",
             xid,
@@ -197,7 +199,8 @@ public final class PaymentServiceImpl implements PaymentService {
     try {
       tx.commit();
       log.info("payment committed xid={} payment={} status={}", xid, payment.paymentNo(), target);
-    } catch (TransactionException e) {
+    } catch (TransactionException | RuntimeException e) {
+      // the coordinator owns the outcome now: it retries or times the transaction out
       log.error("payment commit not acknowledged xid={} payment={}", xid, payment.paymentNo(), e);
     }
     return view(payments.find(payment.paymentNo()), false);
