@@ -63,8 +63,10 @@ public final class Topology {
           spec(config.ha() ? "zk-" + (i + 1) : "zk", "zk/target/txc-zk.jar", zk, Map.of()));
     }
     stages.add(zookeepers);
-    List<ProcessSpec> coordinators = new ArrayList<>();
+    // one TC node at a time: Seata's zk registry creates the persistent parent path without
+    // tolerating a concurrent creator, and the second node fails with NodeExists
     for (int i = 0; i < config.tcNodes(); i++) {
+      List<ProcessSpec> coordinators = new ArrayList<>();
       coordinators.add(
           spec(
               config.ha() ? "tc-" + (i + 1) : "tc",
@@ -80,8 +82,8 @@ public final class Topology {
               Map.of(
                   "TXC_CONSOLE_PASSWORD", config.consolePassword(),
                   "TXC_TC_JDBC_PASSWORD", config.dbPassword())));
+      stages.add(coordinators);
     }
-    stages.add(coordinators);
     List<ProcessSpec> participants = new ArrayList<>();
     for (String channel : config.channels()) {
       participants.add(
