@@ -23,6 +23,7 @@ public final class Audit {
 
   private final TopologyConfig config;
   private final JdbcTemplate jdbc;
+  private final TcSessions tcSessions;
   private int checks;
   private final List<String> violations = new ArrayList<>();
 
@@ -34,10 +35,20 @@ public final class Audit {
             config.dbUser(),
             config.dbPassword());
     this.jdbc = new JdbcTemplate(dataSource);
+    this.tcSessions = new TcSessions(config, jdbc);
   }
 
-  /** The outcome: how many checks ran and what each violation was. */
-  public record Result(int checks, List<String> violations) {
+  /**
+   * The outcome: how many checks ran, what each violation was, what was still in flight when the
+   * quiescence bound ran out (by kind; empty when quiescence was reached) and how long it took.
+   */
+  public record Result(
+      int checks, List<String> violations, Map<String, Long> stuck, long quiescenceMillis) {
+
+    public long stuckCount() {
+      return total(stuck);
+    }
+
     public String line() {
       return "audit: " + checks + " checks, " + violations.size() + " violations";
     }
@@ -45,8 +56,15 @@ public final class Audit {
 
   public Result run(Duration quiescence, PrintStream out) {
     long waited = awaitQuiescence(quiescence);
-    out.printf(
-        "  quiescence reached after %.1f s (bound %d s)%n", waited / 1e3, quiescence.toSeconds());
+    Map<String, Long> stuck = inFlight();
+    if (stuck.isEmpty()) {
+      out.printf(
+          "  quiescence reached after %.1f s (bound %d s)%n", waited / 1e3, quiescence.toSeconds());
+    } else {
+      out.printf(
+          "  quiescence NOT reached after %.1f s (bound %d s), still in flight: %s%n",
+          waited / 1e3, quiescence.toSeconds(), stuck);
+    }
     checks = 0;
     violations.clear();
     for (String channel : config.channels()) {
@@ -59,17 +77,19 @@ public final class Audit {
     auditOutbox(config.schema("payment"), paymentSubscriptions());
     auditPayments();
     noFenceTried(config.schema("payment"));
+    long sessions = tcSessions.count();
+    check(sessions == 0, "TC: " + sessions + " global sessions left after quiescence");
     for (String violation : violations) {
       out.println("  VIOLATION " + violation);
     }
-    return new Result(checks, List.copyOf(violations));
+    return new Result(checks, List.copyOf(violations), stuck, waited);
   }
 
   /** Milliseconds until nothing is frozen, trying or tried anywhere, or the bound passed. */
   private long awaitQuiescence(Duration bound) {
     long start = System.currentTimeMillis();
     long deadline = start + bound.toMillis();
-    while (System.currentTimeMillis() < deadline && inFlight() > 0) {
+    while (System.currentTimeMillis() < deadline && total(inFlight()) > 0) {
       try {
         Thread.sleep(250); // polling databases owned by other processes: nothing to wait on
       } catch (InterruptedException e) {
@@ -80,33 +100,60 @@ public final class Audit {
     return System.currentTimeMillis() - start;
   }
 
-  private long inFlight() {
-    long n = count("SELECT COUNT(*) FROM " + mall() + ".mall_order WHERE status = 'TRYING'");
-    n +=
-        count(
-            "SELECT COUNT(*) FROM "
-                + mall()
-                + ".outbox_message WHERE status = 'PREPARED' OR (status = 'READY' AND fanned_out ="
-                + " 0)");
-    n += count("SELECT COUNT(*) FROM " + mall() + ".outbox_delivery WHERE status = 'PENDING'");
-    String p = config.schema("payment");
-    n +=
-        count(
-            "SELECT COUNT(*) FROM "
-                + p
-                + ".outbox_message WHERE status = 'PREPARED' OR (status = 'READY' AND fanned_out ="
-                + " 0)");
-    n += count("SELECT COUNT(*) FROM " + p + ".outbox_delivery WHERE status = 'PENDING'");
-    n += count("SELECT COUNT(*) FROM " + p + ".payment_order WHERE status = 'PROCESSING'");
-    n +=
-        count(
-            "SELECT COUNT(*) FROM "
-                + config.schema("notify")
-                + ".merchant_notify WHERE state = 'PENDING'");
+  private static long total(Map<String, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** What is still on its way to a final state, by kind; empty counts are left out. */
+  Map<String, Long> inFlight() {
+    Map<String, Long> n = new java.util.LinkedHashMap<>();
+    put(
+        n,
+        "orders TRYING",
+        "SELECT COUNT(*) FROM " + mall() + ".mall_order WHERE status = 'TRYING'");
+    for (String outbox : List.of(mall(), config.schema("payment"))) {
+      put(
+          n,
+          outbox + " messages PREPARED or not fanned out",
+          "SELECT COUNT(*) FROM "
+              + outbox
+              + ".outbox_message WHERE status = 'PREPARED' OR (status = 'READY' AND fanned_out ="
+              + " 0)");
+      put(
+          n,
+          outbox + " deliveries PENDING",
+          "SELECT COUNT(*) FROM " + outbox + ".outbox_delivery WHERE status = 'PENDING'");
+    }
+    put(
+        n,
+        "payments PROCESSING",
+        "SELECT COUNT(*) FROM "
+            + config.schema("payment")
+            + ".payment_order WHERE status = 'PROCESSING'");
+    put(
+        n,
+        "merchant notifications PENDING",
+        "SELECT COUNT(*) FROM "
+            + config.schema("notify")
+            + ".merchant_notify WHERE state = 'PENDING'");
     for (String schema : participantSchemas()) {
-      n += count("SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
+      put(
+          n,
+          schema + " fence rows tried",
+          "SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
+    }
+    long sessions = tcSessions.count();
+    if (sessions > 0) {
+      n.put("TC global sessions", sessions);
     }
     return n;
+  }
+
+  private void put(Map<String, Long> counts, String what, String sql) {
+    long c = count(sql);
+    if (c > 0) {
+      counts.put(what, c);
+    }
   }
 
   private void auditChannel(String channel) {

@@ -109,6 +109,20 @@ final class LoadCommand {
     final Map<String, LongAdder> codes = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     final AtomicInteger sent = new AtomicInteger();
+    volatile double seconds;
+
+    /** The one-line summary; scripts read it. */
+    String line() {
+      return String.format(
+          "load: sent=%d committed=%d rolled_back=%d refused=%d errors=%d p50=%d ms p99=%d ms",
+          sent.get(),
+          count(Outcome.COMMITTED),
+          count(Outcome.ROLLED_BACK),
+          count(Outcome.REFUSED),
+          count(Outcome.ERROR),
+          percentileMillis(50),
+          percentileMillis(99));
+    }
 
     void record(String kind, Outcome outcome, String code, long micros) {
       outcomes.computeIfAbsent(kind + " " + outcome, k -> new LongAdder()).increment();
@@ -137,7 +151,19 @@ final class LoadCommand {
   }
 
   int run(Map<String, String> options) throws InterruptedException {
-    Plan plan = Plan.from(options);
+    Summary summary = drive(Plan.from(options));
+    out.println(summary.line());
+    out.println("  by kind: " + new java.util.TreeMap<>(summary.outcomes));
+    out.println("  by code: " + new java.util.TreeMap<>(summary.codes));
+    return summary.count(Outcome.ERROR) == 0 ? 0 : 1;
+  }
+
+  /**
+   * Seeds users, quota and a merchant for this run, then sends the plan's requests; returns when
+   * every request was answered or the plan's time ran out (requests then in flight get {@link
+   * #GRACE} to finish; requests not yet sent are dropped, and not counted as sent).
+   */
+  Summary drive(Plan plan) throws InterruptedException {
     String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     Random random = new Random(plan.seed());
     Summary summary = new Summary();
@@ -146,24 +172,37 @@ final class LoadCommand {
       String b = config.channels().get(1);
       long users = Math.max(8, plan.concurrency() * 4L);
       long firstUser = 3_000_000L + (System.currentTimeMillis() % 1_000_000L) * 10;
-      clients.portal().grant(a, 100L * (plan.orders() + 1) * 100);
-      clients.portal().grant(b, 100L * (plan.orders() + 1) * 100);
+      long quota = Math.min(100L * (plan.orders() + 1) * 100, 100_000_000L);
+      clients.portal().grant(a, quota);
+      clients.portal().grant(b, quota);
       for (long u = firstUser; u < firstUser + users; u++) {
         clients.points(a).grant(a, u, 1_000_000);
         clients.points(b).grant(b, u, 1_000_000);
       }
       long poorUser = firstUser + users;
       clients.points(a).grant(a, poorUser, 1);
+      clients.points(b).grant(b, poorUser, 1_000_000);
+      // rich enough to freeze more points than the channel has quota left: the portal refuses
+      long richUser = poorUser + 1;
+      long quotaLeft =
+          clients.portal().quotas().stream()
+              .filter(q -> q.channelId().equals(b))
+              .mapToLong(io.txcenter.portal.api.ChannelQuota::available)
+              .sum();
+      long buster =
+          Math.min(quotaLeft + 1_000_000, io.txcenter.points.api.PointsService.MAX_POINTS);
+      clients.points(b).grant(b, richUser, buster);
       String merchant = "m-load-" + run;
       clients.account().open(merchant, 0);
+      Users who = new Users(firstUser, users, poorUser, richUser, buster);
 
       List<Runnable> requests = new ArrayList<>();
       for (int i = 0; i < plan.orders(); i++) {
         long user = firstUser + random.nextInt((int) users);
         boolean fail = random.nextDouble() < plan.failShare();
-        int failure = random.nextInt(3);
+        int failure = random.nextInt(4);
         String orderNo = "load-" + run + "-o" + i;
-        requests.add(() -> order(clients, summary, orderNo, user, poorUser, fail, failure, a, b));
+        requests.add(() -> order(clients, summary, orderNo, user, who, fail, failure, a, b));
       }
       for (int i = 0; i < plan.payments(); i++) {
         long user = firstUser + random.nextInt((int) users);
@@ -174,23 +213,24 @@ final class LoadCommand {
       Collections.shuffle(requests, random);
       execute(plan, requests, summary);
     }
-    out.printf(
-        "load: sent=%d committed=%d rolled_back=%d refused=%d errors=%d p50=%d ms p99=%d ms%n",
-        summary.sent.get(),
-        summary.count(Outcome.COMMITTED),
-        summary.count(Outcome.ROLLED_BACK),
-        summary.count(Outcome.REFUSED),
-        summary.count(Outcome.ERROR),
-        summary.percentileMillis(50),
-        summary.percentileMillis(99));
-    out.println("  by kind: " + new java.util.TreeMap<>(summary.outcomes));
-    out.println("  by code: " + new java.util.TreeMap<>(summary.codes));
-    return summary.count(Outcome.ERROR) == 0 ? 0 : 1;
+    return summary;
   }
+
+  /** How long requests in flight may take to finish once the plan's time is up. */
+  static final long GRACE = 60;
+
+  /**
+   * The users of a run: the regular ones, one short of points in the first channel, one whose
+   * {@code buster} points exceed the second channel's quota left.
+   */
+  private record Users(long first, long count, long poor, long rich, long buster) {}
 
   private void execute(Plan plan, List<Runnable> requests, Summary summary)
       throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(plan.concurrency());
+    // at most `concurrency` requests out at once: nothing queues behind a slow topology, so the
+    // time bound stops the load promptly and a dropped request was never sent
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(plan.concurrency());
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(plan.maxSeconds());
     AtomicLong lastProgress = new AtomicLong(start);
@@ -199,27 +239,43 @@ final class LoadCommand {
         long due = start + (long) (i * 1e9 / plan.rate());
         long wait = due - System.nanoTime();
         if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait); // pacing to the target rate
+          TimeUnit.NANOSECONDS.sleep(Math.min(wait, deadline - System.nanoTime())); // pacing
         }
+      }
+      while (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+        progress(start, lastProgress, summary, requests.size());
+        if (System.nanoTime() >= deadline) {
+          break;
+        }
+      }
+      if (System.nanoTime() >= deadline) {
+        break;
       }
       Runnable request = requests.get(i);
       pool.submit(
           () -> {
-            summary.sent.incrementAndGet();
-            request.run();
+            try {
+              summary.sent.incrementAndGet();
+              request.run();
+            } finally {
+              slots.release();
+            }
           });
       progress(start, lastProgress, summary, requests.size());
     }
     pool.shutdown();
+    long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE);
     while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
       progress(start, lastProgress, summary, requests.size());
-      if (System.nanoTime() > deadline) {
+      if (System.nanoTime() > graceEnd) {
+        out.println(
+            "load: requests still in flight " + GRACE + " s after the end, abandoning them");
         pool.shutdownNow();
-        out.println("load: --max-seconds reached, stopping");
-        pool.awaitTermination(30, TimeUnit.SECONDS);
+        pool.awaitTermination(10, TimeUnit.SECONDS);
         break;
       }
     }
+    summary.seconds = (System.nanoTime() - start) / 1e9;
   }
 
   private void progress(long start, AtomicLong last, Summary summary, int total) {
@@ -246,7 +302,7 @@ final class LoadCommand {
       Summary summary,
       String orderNo,
       long user,
-      long poorUser,
+      Users users,
       boolean fail,
       int failure,
       String a,
@@ -256,9 +312,12 @@ final class LoadCommand {
     if (!fail) {
       lines = List.of(new OrderLine(a, 5), new OrderLine(b, 3));
     } else if (failure == 0) {
-      buyer = poorUser; // short of points in one channel
-      lines = List.of(new OrderLine(a, 5));
+      buyer = users.poor(); // short of points in one channel, enough in the other
+      lines = List.of(new OrderLine(b, 3), new OrderLine(a, 5));
     } else if (failure == 1) {
+      buyer = users.rich(); // more than the channel's quota left
+      lines = List.of(new OrderLine(b, users.buster()));
+    } else if (failure == 2) {
       lines = List.of(new OrderLine("ch-unknown", 5));
     } else {
       lines = List.of(new OrderLine(a, -5));

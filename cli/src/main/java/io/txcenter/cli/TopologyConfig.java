@@ -42,7 +42,8 @@ public record TopologyConfig(
     String retryLadder,
     String flakySubscriber,
     int flakyAttempts,
-    boolean ha) {
+    boolean ha,
+    boolean chaos) {
 
   public static final String FILE = "topology.properties";
 
@@ -95,7 +96,44 @@ public record TopologyConfig(
         ROCKETMQ_LADDER,
         "",
         0,
+        false,
         false);
+  }
+
+  /** The same topology with the chaos run's settings ({@link #chaos}). */
+  public TopologyConfig withChaos() {
+    return new TopologyConfig(
+        home,
+        runDir,
+        embeddedDb,
+        dbServerUrl,
+        dbUser,
+        dbPassword,
+        dbPort,
+        schemaPrefix,
+        zkPort,
+        tcPort,
+        consolePort,
+        pointsBasePort,
+        portalPort,
+        accountPort,
+        mallPort,
+        channels,
+        mallPrecheck,
+        tcStore,
+        consoleUser,
+        consolePassword,
+        subscriberBasePort,
+        retryLadder,
+        flakySubscriber,
+        flakyAttempts,
+        ha,
+        true);
+  }
+
+  /** Where the chaos run and the processes' kill-window hooks meet ({@code txc.chaos.dir}). */
+  public Path chaosDir() {
+    return runDir.resolve("chaos");
   }
 
   /** ZooKeeper members: one, or three (an ensemble) in HA mode. */
@@ -205,6 +243,7 @@ public record TopologyConfig(
     p.setProperty("flaky.subscriber", flakySubscriber);
     p.setProperty("flaky.attempts", String.valueOf(flakyAttempts));
     p.setProperty("ha", String.valueOf(ha));
+    p.setProperty("chaos", String.valueOf(chaos));
     try {
       Files.createDirectories(runDir);
       Path file = runDir.resolve(FILE);
@@ -255,6 +294,7 @@ public record TopologyConfig(
         p.getProperty("relay.retry-ladder", ROCKETMQ_LADDER),
         p.getProperty("flaky.subscriber", ""),
         Integer.parseInt(p.getProperty("flaky.attempts", "0")),
-        Boolean.parseBoolean(p.getProperty("ha", "false")));
+        Boolean.parseBoolean(p.getProperty("ha", "false")),
+        Boolean.parseBoolean(p.getProperty("chaos", "false")));
   }
 }

@@ -51,6 +51,9 @@ public final class Txc {
       pay create <paymentNo> <merchantId> <userId> <channel> <amountCents> <awardPoints>
       pay complete <paymentNo> <bankTxnNo> success|failed <amountCents> [reason]
       pay query <paymentNo>
+      chaos [--minutes M] [--seed S] [--rate R/s] [--concurrency C] [--quiescence T]
+           up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
+           quiescence, audit; last line: chaos: <T> tx, <K> kills, <V> violations, <S> stuck
       load [--orders N] [--payments M] [--concurrency C] [--rate R/s] [--fail-share F]
            [--seed S] [--max-seconds T]   a bounded load of orders and payments, with a summary
       notify list                merchant notifications: state, attempts, last outcome
@@ -115,6 +118,7 @@ public final class Txc {
       case "notify" -> new NotifyCommand(TopologyConfig.read(runDir), out).run(positional);
       case "pay" -> new PayCommand(TopologyConfig.read(runDir), out).run(positional);
       case "load" -> new LoadCommand(TopologyConfig.read(runDir), out).run(options);
+      case "chaos" -> chaos(home, runDir, options);
       default -> throw usage("unknown command [" + command + "]");
     };
   }
@@ -165,7 +169,8 @@ public final class Txc {
         ladder(options.getOrDefault("retry-ladder", d.retryLadder())),
         options.getOrDefault("flaky-subscriber", ""),
         attempts(options.getOrDefault("flaky-attempts", "0")),
-        options.containsKey("ha"));
+        options.containsKey("ha"),
+        false);
   }
 
   private static int attempts(String text) {
@@ -284,6 +289,37 @@ public final class Txc {
     out.printf("demo wall time %.1f s%n", (System.nanoTime() - start) / 1e9);
     out.println(result.line());
     return result.violations().isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * A fresh HA topology with kill windows, no pre-check (refusals happen inside the transaction, so
+   * Cancel runs) and a retry ladder that outlasts a restart; then the chaos run; then down.
+   */
+  private int chaos(Path home, Path runDir, Map<String, String> options) throws Exception {
+    ChaosCommand.Plan plan = ChaosCommand.Plan.from(options);
+    if (Files.exists(runDir.resolve(TopologyConfig.FILE))) {
+      new Topology(TopologyConfig.read(runDir)).down(out);
+    }
+    wipeData(runDir);
+    Map<String, String> chaosOptions = new LinkedHashMap<>(options);
+    chaosOptions.put("ha", "true");
+    chaosOptions.put("no-precheck", "true");
+    chaosOptions.putIfAbsent("retry-ladder", ChaosCommand.LADDER);
+    TopologyConfig config = configFor(home, runDir, chaosOptions).withChaos();
+    Path chaosDir = config.chaosDir();
+    if (Files.exists(chaosDir)) {
+      try (Stream<Path> files = Files.walk(chaosDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    up(config);
+    Topology topology = new Topology(config);
+    try {
+      return new ChaosCommand(topology, out).run(plan);
+    } finally {
+      out.println("stopping:");
+      topology.down(out);
+    }
   }
 
   private int audit(TopologyConfig config, long waitSeconds) {

@@ -109,6 +109,7 @@ public final class SharedTopology implements BeforeAllCallback {
             LADDER,
             "cs",
             CS_FAILS,
+            false,
             false);
     Topology topology = new Topology(config);
     try {

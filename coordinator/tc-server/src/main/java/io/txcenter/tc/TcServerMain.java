@@ -112,6 +112,15 @@ public final class TcServerMain {
         System.setProperty("seata.store.db.password", password);
         System.setProperty("seata.store.db.min-conn", "4");
         System.setProperty("seata.store.db.max-conn", "32");
+        // In db mode Seata ends a committed or rolled-back session lazily: it stays in
+        // global_table (Committing / Rollbacking) until the retry task finds it older than
+        // server.retryDeadThreshold (130 s by default), which is also how long a session whose TC
+        // died mid-commit waits before the survivor resumes it. txc.tc.retry-dead-threshold.ms
+        // shortens both; Confirm/Cancel are fenced, so a resumed phase two that races the
+        // original is absorbed.
+        String threshold = setting("txc.tc.retry-dead-threshold.ms", "130000");
+        System.setProperty("server.retryDeadThreshold", threshold);
+        System.setProperty("seata.server.retry-dead-threshold", threshold);
       }
       default ->
           throw new IllegalArgumentException(

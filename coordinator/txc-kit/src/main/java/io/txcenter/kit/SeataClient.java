@@ -27,6 +27,7 @@ public final class SeataClient {
     defaultProperty("registry.zk.connectTimeout", "5000");
     defaultProperty(
         "service.vgroupMapping." + TX_SERVICE_GROUP, Settings.string("txc.tc.cluster", "default"));
+    KillWindowHook.installIfConfigured(Settings.string("txc.name", applicationId));
     TMClient.init(applicationId, TX_SERVICE_GROUP);
     RMClient.init(applicationId, TX_SERVICE_GROUP);
     log.info("seata client started application={} group={}", applicationId, TX_SERVICE_GROUP);

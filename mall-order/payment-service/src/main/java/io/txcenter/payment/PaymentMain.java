@@ -16,6 +16,11 @@ import io.txcenter.points.api.PointsService;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The payment process: its own JVM and schema, because the payment platform is its own system (its
@@ -24,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * txc.payment.tx-timeout.ms} (30000), {@code txc.payment.claim-lease.s} (60).
  */
 public final class PaymentMain {
+
+  private static final Logger log = LoggerFactory.getLogger(PaymentMain.class);
 
   private PaymentMain() {}
 
@@ -39,6 +46,8 @@ public final class PaymentMain {
         new Outbox(
             ParticipantRuntime.tccProxy(new OutboxAppendTcc(runtime.mapper(OutboxMapper.class))),
             Topics.parse(PaymentEvents.TOPICS));
+    int claimLease = (int) Settings.longValue("txc.payment.claim-lease.s", 60);
+    startClaimReaper(payments, claimLease);
     DubboNode node = runtime.dubbo(20894);
     Map<String, PointsService> channels = new ConcurrentHashMap<>();
     PaymentService service =
@@ -51,10 +60,40 @@ public final class PaymentMain {
                     channel, group -> node.reference(PointsService.class, group)),
             new PaymentEvents(outbox),
             (int) Settings.longValue("txc.payment.tx-timeout.ms", 30_000),
-            (int) Settings.longValue("txc.payment.claim-lease.s", 60));
+            claimLease);
     node.export(PaymentService.class, service, null)
         .export(OutboxCheck.class, new PaymentOutboxCheck(payments), PaymentEvents.OUTBOX)
         .start();
     runtime.serve();
+  }
+
+  /**
+   * A callback killed between its claim and its Try leaves the payment PROCESSING with no xid: no
+   * TC will ever settle it. Such claims go back to CREATED once the lease has passed, on start and
+   * every lease/4 after, so a repeated callback can complete the payment.
+   */
+  private static void startClaimReaper(PaymentMapper payments, int leaseSeconds) {
+    ScheduledExecutorService reaper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "payment-claim-reaper");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(1, leaseSeconds / 4);
+    reaper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            int released = payments.releaseExpiredClaims(leaseSeconds);
+            if (released > 0) {
+              log.warn("payment claims released count={} lease_s={}", released, leaseSeconds);
+            }
+          } catch (RuntimeException e) {
+            log.warn("payment claim reaper failed", e);
+          }
+        },
+        0,
+        period,
+        TimeUnit.SECONDS);
   }
 }

@@ -26,6 +26,13 @@ public interface PaymentMapper {
       @Param("bankTxnNo") String bankTxnNo,
       @Param("leaseSeconds") int leaseSeconds);
 
+  /**
+   * Gives back every claim older than the lease that never bound a global transaction (its callback
+   * died between the claim and the Try), so the payment is CREATED again and a repeated callback
+   * can complete it; a claim bound to an xid is left to the TC.
+   */
+  int releaseExpiredClaims(@Param("leaseSeconds") int leaseSeconds);
+
   /** Gives an unbound claim back (its global transaction could not begin). */
   int release(@Param("paymentNo") String paymentNo);
 

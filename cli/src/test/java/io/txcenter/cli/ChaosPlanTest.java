@@ -1,0 +1,67 @@
+package io.txcenter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChaosPlanTest {
+
+  @Test
+  void givenNoOptions_plan_isThreeMinutesSeedOne() {
+    assertThat(ChaosCommand.Plan.from(Map.of()))
+        .isEqualTo(new ChaosCommand.Plan(3, 1, 5.0, 4, 180, 0.15));
+  }
+
+  @Test
+  void givenOptions_plan_readsThem() {
+    assertThat(
+            ChaosCommand.Plan.from(
+                Map.of(
+                    "minutes", "25",
+                    "seed", "42",
+                    "rate", "3.5",
+                    "concurrency", "8",
+                    "quiescence", "300",
+                    "fail-share", "0.2")))
+        .isEqualTo(new ChaosCommand.Plan(25, 42, 3.5, 8, 300, 0.2));
+  }
+
+  @Test
+  void givenBadOptions_plan_isRefusedNamingTheOption() {
+    for (Map.Entry<String, String> bad :
+        List.of(
+            Map.entry("minutes", "0"),
+            Map.entry("minutes", "601"),
+            Map.entry("minutes", "three"),
+            Map.entry("seed", "-1"),
+            Map.entry("concurrency", "0"),
+            Map.entry("quiescence", "5"))) {
+      assertThatThrownBy(() -> ChaosCommand.Plan.from(Map.of(bad.getKey(), bad.getValue())))
+          .isInstanceOf(CliException.class)
+          .hasMessageContaining("--" + bad.getKey())
+          .hasMessageContaining("[" + bad.getValue() + "]");
+    }
+    assertThatThrownBy(() -> ChaosCommand.Plan.from(Map.of("rate", "0")))
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("--rate");
+    assertThatThrownBy(() -> ChaosCommand.Plan.from(Map.of("fail-share", "x")))
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("--rate and --fail-share");
+  }
+
+  @Test
+  void reportLastLine_isTheExactFormatScriptsRead() {
+    LoadCommand.Summary load = new LoadCommand.Summary();
+    load.sent.set(12);
+    Audit.Result audit = new Audit.Result(40, List.of("x"), Map.of("orders TRYING", 2L), 1_000);
+    ChaosCommand.Report report =
+        new ChaosCommand.Report(ChaosCommand.Plan.from(Map.of()), load, List.of(), audit, 5_000);
+
+    assertThat(report.line()).isEqualTo("chaos: 12 tx, 0 kills, 1 violations, 2 stuck");
+    assertThat(report.json())
+        .contains("\"line\": \"chaos: 12 tx, 0 kills, 1 violations, 2 stuck\"");
+  }
+}
