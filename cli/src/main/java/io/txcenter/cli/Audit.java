@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Checks the invariants of DESIGN.md §6 that exist so far, across every schema of a topology:
@@ -29,12 +27,7 @@ public final class Audit {
 
   public Audit(TopologyConfig config) {
     this.config = config;
-    DataSource dataSource =
-        new DriverManagerDataSource(
-            config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-            config.dbUser(),
-            config.dbPassword());
-    this.jdbc = new JdbcTemplate(dataSource);
+    this.jdbc = config.serverJdbc();
     this.tcSessions = new TcSessions(config, jdbc);
   }
 

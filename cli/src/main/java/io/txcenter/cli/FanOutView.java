@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * What the demo shows of the mall's outbox: per message, which consumer group got it and after how
@@ -25,12 +24,7 @@ final class FanOutView {
   FanOutView(TopologyConfig config, PrintStream out) {
     this.config = config;
     this.out = out;
-    this.jdbc =
-        new JdbcTemplate(
-            new DriverManagerDataSource(
-                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-                config.dbUser(),
-                config.dbPassword()));
+    this.jdbc = config.serverJdbc();
     this.deadLetters = DlqCommand.deadLetters(config);
   }
 

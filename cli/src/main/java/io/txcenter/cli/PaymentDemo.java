@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The payments part of the demo: two payments the bank confirms (one callback sent twice), one it
@@ -31,12 +30,7 @@ final class PaymentDemo {
     this.clients = clients;
     this.out = out;
     this.run = run;
-    this.jdbc =
-        new JdbcTemplate(
-            new DriverManagerDataSource(
-                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-                config.dbUser(),
-                config.dbPassword()));
+    this.jdbc = config.serverJdbc();
   }
 
   void run() {

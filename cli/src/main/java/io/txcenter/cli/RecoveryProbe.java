@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Measures a kill's recovery: snapshots what the victim was part of when it died ({@link
@@ -36,12 +35,7 @@ final class RecoveryProbe {
 
   RecoveryProbe(TopologyConfig config) {
     this.config = config;
-    this.jdbc =
-        new JdbcTemplate(
-            new DriverManagerDataSource(
-                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-                config.dbUser(),
-                config.dbPassword()));
+    this.jdbc = config.serverJdbc();
     poller.scheduleWithFixedDelay(this::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -131,9 +125,28 @@ final class RecoveryProbe {
             + " AND xid IN "
             + in);
     if (tcInDatabase()) {
-      queries.add("SELECT COUNT(*) FROM " + seata() + ".global_table WHERE xid IN " + in);
+      // the victim's branches, not the sessions: in db mode a finished session lingers in
+      // global_table until server.retryDeadThreshold, while its branch rows go at once
+      queries.add(
+          "SELECT COUNT(*) FROM "
+              + seata()
+              + ".branch_table WHERE client_id LIKE '"
+              + process
+              + ":%' AND xid IN "
+              + in);
     }
     return new Pending(xids.size(), queries);
+  }
+
+  /**
+   * A session still in flight: begun and not yet decided (status 1), or with branches left to
+   * commit or roll back. A session without branches in Committing / Rollbacking is finished and
+   * only waits for the TC's lazy removal.
+   */
+  private String inFlightSql() {
+    return "g.status = 1 OR EXISTS (SELECT 1 FROM "
+        + seata()
+        + ".branch_table b WHERE b.xid = g.xid)";
   }
 
   private Pending everyOpenSession() {
@@ -141,13 +154,22 @@ final class RecoveryProbe {
       return new Pending(0, List.of());
     }
     List<String> xids =
-        jdbc.queryForList("SELECT xid FROM " + seata() + ".global_table", String.class);
+        jdbc.queryForList(
+            "SELECT g.xid FROM " + seata() + ".global_table g WHERE " + inFlightSql(),
+            String.class);
     if (xids.isEmpty()) {
       return new Pending(0, List.of());
     }
     return new Pending(
         xids.size(),
-        List.of("SELECT COUNT(*) FROM " + seata() + ".global_table WHERE xid IN " + in(xids)));
+        List.of(
+            "SELECT COUNT(*) FROM "
+                + seata()
+                + ".global_table g WHERE g.xid IN "
+                + in(xids)
+                + " AND ("
+                + inFlightSql()
+                + ")"));
   }
 
   /** Messages not fanned out and deliveries pending, of one consumer group or of all. */

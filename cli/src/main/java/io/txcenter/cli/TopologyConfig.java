@@ -208,6 +208,13 @@ public record TopologyConfig(
         + "?createDatabaseIfNotExist=true&useSSL=false&allowPublicKeyRetrieval=true";
   }
 
+  /** JDBC access to the whole server (every schema), for the audit and the views of the CLI. */
+  public org.springframework.jdbc.core.JdbcTemplate serverJdbc() {
+    return new org.springframework.jdbc.core.JdbcTemplate(
+        new org.springframework.jdbc.datasource.DriverManagerDataSource(
+            dbServerUrl + "?useSSL=false&allowPublicKeyRetrieval=true", dbUser, dbPassword));
+  }
+
   public String consoleUrl() {
     return "http://127.0.0.1:" + consolePort;
   }

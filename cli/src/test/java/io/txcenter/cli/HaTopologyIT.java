@@ -11,9 +11,6 @@ import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.testsupport.FreePorts;
 import io.txcenter.testsupport.TestDatabase;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,19 +46,19 @@ class HaTopologyIT {
             db.password(),
             0,
             "ha" + id + "_",
-            consecutiveFreePorts(9),
-            consecutiveFreePorts(2),
-            consecutiveFreePorts(2),
-            consecutiveFreePorts(2),
+            FreePorts.consecutive(9),
+            FreePorts.consecutive(2),
+            FreePorts.consecutive(2),
+            FreePorts.consecutive(2),
             FreePorts.next(),
             FreePorts.next(),
-            consecutiveFreePorts(2),
+            FreePorts.consecutive(2),
             List.of("ch-a", "ch-b"),
             true,
             "db",
             "txc-admin",
             "ha-" + UUID.randomUUID(),
-            consecutiveFreePorts(TopologyConfig.SUBSCRIBERS.size() + 3),
+            FreePorts.consecutive(TopologyConfig.SUBSCRIBERS.size() + 3),
             String.join(",", java.util.Collections.nCopies(16, "150ms")),
             "",
             0,
@@ -215,29 +212,5 @@ class HaTopologyIT {
     return clients
         .mall()
         .placeOrder(new PlaceOrderRequest(orderNo, user, List.of(new OrderLine("ch-a", 2))));
-  }
-
-  private static int consecutiveFreePorts(int n) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = FreePorts.next();
-      List<ServerSocket> held = new ArrayList<>();
-      try {
-        for (int i = 0; i < n; i++) {
-          held.add(new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress()));
-        }
-        return base;
-      } catch (IOException e) {
-        // taken: try another base
-      } finally {
-        for (ServerSocket socket : held) {
-          try {
-            socket.close();
-          } catch (IOException ignored) {
-            // closing a probe socket
-          }
-        }
-      }
-    }
-    throw new IllegalStateException("no " + n + " consecutive free ports");
   }
 }

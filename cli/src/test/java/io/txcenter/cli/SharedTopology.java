@@ -2,9 +2,6 @@ package io.txcenter.cli;
 
 import io.txcenter.testsupport.FreePorts;
 import io.txcenter.testsupport.TestDatabase;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,16 +93,16 @@ public final class SharedTopology implements BeforeAllCallback {
             FreePorts.next(),
             FreePorts.next(),
             FreePorts.next(),
-            consecutiveFreePorts(2),
+            FreePorts.consecutive(2),
             FreePorts.next(),
             FreePorts.next(),
-            consecutiveFreePorts(2),
+            FreePorts.consecutive(2),
             List.of(A, B),
             false,
             "file",
             "txc-admin",
             CONSOLE_PASSWORD,
-            consecutiveFreePorts(TopologyConfig.SUBSCRIBERS.size() + 3),
+            FreePorts.consecutive(TopologyConfig.SUBSCRIBERS.size() + 3),
             LADDER,
             "cs",
             CS_FAILS,
@@ -122,30 +119,5 @@ public final class SharedTopology implements BeforeAllCallback {
     clients.portal().grant(A, 1_000_000);
     clients.portal().grant(B, 1_000_000);
     return new Running(config, topology, clients);
-  }
-
-  /** {@code n} consecutive free ports on loopback. */
-  private static int consecutiveFreePorts(int n) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = FreePorts.next();
-      List<ServerSocket> held = new ArrayList<>();
-      try {
-        for (int i = 0; i < n; i++) {
-          held.add(new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress()));
-        }
-        return base;
-      } catch (IOException e) {
-        // taken: try another base
-      } finally {
-        for (ServerSocket socket : held) {
-          try {
-            socket.close();
-          } catch (IOException ignored) {
-            // closing a probe socket
-          }
-        }
-      }
-    }
-    throw new IllegalStateException("no " + n + " consecutive free ports");
   }
 }
