@@ -447,7 +447,9 @@ public final class Audit {
 
   /**
    * Every PAID payment: the merchant credited once with its amount, the points awarded once, one
-   * voucher whose lines sum to zero; every other payment: none of these; none left PROCESSING.
+   * voucher whose lines sum to zero; every PAID or FAILED payment: one merchant notification of
+   * that status, acknowledged or given up; every other payment: none of these; none left
+   * PROCESSING.
    */
   private void auditPayments() {
     String p = config.schema("payment");
@@ -489,6 +491,21 @@ public final class Audit {
               no);
       String who = "payment " + no + " (" + status + ")";
       check(!"PROCESSING".equals(status), who + ": still PROCESSING after quiescence");
+      List<Map<String, Object>> notes =
+          jdbc.queryForList(
+              "SELECT payment_status, state FROM "
+                  + config.schema("notify")
+                  + ".merchant_notify WHERE payment_no = ?",
+              no);
+      if ("PAID".equals(status) || "FAILED".equals(status)) {
+        check(
+            notes.size() == 1
+                && status.equals(notes.get(0).get("payment_status"))
+                && List.of("ACKED", "GAVE_UP").contains(notes.get(0).get("state")),
+            who + ": expected one settled merchant notification of " + status + ", found " + notes);
+      } else {
+        check(notes.isEmpty(), who + ": merchant notified of an uncompleted payment " + notes);
+      }
       if ("PAID".equals(status)) {
         check(
             credits.equals(List.of(amount)),

@@ -430,6 +430,23 @@ final class ChaosCommand {
       return r;
     }
 
+    /** p50 and max recovery (ms) per kind. */
+    Map<String, List<Long>> recoveryByKind() {
+      Map<String, List<Long>> byKind = new TreeMap<>();
+      for (Kill k : kills) {
+        if (k.recoveryMs() >= 0) {
+          byKind.computeIfAbsent(k.kind.id(), x -> new ArrayList<>()).add(k.recoveryMs());
+        }
+      }
+      Map<String, List<Long>> summary = new TreeMap<>();
+      byKind.forEach(
+          (kind, values) -> {
+            Collections.sort(values);
+            summary.put(kind, List.of(percentile(values, 50), values.get(values.size() - 1)));
+          });
+      return summary;
+    }
+
     long unsettled() {
       return kills.stream().filter(k -> k.recoveryMs() < 0).count();
     }
@@ -455,6 +472,7 @@ final class ChaosCommand {
       out.printf(
           "  recovery    p50=%d ms max=%d ms over %d kills (%d never settled)%n",
           percentile(r, 50), r.isEmpty() ? 0 : r.get(r.size() - 1), r.size(), unsettled());
+      out.println("  recovery by kind [p50, max] ms " + recoveryByKind());
       out.printf(
           "  quiescence  %.1f s (bound %d s), stuck %s%n",
           audit.quiescenceMillis() / 1e3, plan.quiescenceSeconds(), audit.stuck());
@@ -491,12 +509,15 @@ final class ChaosCommand {
           .append(counts(new TreeMap<>(load.codes)))
           .append("},\n");
       b.append("  \"killsByWindow\": ").append(intMap(byWindow())).append(",\n");
+      b.append("  \"killsByKindAndWindow\": ").append(counts(byKindAndWindow())).append(",\n");
       b.append("  \"recovery\": {\"p50Ms\": ")
           .append(percentile(r, 50))
           .append(", \"maxMs\": ")
           .append(r.isEmpty() ? 0 : r.get(r.size() - 1))
           .append(", \"unsettled\": ")
           .append(unsettled())
+          .append(", \"byKind\": ")
+          .append(counts(recoveryByKind()))
           .append("},\n");
       b.append("  \"kills\": [\n");
       for (int i = 0; i < kills.size(); i++) {
@@ -545,11 +566,22 @@ final class ChaosCommand {
       return b.toString();
     }
 
+    /** A map of numbers, lists of numbers or such maps, as JSON. */
     private static String counts(Map<String, ?> map) {
       StringBuilder b = new StringBuilder("{");
       map.forEach(
-          (k, v) -> b.append(b.length() > 1 ? ", " : "").append(q(k)).append(": ").append(v));
+          (k, v) ->
+              b.append(b.length() > 1 ? ", " : "")
+                  .append(q(k))
+                  .append(": ")
+                  .append(v instanceof Map<?, ?> m ? counts(stringKeys(m)) : String.valueOf(v)));
       return b.append("}").toString();
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+      Map<String, Object> copy = new TreeMap<>();
+      m.forEach((k, v) -> copy.put(String.valueOf(k), v));
+      return copy;
     }
 
     private static String intMap(Map<String, Integer> map) {

@@ -64,4 +64,32 @@ class ChaosPlanTest {
     assertThat(report.json())
         .contains("\"line\": \"chaos: 12 tx, 0 kills, 1 violations, 2 stuck\"");
   }
+
+  @Test
+  void report_countsKillsByKindAndWindow_andRecoveryFromTheRestart() {
+    ChaosCommand.Kill kill =
+        new ChaosCommand.Kill(1, ChaosCommand.Kind.POINTS, "points-ch-a", "confirm");
+    kill.window = "confirm";
+    kill.readyAtMs = 10_000;
+    kill.settledAtMs = 12_500;
+    ChaosCommand.Kill early = new ChaosCommand.Kill(2, ChaosCommand.Kind.TC, "tc-1", null);
+    early.readyAtMs = 20_000;
+    early.settledAtMs = 19_000; // the surviving node finished its sessions before the restart
+    Audit.Result audit = new Audit.Result(1, List.of(), Map.of(), 0);
+    ChaosCommand.Report report =
+        new ChaosCommand.Report(
+            ChaosCommand.Plan.from(Map.of()),
+            new LoadCommand.Summary(),
+            List.of(kill, early),
+            audit,
+            1_000);
+
+    assertThat(kill.recoveryMs()).isEqualTo(2_500);
+    assertThat(early.recoveryMs()).isZero();
+    assertThat(report.json())
+        .contains(
+            "\"killsByKindAndWindow\": {\"points\": {\"confirm\": 1}, \"tc\": {\"random\": 1}}")
+        .contains("\"byKind\": {\"points\": [2500, 2500], \"tc\": [0, 0]}");
+    assertThat(report.line()).isEqualTo("chaos: 0 tx, 2 kills, 0 violations, 0 stuck");
+  }
 }
