@@ -28,10 +28,12 @@ public final class PointsMain {
     PointsMapper points = runtime.mapper(PointsMapper.class);
     PointsFreezeAction freeze = ParticipantRuntime.tccProxy(new PointsFreezeTcc(points));
     PointsCreditAction credit = ParticipantRuntime.tccProxy(new PointsCreditTcc(points));
+    PointsServiceImpl service =
+        new PointsServiceImpl(channel, freeze, credit, points, runtime.transactionManager());
     runtime
         .dubbo(20881)
-        .export(
-            PointsService.class, new PointsServiceImpl(channel, freeze, credit, points), channel)
+        .export(PointsService.class, service, channel)
+        .export(io.txcenter.points.api.DirectPointsService.class, service, channel)
         .start();
     runtime.serve();
   }

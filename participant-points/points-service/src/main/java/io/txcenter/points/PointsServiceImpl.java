@@ -3,19 +3,27 @@ package io.txcenter.points;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.points.api.CreditRequest;
+import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsBalance;
 import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
+import io.txcenter.points.store.FreezeRecord;
 import io.txcenter.points.store.PointsMapper;
 import io.txcenter.points.tcc.PointsCreditAction;
 import io.txcenter.points.tcc.PointsFreezeAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The Dubbo provider of one channel's points: validates, then runs a TCC action's Try. */
-public final class PointsServiceImpl implements PointsService {
+/**
+ * The Dubbo provider of one channel's points: validates, then runs a TCC action's Try; also the
+ * direct spend of the benchmark's plain arm ({@link DirectPointsService}).
+ */
+public final class PointsServiceImpl implements PointsService, DirectPointsService {
 
   private static final Logger log = LoggerFactory.getLogger(PointsServiceImpl.class);
 
@@ -23,16 +31,66 @@ public final class PointsServiceImpl implements PointsService {
   private final PointsFreezeAction freezeAction;
   private final PointsCreditAction creditAction;
   private final PointsMapper points;
+  private final TransactionTemplate local;
 
   public PointsServiceImpl(
       String channelId,
       PointsFreezeAction freezeAction,
       PointsCreditAction creditAction,
-      PointsMapper points) {
+      PointsMapper points,
+      PlatformTransactionManager transactions) {
     this.channelId = channelId;
     this.freezeAction = freezeAction;
     this.creditAction = creditAction;
     this.points = points;
+    this.local = new TransactionTemplate(transactions);
+    this.local.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+  }
+
+  @Override
+  public void spend(FreezeRequest request) {
+    if (request == null) {
+      throw invalid("'request' must not be null");
+    }
+    requireChannel(request.channelId());
+    requireKey("orderNo", request.orderNo());
+    requireUser(request.userId());
+    requireAmount(request.points());
+    local.executeWithoutResult(
+        status -> {
+          if (points.spendAvailable(request.channelId(), request.userId(), request.points()) == 0) {
+            throw shortOf(request);
+          }
+          // the row a confirmed freeze leaves, so the same invariants (spent = confirmed rows) hold
+          points.insertFreeze(
+              new FreezeRecord(
+                  "direct:" + request.orderNo(),
+                  0,
+                  request.channelId(),
+                  request.orderNo(),
+                  request.userId(),
+                  request.points(),
+                  FreezeRecord.CONFIRMED));
+        });
+  }
+
+  private PointsException shortOf(FreezeRequest request) {
+    if (points.find(request.channelId(), request.userId()) == null) {
+      return new PointsException(
+          PointsErrorCode.UNKNOWN_USER,
+          channelId,
+          "user [" + request.userId() + "] has no points in channel [" + channelId + "]");
+    }
+    return new PointsException(
+        PointsErrorCode.INSUFFICIENT_POINTS,
+        channelId,
+        "user ["
+            + request.userId()
+            + "] has fewer than ["
+            + request.points()
+            + "] points in channel ["
+            + channelId
+            + "]");
   }
 
   @Override

@@ -43,11 +43,13 @@ class PointsCreditFenceIT extends TccReservationContract {
   static void openSchema() {
     dataSource = TestDatabase.get().freshSchema("pcredit", "common", "points");
     jdbc = new JdbcTemplate(dataSource);
-    TccFence.install(dataSource);
+    org.springframework.transaction.PlatformTransactionManager transactions =
+        TccFence.install(dataSource);
     points = MyBatisStore.open(dataSource, "mapper/PointsMapper.xml").getMapper(PointsMapper.class);
     action = new PointsCreditTcc(points);
     fence = new FenceHarness(action, PointsCreditAction.NAME);
-    service = new PointsServiceImpl(CHANNEL, new PointsFreezeTcc(points), action, points);
+    service =
+        new PointsServiceImpl(CHANNEL, new PointsFreezeTcc(points), action, points, transactions);
   }
 
   @AfterAll

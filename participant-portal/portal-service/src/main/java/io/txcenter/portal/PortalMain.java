@@ -19,9 +19,11 @@ public final class PortalMain {
         ParticipantRuntime.start("portal", "portal", "mapper/QuotaMapper.xml");
     QuotaMapper quotas = runtime.mapper(QuotaMapper.class);
     QuotaFreezeAction freeze = ParticipantRuntime.tccProxy(new QuotaFreezeTcc(quotas));
+    PortalServiceImpl service = new PortalServiceImpl(freeze, quotas, runtime.transactionManager());
     runtime
         .dubbo(20891)
-        .export(PortalService.class, new PortalServiceImpl(freeze, quotas), null)
+        .export(PortalService.class, service, null)
+        .export(io.txcenter.portal.api.DirectQuotaService.class, service, null)
         .start();
     runtime.serve();
   }

@@ -3,27 +3,74 @@ package io.txcenter.portal;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.portal.api.ChannelQuota;
+import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.store.QuotaFreezeRecord;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The Dubbo provider of the channels' quota: validates, then runs the TCC action's Try. */
-public final class PortalServiceImpl implements PortalService {
+/**
+ * The Dubbo provider of the channels' quota: validates, then runs the TCC action's Try; also the
+ * direct use of the benchmark's plain arm ({@link DirectQuotaService}).
+ */
+public final class PortalServiceImpl implements PortalService, DirectQuotaService {
 
   private static final Logger log = LoggerFactory.getLogger(PortalServiceImpl.class);
 
   private final QuotaFreezeAction freezeAction;
   private final QuotaMapper quotas;
+  private final TransactionTemplate local;
 
-  public PortalServiceImpl(QuotaFreezeAction freezeAction, QuotaMapper quotas) {
+  public PortalServiceImpl(
+      QuotaFreezeAction freezeAction, QuotaMapper quotas, PlatformTransactionManager transactions) {
     this.freezeAction = freezeAction;
     this.quotas = quotas;
+    this.local = new TransactionTemplate(transactions);
+    this.local.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+  }
+
+  @Override
+  public void use(QuotaFreezeRequest request) {
+    if (request == null) {
+      throw invalid(null, "'request' must not be null");
+    }
+    String channelId = request.channelId();
+    requireChannel(channelId);
+    requireOrderNo(channelId, request.orderNo());
+    requireAmount(channelId, request.amount());
+    local.executeWithoutResult(
+        status -> {
+          if (quotas.useAvailable(channelId, request.amount()) == 0) {
+            if (quotas.find(channelId) == null) {
+              throw new PortalException(
+                  PortalErrorCode.UNKNOWN_CHANNEL,
+                  channelId,
+                  "channel [" + channelId + "] has no quota");
+            }
+            throw new PortalException(
+                PortalErrorCode.QUOTA_EXHAUSTED,
+                channelId,
+                "channel [" + channelId + "] has less than [" + request.amount() + "] quota left");
+          }
+          // the row a confirmed freeze leaves, so used = confirmed rows still holds
+          quotas.insertFreeze(
+              new QuotaFreezeRecord(
+                  "direct:" + request.orderNo(),
+                  0,
+                  channelId,
+                  request.orderNo(),
+                  request.amount(),
+                  QuotaFreezeRecord.CONFIRMED));
+        });
   }
 
   @Override

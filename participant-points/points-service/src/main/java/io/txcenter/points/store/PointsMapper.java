@@ -8,6 +8,12 @@ public interface PointsMapper {
 
   PointsBalance find(@Param("channelId") String channelId, @Param("userId") long userId);
 
+  /** Guarded move available to spent at once (no TCC); 0 rows when short of points. */
+  int spendAvailable(
+      @Param("channelId") String channelId,
+      @Param("userId") long userId,
+      @Param("points") long points);
+
   /** Guarded move available to frozen; 0 rows when the user lacks the points or is unknown. */
   int freeze(
       @Param("channelId") String channelId,

@@ -13,6 +13,9 @@ public interface QuotaMapper {
   List<ChannelQuota> findAll();
 
   /** Guarded move available to frozen; 0 rows when the channel lacks the quota or is unknown. */
+  /** Guarded move available to used at once (no TCC); 0 rows when the quota is short. */
+  int useAvailable(@Param("channelId") String channelId, @Param("amount") long amount);
+
   int freeze(@Param("channelId") String channelId, @Param("amount") long amount);
 
   int useFrozen(@Param("channelId") String channelId, @Param("amount") long amount);
