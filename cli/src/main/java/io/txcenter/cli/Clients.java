@@ -20,6 +20,7 @@ public final class Clients implements AutoCloseable {
   private PaymentService payment;
   private PortalService portal;
   private AccountService account;
+  private io.txcenter.mall.api.OrderBenchService bench;
 
   public Clients(TopologyConfig config) {
     System.setProperty("txc.zk.address", config.zkAddress());
@@ -53,6 +54,14 @@ public final class Clients implements AutoCloseable {
       account = node.reference(AccountService.class, null);
     }
     return account;
+  }
+
+  /** The mall's benchmark baselines (plain, monolith, N branches). */
+  public synchronized io.txcenter.mall.api.OrderBenchService bench() {
+    if (bench == null) {
+      bench = node.reference(io.txcenter.mall.api.OrderBenchService.class, null);
+    }
+    return bench;
   }
 
   /** A subscriber's consumer, by consumer group (Dubbo group). */

@@ -165,7 +165,10 @@ public final class Topology {
                 "mall-order/mall-service/target/mall-service.jar",
                 config.schema("mall"),
                 config.mallPort(),
-                Map.of("txc.mall.precheck", String.valueOf(config.mallPrecheck()))),
+                Map.of(
+                    "txc.mall.precheck", String.valueOf(config.mallPrecheck()),
+                    // the benchmark's monolith arm (OrderBenchService)
+                    "txc.mall.monolith.jdbc.url", config.jdbcUrl(config.schema("monolith")))),
             service(
                 "payment",
                 "mall-order/payment-service/target/payment-service.jar",

@@ -54,6 +54,10 @@ public final class Txc {
       chaos [--minutes M] [--seed S] [--rate R/s] [--concurrency C] [--quiescence T]
            up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
            quiescence, audit; last line: chaos: <T> tx, <K> kills, <V> violations, <S> stuck
+      bench [--quick] [--levels 1,4,16,64] [--repeats R] [--seconds S] [--warmup W] [--out DIR]
+           tcc vs plain vs monolith mall orders on a fresh topology, then a sweep of 1..8 TCC
+           branches; results in docs/bench (--quick: run/bench); last line:
+           bench: tcc/plain=<ratio> tcc/monolith=<ratio>
       load [--orders N] [--payments M] [--concurrency C] [--rate R/s] [--fail-share F]
            [--seed S] [--max-seconds T]   a bounded load of orders and payments, with a summary
       notify list                merchant notifications: state, attempts, last outcome
@@ -91,7 +95,10 @@ public final class Txc {
     List<String> positional = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--no-precheck") || arg.equals("--all") || arg.equals("--ha")) {
+      if (arg.equals("--no-precheck")
+          || arg.equals("--all")
+          || arg.equals("--ha")
+          || arg.equals("--quick")) {
         options.put(arg.substring(2), "true");
       } else if (arg.startsWith("--")) {
         if (i + 1 >= args.length) {
@@ -119,6 +126,7 @@ public final class Txc {
       case "pay" -> new PayCommand(TopologyConfig.read(runDir), out).run(positional);
       case "load" -> new LoadCommand(TopologyConfig.read(runDir), out).run(options);
       case "chaos" -> chaos(home, runDir, options);
+      case "bench" -> bench(home, runDir, options);
       default -> throw usage("unknown command [" + command + "]");
     };
   }
@@ -316,6 +324,33 @@ public final class Txc {
     Topology topology = new Topology(config);
     try {
       return new ChaosCommand(topology, out).run(plan);
+    } finally {
+      out.println("stopping:");
+      topology.down(out);
+    }
+  }
+
+  /**
+   * A fresh topology without pre-check (the tcc and plain arms then make the same Dubbo calls) and
+   * with the relays stopped (their fan-out would load the machine for the arms with an outbox
+   * only); then the benchmark; then down.
+   */
+  private int bench(Path home, Path runDir, Map<String, String> options) throws Exception {
+    BenchCommand.Plan plan = BenchCommand.Plan.from(options, home, runDir);
+    if (Files.exists(runDir.resolve(TopologyConfig.FILE))) {
+      new Topology(TopologyConfig.read(runDir)).down(out);
+    }
+    wipeData(runDir);
+    Map<String, String> benchOptions = new LinkedHashMap<>(options);
+    benchOptions.put("no-precheck", "true");
+    TopologyConfig config = configFor(home, runDir, benchOptions);
+    up(config);
+    Topology topology = new Topology(config);
+    try {
+      for (String relay : TopologyConfig.RELAYS) {
+        topology.running(relay).ifPresent(ProcessHandle::destroy);
+      }
+      return new BenchCommand(topology, out).run(plan);
     } finally {
       out.println("stopping:");
       topology.down(out);

@@ -91,6 +91,7 @@ class HaTopologyIT {
               config.schema("portal"),
               config.schema("account"),
               config.schema("mall"),
+              config.schema("monolith"),
               config.schema("payment"),
               config.schema("notify"),
               config.schema("seata"),

@@ -44,6 +44,7 @@ public final class SharedTopology implements BeforeAllCallback {
               config.schema("portal"),
               config.schema("account"),
               config.schema("mall"),
+              config.schema("monolith"),
               config.schema("payment"),
               config.schemaOfSubscriber("accounting"),
               config.schema("notify")));

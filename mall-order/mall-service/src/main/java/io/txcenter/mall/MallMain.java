@@ -1,9 +1,13 @@
 package io.txcenter.mall;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.txcenter.kit.Database;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.Settings;
 import io.txcenter.mall.api.MallService;
+import io.txcenter.mall.api.OrderBenchService;
 import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.tcc.OrderCreateAction;
 import io.txcenter.mall.tcc.OrderCreateTcc;
@@ -12,7 +16,9 @@ import io.txcenter.outbox.OutboxAppendTcc;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.Topics;
 import io.txcenter.outbox.api.OutboxCheck;
+import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.PointsService;
+import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalService;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The mall process: initiator of order transactions and owner of the order branch. Settings: {@code
  * txc.jdbc.url} (mall schema), {@code txc.dubbo.port} (20893), {@code txc.mall.precheck} (true:
- * read quota and points before the global transaction), {@code txc.mall.tx-timeout.ms} (30000).
+ * read quota and points before the global transaction), {@code txc.mall.tx-timeout.ms} (30000),
+ * {@code txc.mall.monolith.jdbc.url} (the benchmark's monolith schema; unset: no {@link
+ * OrderBenchService}).
  */
 public final class MallMain {
 
@@ -52,8 +60,37 @@ public final class MallMain {
             Boolean.parseBoolean(Settings.string("txc.mall.precheck", "true")),
             (int) Settings.longValue("txc.mall.tx-timeout.ms", 30_000));
     node.export(MallService.class, mall, null)
-        .export(OutboxCheck.class, new OrderOutboxCheck(orders), OrderEvents.OUTBOX)
-        .start();
+        .export(OutboxCheck.class, new OrderOutboxCheck(orders), OrderEvents.OUTBOX);
+    String monolithUrl = Settings.string("txc.mall.monolith.jdbc.url", "");
+    if (!monolithUrl.isBlank()) {
+      // the benchmark's baselines: one schema holding points, quota, orders and outbox together
+      HikariDataSource monolith =
+          Database.open(
+              "mall-monolith",
+              monolithUrl,
+              Settings.string("txc.jdbc.user", "root"),
+              Settings.string("txc.jdbc.password", ""),
+              (int) Settings.longValue("txc.jdbc.pool", 16));
+      SchemaMigrator.migrate(monolith, "points", "portal", "mall", "outbox");
+      Map<String, DirectPointsService> direct = new ConcurrentHashMap<>();
+      node.export(
+          OrderBenchService.class,
+          new BenchOrders(
+              orders,
+              runtime.mapper(OutboxMapper.class),
+              runtime.transactionManager(),
+              channel ->
+                  direct.computeIfAbsent(
+                      channel, group -> node.reference(DirectPointsService.class, group)),
+              node.reference(DirectQuotaService.class, null),
+              channel ->
+                  channels.computeIfAbsent(
+                      channel, group -> node.reference(PointsService.class, group)),
+              monolith,
+              (int) Settings.longValue("txc.mall.tx-timeout.ms", 30_000)),
+          null);
+    }
+    node.start();
     runtime.serve();
   }
 }

@@ -32,6 +32,11 @@ public final class OrderEvents {
   }
 
   public void orderPlaced(PlaceOrderRequest request, long totalPoints) {
+    outbox.append(messagesOf(request, totalPoints));
+  }
+
+  /** The events of one order: ORDER_PLACED (OPS, CS) and POINTS_SPENT (ORCH). */
+  static List<OutboxMessage> messagesOf(PlaceOrderRequest request, long totalPoints) {
     Map<String, Object> placed = new LinkedHashMap<>();
     placed.put("event", "ORDER_PLACED");
     placed.put("orderNo", request.orderNo());
@@ -47,11 +52,17 @@ public final class OrderEvents {
     spent.put("userId", request.userId());
     spent.put("points", byChannel);
     Map<String, String> headers = Map.of("source", "mall");
-    outbox.append(
-        List.of(
-            new OutboxMessage(
-                TOPIC, List.of("OPS", "CS"), request.orderNo(), json(placed), headers),
-            new OutboxMessage(TOPIC, List.of("ORCH"), request.orderNo(), json(spent), headers)));
+    return List.of(
+        new OutboxMessage(TOPIC, List.of("OPS", "CS"), request.orderNo(), json(placed), headers),
+        new OutboxMessage(TOPIC, List.of("ORCH"), request.orderNo(), json(spent), headers));
+  }
+
+  static String headersJson(Map<String, String> headers) {
+    try {
+      return JSON.writeValueAsString(headers);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String json(Map<String, Object> value) {

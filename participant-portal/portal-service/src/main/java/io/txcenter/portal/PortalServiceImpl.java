@@ -64,7 +64,7 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
           // the row a confirmed freeze leaves, so used = confirmed rows still holds
           quotas.insertFreeze(
               new QuotaFreezeRecord(
-                  "direct:" + request.orderNo(),
+                  "direct:" + channelId + ":" + request.orderNo(),
                   0,
                   channelId,
                   request.orderNo(),

@@ -1,0 +1,573 @@
+package io.txcenter.cli;
+
+import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.OrderStatus;
+import io.txcenter.mall.api.PlaceOrderRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * {@code bin/txc bench}: the mall order under three arms, side by side in one run on one topology:
+ * {@code tcc} (the real order: order branch, outbox branch, a points freeze in two channels, two
+ * quota freezes, Confirm), {@code plain} (the same Dubbo calls and row updates without the TC, the
+ * fence or the Try/Confirm split) and {@code monolith} (the same row updates in one local
+ * transaction on one schema). Each point is a closed loop of {@code c} callers for a fixed time,
+ * after a warm-up per arm; points are repeated and interleaved (level, repeat, arm) so that drift
+ * of a noisy machine spreads over all arms. Then a sweep of global transactions of 1, 2, 4, 8 TCC
+ * branches at one concurrency. Writes JSON, a markdown table and a PNG chart.
+ */
+final class BenchCommand {
+
+  /** The knobs of a run, validated. */
+  record Plan(
+      List<Integer> levels,
+      int repeats,
+      int seconds,
+      int warmupSeconds,
+      List<Integer> branches,
+      int branchConcurrency,
+      Path out) {
+
+    static Plan from(Map<String, String> o, Path home, Path runDir) {
+      boolean quick = o.containsKey("quick");
+      List<Integer> levels =
+          ints(o.getOrDefault("levels", quick ? "1,4,16" : "1,4,16,64"), "levels", 1, 256);
+      int repeats = whole(o, "repeats", quick ? 1 : 3, 1, 20);
+      int seconds = whole(o, "seconds", quick ? 4 : 8, 1, 600);
+      int warmup = whole(o, "warmup", quick ? 2 : 5, 0, 600);
+      List<Integer> branches = ints(o.getOrDefault("branches", "1,2,4,8"), "branches", 1, 16);
+      int branchConcurrency = whole(o, "branch-concurrency", 8, 1, 256);
+      Path out =
+          Path.of(
+                  o.getOrDefault(
+                      "out",
+                      quick
+                          ? runDir.resolve("bench").toString()
+                          : home.resolve("docs/bench").toString()))
+              .toAbsolutePath()
+              .normalize();
+      return new Plan(levels, repeats, seconds, warmup, branches, branchConcurrency, out);
+    }
+
+    private static int whole(Map<String, String> o, String key, int def, int min, int max) {
+      String value = o.getOrDefault(key, String.valueOf(def));
+      if (!value.matches("\\d{1,6}")
+          || Integer.parseInt(value) < min
+          || Integer.parseInt(value) > max) {
+        throw new CliException(
+            "--"
+                + key
+                + " must be a whole number in ["
+                + min
+                + ", "
+                + max
+                + "], was ["
+                + value
+                + "]");
+      }
+      return Integer.parseInt(value);
+    }
+
+    private static List<Integer> ints(String text, String key, int min, int max) {
+      List<Integer> values = new ArrayList<>();
+      for (String part : text.split(",")) {
+        if (!part.matches("\\d{1,4}")
+            || Integer.parseInt(part) < min
+            || Integer.parseInt(part) > max) {
+          throw new CliException(
+              "--"
+                  + key
+                  + " must be a comma-separated list of numbers in ["
+                  + min
+                  + ", "
+                  + max
+                  + "], was ["
+                  + text
+                  + "]");
+        }
+        values.add(Integer.parseInt(part));
+      }
+      return List.copyOf(values);
+    }
+  }
+
+  /** One measured point. */
+  record Point(
+      String arm,
+      int concurrency,
+      int repeat,
+      long ok,
+      long errors,
+      double seconds,
+      long p50Micros,
+      long p95Micros,
+      long p99Micros,
+      Map<String, Double> coresByKind) {
+
+    double throughput() {
+      return ok / seconds;
+    }
+  }
+
+  /** One call of an arm; true when the transaction committed. */
+  interface Call {
+    boolean call(String orderNo, long user);
+  }
+
+  private static final int USERS = 256;
+  private static final long FIRST_USER = 9_000_000L;
+
+  private final TopologyConfig config;
+  private final Topology topology;
+  private final PrintStream out;
+  private final AtomicLong sequence = new AtomicLong();
+  private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+
+  BenchCommand(Topology topology, PrintStream out) {
+    this.config = topology.config();
+    this.topology = topology;
+    this.out = out;
+  }
+
+  int run(Plan plan) throws Exception {
+    long started = System.currentTimeMillis();
+    List<Point> points = new ArrayList<>();
+    List<Point> sweep = new ArrayList<>();
+    try (Clients clients = new Clients(config)) {
+      seed(clients);
+      Map<String, Call> arms = new LinkedHashMap<>();
+      arms.put(
+          "tcc",
+          (no, user) ->
+              clients.mall().placeOrder(order(no, user)).status() == OrderStatus.CONFIRMED);
+      arms.put(
+          "plain",
+          (no, user) ->
+              clients.bench().placePlain(order(no, user)).status() == OrderStatus.CONFIRMED);
+      arms.put(
+          "monolith",
+          (no, user) ->
+              clients.bench().placeMonolith(order(no, user)).status() == OrderStatus.CONFIRMED);
+      for (Map.Entry<String, Call> arm : arms.entrySet()) {
+        if (plan.warmupSeconds() > 0) {
+          measure(arm.getKey(), 4, 0, plan.warmupSeconds(), arm.getValue());
+        }
+      }
+      for (int level : plan.levels()) {
+        for (int r = 1; r <= plan.repeats(); r++) {
+          for (Map.Entry<String, Call> arm : arms.entrySet()) {
+            Point p = measure(arm.getKey(), level, r, plan.seconds(), arm.getValue());
+            points.add(p);
+            print(p);
+          }
+        }
+      }
+      for (int r = 1; r <= plan.repeats(); r++) {
+        for (int n : plan.branches()) {
+          Point p =
+              measure(
+                  "tcc-" + n + "-branches",
+                  plan.branchConcurrency(),
+                  r,
+                  plan.seconds(),
+                  (no, user) ->
+                      clients.bench().placeWithBranches(no, user, config.channels().get(0), n)
+                          == OrderStatus.CONFIRMED);
+          sweep.add(p);
+          print(p);
+        }
+      }
+    }
+    Report report = new Report(plan, points, sweep, System.currentTimeMillis() - started);
+    Files.createDirectories(plan.out());
+    Files.writeString(plan.out().resolve("results.json"), report.json(), StandardCharsets.UTF_8);
+    Files.writeString(plan.out().resolve("results.md"), report.markdown(), StandardCharsets.UTF_8);
+    report.chart(plan.out().resolve("throughput.png"));
+    out.print(report.markdown());
+    out.println("written to " + plan.out());
+    out.println(report.line());
+    return 0;
+  }
+
+  private void seed(Clients clients) {
+    for (String channel : config.channels()) {
+      clients.portal().grant(channel, 900_000_000L);
+      for (long u = FIRST_USER; u < FIRST_USER + USERS; u++) {
+        clients.points(channel).grant(channel, u, 900_000_000L);
+      }
+    }
+    clients.bench().seedMonolith(config.channels(), FIRST_USER, USERS, 900_000_000L, 900_000_000L);
+  }
+
+  private PlaceOrderRequest order(String orderNo, long user) {
+    return new PlaceOrderRequest(
+        orderNo,
+        user,
+        List.of(
+            new OrderLine(config.channels().get(0), 5),
+            new OrderLine(config.channels().get(1), 3)));
+  }
+
+  /**
+   * A closed loop of {@code concurrency} callers for {@code seconds}, with CPU per process kind.
+   */
+  private Point measure(String arm, int concurrency, int repeat, int seconds, Call call)
+      throws InterruptedException {
+    Map<String, Long> cpuBefore = cpuTicksByKind();
+    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    AtomicLong ok = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    long start = System.nanoTime();
+    long deadline = start + seconds * 1_000_000_000L;
+    CountDownLatch done = new CountDownLatch(concurrency);
+    for (int t = 0; t < concurrency; t++) {
+      long user = FIRST_USER + (t * 7L) % USERS;
+      Thread caller =
+          new Thread(
+              () -> {
+                try {
+                  long u = user;
+                  while (System.nanoTime() < deadline) {
+                    String no = "bn-" + run + "-" + sequence.incrementAndGet();
+                    long t0 = System.nanoTime();
+                    boolean committed;
+                    try {
+                      committed = call.call(no, u);
+                    } catch (RuntimeException e) {
+                      committed = false;
+                    }
+                    long micros = (System.nanoTime() - t0) / 1_000;
+                    if (committed) {
+                      ok.incrementAndGet();
+                      latencies.add(micros);
+                    } else {
+                      errors.incrementAndGet();
+                    }
+                    u = FIRST_USER + (u - FIRST_USER + 1) % USERS;
+                  }
+                } finally {
+                  done.countDown();
+                }
+              },
+              "bench-" + arm + "-" + t);
+      caller.setDaemon(true);
+      caller.start();
+    }
+    done.await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Map<String, Long> cpuAfter = cpuTicksByKind();
+    Map<String, Double> cores = new TreeMap<>();
+    cpuAfter.forEach(
+        (kind, ticks) ->
+            cores.put(
+                kind,
+                Math.round((ticks - cpuBefore.getOrDefault(kind, 0L)) / CLOCK_TICKS / elapsed * 100)
+                    / 100.0));
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    return new Point(
+        arm,
+        concurrency,
+        repeat,
+        ok.get(),
+        errors.get(),
+        elapsed,
+        percentile(sorted, 50),
+        percentile(sorted, 95),
+        percentile(sorted, 99),
+        cores);
+  }
+
+  private void print(Point p) {
+    out.printf(
+        Locale.ROOT,
+        "bench: %-18s c=%-3d #%d %7.1f tx/s p50=%.1f p95=%.1f p99=%.1f ms errors=%d cpu=%s%n",
+        p.arm(),
+        p.concurrency(),
+        p.repeat(),
+        p.throughput(),
+        p.p50Micros() / 1e3,
+        p.p95Micros() / 1e3,
+        p.p99Micros() / 1e3,
+        p.errors(),
+        p.coresByKind());
+  }
+
+  private static final double CLOCK_TICKS = 100.0; // USER_HZ on Linux
+
+  /** CPU ticks (user + system) so far of every process of the topology and of this CLI, by kind. */
+  private Map<String, Long> cpuTicksByKind() {
+    Map<String, Long> ticks = new TreeMap<>();
+    for (String name : topology.processNames()) {
+      // with its children: the embedded database's launcher runs mariadbd as one
+      topology
+          .running(name)
+          .ifPresent(
+              h -> {
+                ticks.merge(kindOf(name), cpuTicks(h.pid()), Long::sum);
+                h.descendants()
+                    .forEach(d -> ticks.merge(kindOf(name), cpuTicks(d.pid()), Long::sum));
+              });
+    }
+    ticks.merge("bench-client", cpuTicks(ProcessHandle.current().pid()), Long::sum);
+    return ticks;
+  }
+
+  static String kindOf(String process) {
+    if (process.startsWith("points-")) {
+      return "points";
+    }
+    if (process.startsWith("sub-") || process.equals("notifier") || process.equals("merchant")) {
+      return "subscribers";
+    }
+    if (process.startsWith("relay-")) {
+      return "relay";
+    }
+    if (process.startsWith("tc")) {
+      return "tc";
+    }
+    if (process.startsWith("zk")) {
+      return "zk";
+    }
+    return process;
+  }
+
+  /** utime + stime of a process, from /proc (0 where /proc is not there). */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      // fields after the command name, which is in parentheses and may hold spaces
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  static long percentile(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  /** The run's results: medians and spread per arm and level, ratios, files. */
+  record Report(Plan plan, List<Point> points, List<Point> sweep, long wallMs) {
+
+    /** Median, min and max throughput of the repeats of one arm at one level. */
+    record Summary(
+        String arm,
+        int concurrency,
+        double median,
+        double min,
+        double max,
+        double p50Ms,
+        double p95Ms,
+        double p99Ms,
+        long errors,
+        Map<String, Double> cores) {}
+
+    List<Summary> summaries(List<Point> source) {
+      Map<String, List<Point>> groups = new LinkedHashMap<>();
+      for (Point p : source) {
+        groups.computeIfAbsent(p.arm() + "@" + p.concurrency(), k -> new ArrayList<>()).add(p);
+      }
+      List<Summary> result = new ArrayList<>();
+      for (List<Point> group : groups.values()) {
+        List<Point> byThroughput = new ArrayList<>(group);
+        byThroughput.sort((a, b) -> Double.compare(a.throughput(), b.throughput()));
+        Point median = byThroughput.get((byThroughput.size() - 1) / 2);
+        result.add(
+            new Summary(
+                median.arm(),
+                median.concurrency(),
+                median.throughput(),
+                byThroughput.get(0).throughput(),
+                byThroughput.get(byThroughput.size() - 1).throughput(),
+                median.p50Micros() / 1e3,
+                median.p95Micros() / 1e3,
+                median.p99Micros() / 1e3,
+                group.stream().mapToLong(Point::errors).sum(),
+                median.coresByKind()));
+      }
+      return result;
+    }
+
+    private Summary find(String arm, int concurrency) {
+      return summaries(points).stream()
+          .filter(s -> s.arm().equals(arm) && s.concurrency() == concurrency)
+          .findFirst()
+          .orElseThrow();
+    }
+
+    /** The level at which the tcc arm's median throughput is highest. */
+    int bestLevel() {
+      return summaries(points).stream()
+          .filter(s -> s.arm().equals("tcc"))
+          .max((a, b) -> Double.compare(a.median(), b.median()))
+          .map(Summary::concurrency)
+          .orElseThrow();
+    }
+
+    double ratio(String other) {
+      int level = bestLevel();
+      return find("tcc", level).median() / find(other, level).median();
+    }
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "bench: tcc/plain=%.2f tcc/monolith=%.2f",
+          ratio("plain"),
+          ratio("monolith"));
+    }
+
+    String markdown() {
+      StringBuilder b = new StringBuilder();
+      b.append("| arm | concurrency | tx/s median | tx/s min–max | p50 ms | p95 ms | p99 ms |")
+          .append(" errors | CPU cores by process kind |\n");
+      b.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      for (Summary s : summaries(points)) {
+        row(b, s);
+      }
+      b.append("\nRatios at concurrency ")
+          .append(bestLevel())
+          .append(" (the tcc arm's best): ")
+          .append(line().substring("bench: ".length()))
+          .append("\n\n");
+      b.append("| branches | concurrency | tx/s median | tx/s min–max | p50 ms | p95 ms | p99 ms |")
+          .append(" errors | CPU cores by process kind |\n");
+      b.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      for (Summary s : summaries(sweep)) {
+        row(b, s);
+      }
+      return b.toString();
+    }
+
+    private static void row(StringBuilder b, Summary s) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %d | %s |%n",
+              s.arm(),
+              s.concurrency(),
+              s.median(),
+              s.min(),
+              s.max(),
+              s.p50Ms(),
+              s.p95Ms(),
+              s.p99Ms(),
+              s.errors(),
+              s.cores()));
+    }
+
+    String json() {
+      StringBuilder b = new StringBuilder("{\n");
+      b.append("  \"finishedAt\": \"").append(Instant.now()).append("\",\n");
+      b.append("  \"wallMs\": ").append(wallMs).append(",\n");
+      b.append("  \"secondsPerPoint\": ").append(plan.seconds()).append(",\n");
+      b.append("  \"repeats\": ").append(plan.repeats()).append(",\n");
+      b.append("  \"bestLevel\": ").append(bestLevel()).append(",\n");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  \"ratios\": {\"tccOverPlain\": %.4f, \"tccOverMonolith\": %.4f},%n",
+              ratio("plain"),
+              ratio("monolith")));
+      b.append("  \"points\": [\n");
+      appendPoints(b, points);
+      b.append("  ],\n  \"branchSweep\": [\n");
+      appendPoints(b, sweep);
+      b.append("  ]\n}\n");
+      return b.toString();
+    }
+
+    private static void appendPoints(StringBuilder b, List<Point> list) {
+      for (int i = 0; i < list.size(); i++) {
+        Point p = list.get(i);
+        StringBuilder cores = new StringBuilder("{");
+        p.coresByKind()
+            .forEach(
+                (k, v) ->
+                    cores
+                        .append(cores.length() > 1 ? ", " : "")
+                        .append('"')
+                        .append(k)
+                        .append("\": ")
+                        .append(v));
+        cores.append('}');
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "    {\"arm\": \"%s\", \"concurrency\": %d, \"repeat\": %d, \"ok\": %d, \"errors\":"
+                    + " %d, \"seconds\": %.3f, \"txPerSecond\": %.2f, \"p50Ms\": %.2f, \"p95Ms\":"
+                    + " %.2f, \"p99Ms\": %.2f, \"cores\": %s}%s%n",
+                p.arm(),
+                p.concurrency(),
+                p.repeat(),
+                p.ok(),
+                p.errors(),
+                p.seconds(),
+                p.throughput(),
+                p.p50Micros() / 1e3,
+                p.p95Micros() / 1e3,
+                p.p99Micros() / 1e3,
+                cores,
+                i + 1 < list.size() ? "," : ""));
+      }
+    }
+
+    void chart(Path png) throws IOException {
+      System.setProperty("java.awt.headless", "true");
+      XYSeriesCollection data = new XYSeriesCollection();
+      for (String arm : List.of("tcc", "plain", "monolith")) {
+        XYSeries series = new XYSeries(arm);
+        Predicate<Summary> ofArm = s -> s.arm().equals(arm);
+        summaries(points).stream()
+            .filter(ofArm)
+            .forEach(s -> series.add(s.concurrency(), s.median()));
+        data.addSeries(series);
+      }
+      JFreeChart chart =
+          ChartFactory.createXYLineChart(
+              "Mall order throughput by concurrency (median of repeats)",
+              "concurrent callers",
+              "committed orders per second",
+              data,
+              PlotOrientation.VERTICAL,
+              true,
+              false,
+              false);
+      LogAxis x = new LogAxis("concurrent callers");
+      x.setBase(2);
+      x.setSmallestValue(1);
+      chart.getXYPlot().setDomainAxis(x);
+      ((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) chart.getXYPlot().getRenderer())
+          .setDefaultShapesVisible(true);
+      ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 540);
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package io.txcenter.mall;
+
+import io.txcenter.mall.api.MallErrorCode;
+import io.txcenter.mall.api.MallException;
+import io.txcenter.mall.api.OrderBenchService;
+import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.OrderResult;
+import io.txcenter.mall.api.OrderStatus;
+import io.txcenter.mall.api.PlaceOrderRequest;
+import io.txcenter.mall.store.OrderMapper;
+import io.txcenter.outbox.OutboxMapper;
+import io.txcenter.outbox.api.OutboxMessage;
+import io.txcenter.points.api.DirectPointsService;
+import io.txcenter.points.api.FreezeRequest;
+import io.txcenter.points.api.PointsException;
+import io.txcenter.points.api.PointsService;
+import io.txcenter.portal.api.DirectQuotaService;
+import io.txcenter.portal.api.PortalException;
+import io.txcenter.portal.api.QuotaFreezeRequest;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.apache.dubbo.rpc.RpcException;
+import org.apache.seata.core.context.RootContext;
+import org.apache.seata.core.exception.TransactionException;
+import org.apache.seata.tm.api.GlobalTransaction;
+import org.apache.seata.tm.api.GlobalTransactionContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The benchmark's baselines ({@link OrderBenchService}): the plain arm over the same Dubbo calls,
+ * the monolith arm on one schema, and global transactions of N branches.
+ *
+ * <p>The monolith's SQL is written out here rather than shared with the participants' mappers: a
+ * monolith is one codebase on one database, and the point is to run the same row updates without
+ * any Dubbo hop.
+ */
+public final class BenchOrders implements OrderBenchService {
+
+  private final OrderMapper orders;
+  private final OutboxMapper outbox;
+  private final TransactionTemplate mallLocal;
+  private final Function<String, DirectPointsService> directPoints;
+  private final DirectQuotaService directQuota;
+  private final Function<String, PointsService> points;
+  private final JdbcTemplate monolith;
+  private final TransactionTemplate monolithLocal;
+  private final int timeoutMillis;
+
+  public BenchOrders(
+      OrderMapper orders,
+      OutboxMapper outbox,
+      PlatformTransactionManager mallTransactions,
+      Function<String, DirectPointsService> directPoints,
+      DirectQuotaService directQuota,
+      Function<String, PointsService> points,
+      DataSource monolith,
+      int timeoutMillis) {
+    this.orders = orders;
+    this.outbox = outbox;
+    this.mallLocal = readCommitted(mallTransactions);
+    this.directPoints = directPoints;
+    this.directQuota = directQuota;
+    this.points = points;
+    this.monolith = new JdbcTemplate(monolith);
+    this.monolithLocal = readCommitted(new DataSourceTransactionManager(monolith));
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  private static TransactionTemplate readCommitted(PlatformTransactionManager transactions) {
+    TransactionTemplate template = new TransactionTemplate(transactions);
+    template.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+    return template;
+  }
+
+  @Override
+  public OrderResult placePlain(PlaceOrderRequest request) {
+    MallServiceImpl.validate(request);
+    long total = total(request);
+    String xid = "direct:" + request.orderNo();
+    mallLocal.executeWithoutResult(
+        status -> {
+          orders.insertOrder(
+              request.orderNo(), request.userId(), total, OrderStatus.CONFIRMED.name(), xid);
+          for (OrderLine line : request.lines()) {
+            orders.insertLine(request.orderNo(), line.channelId(), line.points());
+          }
+        });
+    // the outbox rows as a confirmed append leaves them: inserted, then READY
+    mallLocal.executeWithoutResult(
+        status -> {
+          for (OutboxMessage m : OrderEvents.messagesOf(request, total)) {
+            outbox.insertMessage(
+                UUID.randomUUID().toString(),
+                xid,
+                0,
+                m.topic(),
+                String.join(",", m.tags()),
+                m.businessKey(),
+                m.payload(),
+                OrderEvents.headersJson(m.headers()));
+          }
+          outbox.settleBranch(xid, 0, "READY", "direct");
+        });
+    try {
+      for (OrderLine line : request.lines()) {
+        directPoints
+            .apply(line.channelId())
+            .spend(
+                new FreezeRequest(
+                    line.channelId(), request.orderNo(), request.userId(), line.points()));
+      }
+      for (OrderLine line : request.lines()) {
+        directQuota.use(new QuotaFreezeRequest(line.channelId(), request.orderNo(), line.points()));
+      }
+    } catch (PointsException e) {
+      throw new MallException(MallErrorCode.valueOf(e.code().name()), e.getMessage());
+    } catch (PortalException e) {
+      throw new MallException(MallErrorCode.valueOf(e.code().name()), e.getMessage());
+    } catch (RpcException e) {
+      throw new MallException(MallErrorCode.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+    return new OrderResult(request.orderNo(), OrderStatus.CONFIRMED, null, total, xid, false);
+  }
+
+  @Override
+  public OrderResult placeMonolith(PlaceOrderRequest request) {
+    MallServiceImpl.validate(request);
+    long total = total(request);
+    String xid = "local:" + request.orderNo();
+    monolithLocal.executeWithoutResult(
+        status -> {
+          monolith.update(
+              "INSERT INTO mall_order (order_no, user_id, total_points, status, xid)"
+                  + " VALUES (?, ?, ?, 'CONFIRMED', ?)",
+              request.orderNo(),
+              request.userId(),
+              total,
+              xid);
+          for (OrderLine line : request.lines()) {
+            monolith.update(
+                "INSERT INTO order_line (order_no, channel_id, points) VALUES (?, ?, ?)",
+                request.orderNo(),
+                line.channelId(),
+                line.points());
+          }
+          for (OutboxMessage m : OrderEvents.messagesOf(request, total)) {
+            monolith.update(
+                "INSERT INTO outbox_message (message_id, xid, branch_id, topic, tags,"
+                    + " business_key, payload, headers, status, ready_at)"
+                    + " VALUES (?, ?, 0, ?, ?, ?, ?, ?, 'READY', NOW(3))",
+                UUID.randomUUID().toString(),
+                xid,
+                m.topic(),
+                String.join(",", m.tags()),
+                m.businessKey(),
+                m.payload(),
+                OrderEvents.headersJson(m.headers()));
+          }
+          for (OrderLine line : request.lines()) {
+            if (monolith.update(
+                    "UPDATE user_points SET available = available - ?, spent = spent + ?"
+                        + " WHERE channel_id = ? AND user_id = ? AND available >= ?",
+                    line.points(),
+                    line.points(),
+                    line.channelId(),
+                    request.userId(),
+                    line.points())
+                == 0) {
+              throw new MallException(
+                  MallErrorCode.INSUFFICIENT_POINTS,
+                  "user [" + request.userId() + "] short of points in [" + line.channelId() + "]");
+            }
+            monolith.update(
+                "INSERT INTO points_freeze (xid, branch_id, channel_id, order_no, user_id, points,"
+                    + " status) VALUES (?, ?, ?, ?, ?, ?, 'CONFIRMED')",
+                xid,
+                // one row per line: both channels share this table, keyed by (xid, branch_id)
+                request.lines().indexOf(line),
+                line.channelId(),
+                request.orderNo(),
+                request.userId(),
+                line.points());
+          }
+          for (OrderLine line : request.lines()) {
+            if (monolith.update(
+                    "UPDATE channel_quota SET available = available - ?, used = used + ?"
+                        + " WHERE channel_id = ? AND available >= ?",
+                    line.points(),
+                    line.points(),
+                    line.channelId(),
+                    line.points())
+                == 0) {
+              throw new MallException(
+                  MallErrorCode.QUOTA_EXHAUSTED, "channel [" + line.channelId() + "] quota short");
+            }
+            monolith.update(
+                "INSERT INTO quota_freeze (xid, branch_id, channel_id, order_no, amount, status)"
+                    + " VALUES (?, ?, ?, ?, ?, 'CONFIRMED')",
+                xid,
+                // one row per line: quota_freeze is keyed by (xid, branch_id)
+                request.lines().indexOf(line),
+                line.channelId(),
+                request.orderNo(),
+                line.points());
+          }
+        });
+    return new OrderResult(request.orderNo(), OrderStatus.CONFIRMED, null, total, xid, false);
+  }
+
+  @Override
+  public OrderStatus placeWithBranches(
+      String orderNo, long userId, String channelId, int branches) {
+    if (branches < 1 || branches > 16) {
+      throw new MallException(
+          MallErrorCode.INVALID_REQUEST, "'branches' must be in [1, 16], was [" + branches + "]");
+    }
+    MallServiceImpl.validate(
+        new PlaceOrderRequest(orderNo, userId, List.of(new OrderLine(channelId, 1))));
+    GlobalTransaction tx = GlobalTransactionContext.createNew();
+    try {
+      tx.begin(timeoutMillis, "benchBranches");
+    } catch (TransactionException | RuntimeException e) {
+      throw new MallException(
+          MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + e.getMessage());
+    }
+    String xid = tx.getXid();
+    try {
+      for (int i = 0; i < branches; i++) {
+        points
+            .apply(channelId)
+            .tryFreeze(new FreezeRequest(channelId, orderNo + "-b" + i, userId, 1));
+      }
+    } catch (RuntimeException e) {
+      try {
+        tx.rollback();
+      } catch (TransactionException | RuntimeException ignored) {
+        // the TC times the transaction out and cancels its branches
+      }
+      return OrderStatus.CANCELLED;
+    } finally {
+      if (xid.equals(RootContext.getXID())) {
+        RootContext.unbind();
+      }
+    }
+    try {
+      tx.commit();
+    } catch (TransactionException | RuntimeException e) {
+      throw new MallException(MallErrorCode.TRANSACTION_FAILED, "commit: " + e.getMessage());
+    }
+    return OrderStatus.CONFIRMED;
+  }
+
+  @Override
+  public void seedMonolith(
+      List<String> channels, long firstUser, int users, long pointsEach, long quota) {
+    if (channels == null || channels.isEmpty() || users < 1 || pointsEach < 1 || quota < 1) {
+      throw new MallException(
+          MallErrorCode.INVALID_REQUEST, "seed needs channels, users >= 1, points and quota >= 1");
+    }
+    monolithLocal.executeWithoutResult(
+        status -> {
+          for (String channel : channels) {
+            monolith.update(
+                "INSERT INTO channel_quota (channel_id, granted, available) VALUES (?, ?, ?)"
+                    + " ON DUPLICATE KEY UPDATE available = available + VALUES(available),"
+                    + " granted = granted + VALUES(granted)",
+                channel,
+                quota,
+                quota);
+            for (long u = firstUser; u < firstUser + users; u++) {
+              monolith.update(
+                  "INSERT INTO user_points (channel_id, user_id, available, granted)"
+                      + " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                      + " available = available + VALUES(available),"
+                      + " granted = granted + VALUES(granted)",
+                  channel,
+                  u,
+                  pointsEach,
+                  pointsEach);
+            }
+          }
+        });
+  }
+
+  private static long total(PlaceOrderRequest request) {
+    return request.lines().stream().mapToLong(OrderLine::points).sum();
+  }
+}
