@@ -564,6 +564,8 @@ final class BenchCommand {
       LogAxis x = new LogAxis("concurrent callers");
       x.setBase(2);
       x.setSmallestValue(1);
+      x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1)); // one tick per power of two
+      x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
       chart.getXYPlot().setDomainAxis(x);
       ((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) chart.getXYPlot().getRenderer())
           .setDefaultShapesVisible(true);

@@ -49,6 +49,12 @@ public final class TcServerMain {
     System.setProperty("server.port", String.valueOf(consolePort));
     System.setProperty("seata.server.service-port", String.valueOf(servicePort));
     System.setProperty("log.home", runDir.resolve("logs/" + name).toString());
+    // the TC logs every request and response at INFO (BatchLogHandler): WARN unless asked
+    System.setProperty("logging.level.io.seata", setting("txc.tc.log.level", "WARN"));
+    // phase two of a transaction's branches in parallel rather than one after the other
+    String parallel = setting("txc.tc.parallel-branches", "true");
+    System.setProperty("server.enableParallelHandleBranch", parallel);
+    System.setProperty("seata.server.enable-parallel-handle-branch", parallel);
     System.setProperty("seata.config.type", "file");
     System.setProperty("seata.registry.type", "zk");
     System.setProperty(
