@@ -54,11 +54,11 @@ final class BenchCommand {
       boolean quick = o.containsKey("quick");
       List<Integer> levels =
           ints(o.getOrDefault("levels", quick ? "1,4,16" : "1,4,16,64"), "levels", 1, 256);
-      int repeats = whole(o, "repeats", quick ? 1 : 3, 1, 20);
-      int seconds = whole(o, "seconds", quick ? 4 : 8, 1, 600);
-      int warmup = whole(o, "warmup", quick ? 2 : 5, 0, 600);
+      int repeats = Options.whole(o, "repeats", quick ? 1 : 3, 1, 20);
+      int seconds = Options.whole(o, "seconds", quick ? 4 : 8, 1, 600);
+      int warmup = Options.whole(o, "warmup", quick ? 2 : 5, 0, 600);
       List<Integer> branches = ints(o.getOrDefault("branches", "1,2,4,8"), "branches", 1, 16);
-      int branchConcurrency = whole(o, "branch-concurrency", 8, 1, 256);
+      int branchConcurrency = Options.whole(o, "branch-concurrency", 8, 1, 256);
       Path out =
           Path.of(
                   o.getOrDefault(
@@ -69,25 +69,6 @@ final class BenchCommand {
               .toAbsolutePath()
               .normalize();
       return new Plan(levels, repeats, seconds, warmup, branches, branchConcurrency, out);
-    }
-
-    private static int whole(Map<String, String> o, String key, int def, int min, int max) {
-      String value = o.getOrDefault(key, String.valueOf(def));
-      if (!value.matches("\\d{1,6}")
-          || Integer.parseInt(value) < min
-          || Integer.parseInt(value) > max) {
-        throw new CliException(
-            "--"
-                + key
-                + " must be a whole number in ["
-                + min
-                + ", "
-                + max
-                + "], was ["
-                + value
-                + "]");
-      }
-      return Integer.parseInt(value);
     }
 
     private static List<Integer> ints(String text, String key, int min, int max) {

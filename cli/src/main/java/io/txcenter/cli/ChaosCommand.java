@@ -83,10 +83,10 @@ final class ChaosCommand {
       double failShare) {
 
     static Plan from(Map<String, String> o) {
-      int minutes = whole(o, "minutes", 3, 1, 600);
-      long seed = whole(o, "seed", 1, 0, Integer.MAX_VALUE);
-      int concurrency = whole(o, "concurrency", 4, 1, 64);
-      int quiescence = whole(o, "quiescence", 180, 10, 3_600);
+      int minutes = Options.whole(o, "minutes", 3, 1, 600);
+      long seed = Options.whole(o, "seed", 1, 0, Integer.MAX_VALUE);
+      int concurrency = Options.whole(o, "concurrency", 4, 1, 64);
+      int quiescence = Options.whole(o, "quiescence", 180, 10, 3_600);
       double rate;
       double failShare;
       try {
@@ -104,25 +104,6 @@ final class ChaosCommand {
                 + "]");
       }
       return new Plan(minutes, seed, rate, concurrency, quiescence, failShare);
-    }
-
-    private static int whole(Map<String, String> o, String key, int def, int min, int max) {
-      String value = o.getOrDefault(key, String.valueOf(def));
-      if (!value.matches("\\d{1,10}")
-          || Long.parseLong(value) < min
-          || Long.parseLong(value) > max) {
-        throw new CliException(
-            "--"
-                + key
-                + " must be a whole number in ["
-                + min
-                + ", "
-                + max
-                + "], was ["
-                + value
-                + "]");
-      }
-      return Integer.parseInt(value);
     }
   }
 

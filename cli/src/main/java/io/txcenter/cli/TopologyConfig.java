@@ -177,6 +177,21 @@ public record TopologyConfig(
     return mallPort + 1;
   }
 
+  /** Every schema the topology's processes create on the server. */
+  public List<String> schemas() {
+    List<String> schemas = new java.util.ArrayList<>();
+    channels.forEach(c -> schemas.add(schemaOfChannel(c)));
+    SUBSCRIBERS.keySet().forEach(g -> schemas.add(schemaOfSubscriber(g)));
+    schemas.add(schemaOfSubscriber("accounting"));
+    for (String service : List.of("portal", "account", "mall", "monolith", "payment", "notify")) {
+      schemas.add(schema(service));
+    }
+    if (ha || "db".equals(tcStore)) {
+      schemas.add(schema("seata"));
+    }
+    return schemas;
+  }
+
   public String schemaOfSubscriber(String group) {
     return schemaPrefix + "sub_" + group;
   }

@@ -83,20 +83,7 @@ class HaTopologyIT {
     if (topology != null) {
       topology.down(System.out);
       TestDatabase db = TestDatabase.get();
-      List<String> schemas = new ArrayList<>();
-      config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
-      TopologyConfig.SUBSCRIBERS.keySet().forEach(g -> schemas.add(config.schemaOfSubscriber(g)));
-      schemas.addAll(
-          List.of(
-              config.schema("portal"),
-              config.schema("account"),
-              config.schema("mall"),
-              config.schema("monolith"),
-              config.schema("payment"),
-              config.schema("notify"),
-              config.schema("seata"),
-              config.schemaOfSubscriber("accounting")));
-      schemas.forEach(db::dropSchema);
+      config.schemas().forEach(db::dropSchema);
     }
   }
 

@@ -3,7 +3,6 @@ package io.txcenter.cli;
 import io.txcenter.testsupport.FreePorts;
 import io.txcenter.testsupport.TestDatabase;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -36,19 +35,7 @@ public final class SharedTopology implements BeforeAllCallback {
       clients.close();
       topology.down(System.out);
       TestDatabase db = TestDatabase.get();
-      List<String> schemas = new ArrayList<>();
-      config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
-      TopologyConfig.SUBSCRIBERS.keySet().forEach(g -> schemas.add(config.schemaOfSubscriber(g)));
-      schemas.addAll(
-          List.of(
-              config.schema("portal"),
-              config.schema("account"),
-              config.schema("mall"),
-              config.schema("monolith"),
-              config.schema("payment"),
-              config.schemaOfSubscriber("accounting"),
-              config.schema("notify")));
-      schemas.forEach(db::dropSchema);
+      config.schemas().forEach(db::dropSchema);
     }
   }
 

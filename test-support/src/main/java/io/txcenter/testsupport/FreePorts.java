@@ -15,14 +15,17 @@ public final class FreePorts {
 
   private FreePorts() {}
 
+  /** The low end of the kernel's ephemeral port range; Linux's default where it cannot be read. */
   private static int ephemeralLow() {
     try {
-      String range =
-          java.nio.file.Files.readString(
+      // readAllLines, not readString: procfs reports a size of 0 and readString came back cut
+      List<String> lines =
+          java.nio.file.Files.readAllLines(
               java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
-      return Integer.parseInt(range.trim().split("\\s+")[0]);
+      int low = Integer.parseInt(lines.get(0).trim().split("\\s+")[0]);
+      return low > LOW + 1_000 ? low : 32_768;
     } catch (IOException | RuntimeException e) {
-      return 32_768; // Linux's default low end
+      return 32_768;
     }
   }
 
