@@ -132,7 +132,8 @@ final class BenchCommand {
     this.out = out;
   }
 
-  int run(Plan plan) throws Exception {
+  /** Runs the plan; returns the last line, which the caller prints once the topology is down. */
+  ChaosCommand.Outcome run(Plan plan) throws Exception {
     long started = System.currentTimeMillis();
     List<Point> points = new ArrayList<>();
     List<Point> sweep = new ArrayList<>();
@@ -188,8 +189,7 @@ final class BenchCommand {
     report.chart(plan.out().resolve("throughput.png"));
     out.print(report.markdown());
     out.println("written to " + plan.out());
-    out.println(report.line());
-    return 0;
+    return new ChaosCommand.Outcome(0, report.line());
   }
 
   private void seed(Clients clients) {

@@ -151,8 +151,14 @@ final class ChaosCommand {
     this.probe = new RecoveryProbe(config);
   }
 
-  /** Runs load and kills for the plan's minutes, then quiescence and the audit; 0 iff clean. */
-  int run(Plan plan) throws Exception {
+  /** What a command leaves for its caller to print last, once the topology is down. */
+  record Outcome(int exitCode, String lastLine) {}
+
+  /**
+   * Runs load and kills for the plan's minutes, then quiescence and the audit; exit code 0 iff no
+   * violation and nothing stuck. The caller prints the last line after stopping the topology.
+   */
+  Outcome run(Plan plan) throws Exception {
     long runStart = System.currentTimeMillis();
     Random random = new Random(plan.seed());
     Path chaosDir = config.chaosDir();
@@ -238,8 +244,8 @@ final class ChaosCommand {
     Files.writeString(json, report.json(), StandardCharsets.UTF_8);
     report.print(out);
     out.println("  report      " + json);
-    out.println(report.line());
-    return audit.violations().isEmpty() && audit.stuckCount() == 0 ? 0 : 1;
+    return new Outcome(
+        audit.violations().isEmpty() && audit.stuckCount() == 0 ? 0 : 1, report.line());
   }
 
   private void killOne(Kill kill, long restartDelay) throws Exception {

@@ -322,12 +322,15 @@ public final class Txc {
     }
     up(config);
     Topology topology = new Topology(config);
+    ChaosCommand.Outcome outcome;
     try {
-      return new ChaosCommand(topology, out).run(plan);
+      outcome = new ChaosCommand(topology, out).run(plan);
     } finally {
       out.println("stopping:");
       topology.down(out);
     }
+    out.println(outcome.lastLine()); // last: scripts read it
+    return outcome.exitCode();
   }
 
   /**
@@ -346,15 +349,18 @@ public final class Txc {
     TopologyConfig config = configFor(home, runDir, benchOptions);
     up(config);
     Topology topology = new Topology(config);
+    ChaosCommand.Outcome outcome;
     try {
       for (String relay : TopologyConfig.RELAYS) {
         topology.running(relay).ifPresent(ProcessHandle::destroy);
       }
-      return new BenchCommand(topology, out).run(plan);
+      outcome = new BenchCommand(topology, out).run(plan);
     } finally {
       out.println("stopping:");
       topology.down(out);
     }
+    out.println(outcome.lastLine()); // last: scripts read it
+    return outcome.exitCode();
   }
 
   private int audit(TopologyConfig config, long waitSeconds) {
