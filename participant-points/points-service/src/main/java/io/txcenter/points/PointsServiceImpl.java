@@ -49,13 +49,7 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
 
   @Override
   public void spend(FreezeRequest request) {
-    if (request == null) {
-      throw invalid("'request' must not be null");
-    }
-    requireChannel(request.channelId());
-    requireKey("orderNo", request.orderNo());
-    requireUser(request.userId());
-    requireAmount(request.points());
+    validate(request);
     local.executeWithoutResult(
         status -> {
           if (points.spendAvailable(request.channelId(), request.userId(), request.points()) == 0) {
@@ -95,13 +89,7 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
 
   @Override
   public void tryFreeze(FreezeRequest request) {
-    if (request == null) {
-      throw invalid("'request' must not be null");
-    }
-    requireChannel(request.channelId());
-    requireKey("orderNo", request.orderNo());
-    requireUser(request.userId());
-    requireAmount(request.points());
+    validate(request);
     runTry(
         "freeze",
         request.orderNo(),
@@ -183,6 +171,16 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
     points.grant(channel, userId, amount);
     log.info("points granted channel={} user={} points={}", channel, userId, amount);
     return points.find(channel, userId);
+  }
+
+  private void validate(FreezeRequest request) {
+    if (request == null) {
+      throw invalid("'request' must not be null");
+    }
+    requireChannel(request.channelId());
+    requireKey("orderNo", request.orderNo());
+    requireUser(request.userId());
+    requireAmount(request.points());
   }
 
   private void requireChannel(String channel) {

@@ -40,13 +40,8 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
 
   @Override
   public void use(QuotaFreezeRequest request) {
-    if (request == null) {
-      throw invalid(null, "'request' must not be null");
-    }
+    validate(request);
     String channelId = request.channelId();
-    requireChannel(channelId);
-    requireOrderNo(channelId, request.orderNo());
-    requireAmount(channelId, request.amount());
     local.executeWithoutResult(
         status -> {
           if (quotas.useAvailable(channelId, request.amount()) == 0) {
@@ -75,13 +70,8 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
 
   @Override
   public void tryFreezeQuota(QuotaFreezeRequest request) {
-    if (request == null) {
-      throw invalid(null, "'request' must not be null");
-    }
+    validate(request);
     String channelId = request.channelId();
-    requireChannel(channelId);
-    requireOrderNo(channelId, request.orderNo());
-    requireAmount(channelId, request.amount());
     String xid = ParticipantRuntime.currentXid();
     if (xid == null) {
       throw new PortalException(
@@ -142,6 +132,15 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
     quotas.grant(channelId, amount);
     log.info("quota granted channel={} amount={}", channelId, amount);
     return quotas.find(channelId);
+  }
+
+  private static void validate(QuotaFreezeRequest request) {
+    if (request == null) {
+      throw invalid(null, "'request' must not be null");
+    }
+    requireChannel(request.channelId());
+    requireOrderNo(request.channelId(), request.orderNo());
+    requireAmount(request.channelId(), request.amount());
   }
 
   private static void requireChannel(String channelId) {
