@@ -133,7 +133,7 @@ final class BenchCommand {
   }
 
   /** Runs the plan; returns the last line, which the caller prints once the topology is down. */
-  ChaosCommand.Outcome run(Plan plan) throws Exception {
+  CommandOutcome run(Plan plan) throws Exception {
     long started = System.currentTimeMillis();
     List<Point> points = new ArrayList<>();
     List<Point> sweep = new ArrayList<>();
@@ -189,7 +189,7 @@ final class BenchCommand {
     report.chart(plan.out().resolve("throughput.png"));
     out.print(report.markdown());
     out.println("written to " + plan.out());
-    return new ChaosCommand.Outcome(0, report.line());
+    return new CommandOutcome(0, report.line());
   }
 
   private void seed(Clients clients) {

@@ -151,14 +151,11 @@ final class ChaosCommand {
     this.probe = new RecoveryProbe(config);
   }
 
-  /** What a command leaves for its caller to print last, once the topology is down. */
-  record Outcome(int exitCode, String lastLine) {}
-
   /**
    * Runs load and kills for the plan's minutes, then quiescence and the audit; exit code 0 iff no
    * violation and nothing stuck. The caller prints the last line after stopping the topology.
    */
-  Outcome run(Plan plan) throws Exception {
+  CommandOutcome run(Plan plan) throws Exception {
     long runStart = System.currentTimeMillis();
     Random random = new Random(plan.seed());
     Path chaosDir = config.chaosDir();
@@ -244,7 +241,7 @@ final class ChaosCommand {
     Files.writeString(json, report.json(), StandardCharsets.UTF_8);
     report.print(out);
     out.println("  report      " + json);
-    return new Outcome(
+    return new CommandOutcome(
         audit.violations().isEmpty() && audit.stuckCount() == 0 ? 0 : 1, report.line());
   }
 
@@ -495,7 +492,7 @@ final class ChaosCommand {
           .append(", \"byCode\": ")
           .append(counts(new TreeMap<>(load.codes)))
           .append("},\n");
-      b.append("  \"killsByWindow\": ").append(intMap(byWindow())).append(",\n");
+      b.append("  \"killsByWindow\": ").append(counts(byWindow())).append(",\n");
       b.append("  \"killsByKindAndWindow\": ").append(counts(byKindAndWindow())).append(",\n");
       b.append("  \"recovery\": {\"p50Ms\": ")
           .append(percentile(r, 50))
@@ -569,10 +566,6 @@ final class ChaosCommand {
       Map<String, Object> copy = new TreeMap<>();
       m.forEach((k, v) -> copy.put(String.valueOf(k), v));
       return copy;
-    }
-
-    private static String intMap(Map<String, Integer> map) {
-      return counts(map);
     }
 
     private static String q(String s) {

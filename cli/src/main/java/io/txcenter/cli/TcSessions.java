@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,15 +51,6 @@ final class TcSessions {
       Thread.currentThread().interrupt();
       return 0;
     }
-  }
-
-  /** The xids the TC holds (database store only; empty otherwise). */
-  List<String> xids() {
-    if (!storeIsDatabase()) {
-      return List.of();
-    }
-    return jdbc.queryForList(
-        "SELECT xid FROM " + config.schema("seata") + ".global_table", String.class);
   }
 
   private long consoleCount() throws IOException, InterruptedException {

@@ -270,7 +270,7 @@ public final class Txc {
         !Files.exists(runDir.resolve(TopologyConfig.FILE))
             || !new Topology(TopologyConfig.read(runDir)).allReady();
     if (startedHere) {
-      wipeData(runDir);
+      deleteTree(runDir.resolve("data"));
       Map<String, String> demoOptions = new LinkedHashMap<>(options);
       // a scenario must finish: a compressed ladder (16 retries, 2.4 s in all) and a customer
       // service subscriber that fails the first two attempts of every event
@@ -305,32 +305,12 @@ public final class Txc {
    */
   private int chaos(Path home, Path runDir, Map<String, String> options) throws Exception {
     ChaosCommand.Plan plan = ChaosCommand.Plan.from(options);
-    if (Files.exists(runDir.resolve(TopologyConfig.FILE))) {
-      new Topology(TopologyConfig.read(runDir)).down(out);
-    }
-    wipeData(runDir);
     Map<String, String> chaosOptions = new LinkedHashMap<>(options);
     chaosOptions.put("ha", "true");
     chaosOptions.put("no-precheck", "true");
     chaosOptions.putIfAbsent("retry-ladder", ChaosCommand.LADDER);
     TopologyConfig config = configFor(home, runDir, chaosOptions).withChaos();
-    Path chaosDir = config.chaosDir();
-    if (Files.exists(chaosDir)) {
-      try (Stream<Path> files = Files.walk(chaosDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    up(config);
-    Topology topology = new Topology(config);
-    ChaosCommand.Outcome outcome;
-    try {
-      outcome = new ChaosCommand(topology, out).run(plan);
-    } finally {
-      out.println("stopping:");
-      topology.down(out);
-    }
-    out.println(outcome.lastLine()); // last: scripts read it
-    return outcome.exitCode();
+    return onFreshTopology(config, topology -> new ChaosCommand(topology, out).run(plan));
   }
 
   /**
@@ -340,26 +320,45 @@ public final class Txc {
    */
   private int bench(Path home, Path runDir, Map<String, String> options) throws Exception {
     BenchCommand.Plan plan = BenchCommand.Plan.from(options, home, runDir);
+    Map<String, String> benchOptions = new LinkedHashMap<>(options);
+    benchOptions.put("no-precheck", "true");
+    return onFreshTopology(
+        configFor(home, runDir, benchOptions),
+        topology -> {
+          for (String relay : TopologyConfig.RELAYS) {
+            topology.running(relay).ifPresent(ProcessHandle::destroy);
+          }
+          return new BenchCommand(topology, out).run(plan);
+        });
+  }
+
+  /** A command run on a topology started for it alone. */
+  private interface OwnTopologyRun {
+    CommandOutcome run(Topology topology) throws Exception;
+  }
+
+  /**
+   * Stops whatever runs in the run directory, wipes its data and chaos files, starts {@code
+   * config}, runs {@code body}, stops the topology, and prints the body's result line last (scripts
+   * read it).
+   */
+  private int onFreshTopology(TopologyConfig config, OwnTopologyRun body) throws Exception {
+    Path runDir = config.runDir();
     if (Files.exists(runDir.resolve(TopologyConfig.FILE))) {
       new Topology(TopologyConfig.read(runDir)).down(out);
     }
-    wipeData(runDir);
-    Map<String, String> benchOptions = new LinkedHashMap<>(options);
-    benchOptions.put("no-precheck", "true");
-    TopologyConfig config = configFor(home, runDir, benchOptions);
+    deleteTree(runDir.resolve("data"));
+    deleteTree(config.chaosDir());
     up(config);
     Topology topology = new Topology(config);
-    ChaosCommand.Outcome outcome;
+    CommandOutcome outcome;
     try {
-      for (String relay : TopologyConfig.RELAYS) {
-        topology.running(relay).ifPresent(ProcessHandle::destroy);
-      }
-      outcome = new BenchCommand(topology, out).run(plan);
+      outcome = body.run(topology);
     } finally {
       out.println("stopping:");
       topology.down(out);
     }
-    out.println(outcome.lastLine()); // last: scripts read it
+    out.println(outcome.lastLine());
     return outcome.exitCode();
   }
 
@@ -403,10 +402,9 @@ public final class Txc {
     return Long.parseLong(value);
   }
 
-  private static void wipeData(Path runDir) throws IOException {
-    Path data = runDir.resolve("data");
-    if (Files.exists(data)) {
-      try (Stream<Path> files = Files.walk(data)) {
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
