@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +43,7 @@ final class BenchCommand {
 
   /** The knobs of a run, validated. */
   record Plan(
+      List<String> arms,
       List<Integer> levels,
       int repeats,
       int seconds,
@@ -52,6 +54,15 @@ final class BenchCommand {
 
     static Plan from(Map<String, String> o, Path home, Path runDir) {
       boolean quick = o.containsKey("quick");
+      List<String> arms = List.of(o.getOrDefault("arms", String.join(",", ARMS)).split(","));
+      if (arms.isEmpty() || !ARMS.containsAll(arms) || !arms.contains("tcc")) {
+        throw new CliException(
+            "--arms must be a comma-separated subset of "
+                + ARMS
+                + " that holds tcc, was ["
+                + o.get("arms")
+                + "]");
+      }
       List<Integer> levels =
           ints(o.getOrDefault("levels", quick ? "1,4,16" : "1,4,16,64"), "levels", 1, 256);
       int repeats = Options.whole(o, "repeats", quick ? 1 : 3, 1, 20);
@@ -68,7 +79,8 @@ final class BenchCommand {
                           : home.resolve("docs/bench").toString()))
               .toAbsolutePath()
               .normalize();
-      return new Plan(levels, repeats, seconds, warmup, branches, branchConcurrency, out);
+      return new Plan(
+          List.copyOf(arms), levels, repeats, seconds, warmup, branches, branchConcurrency, out);
     }
 
     private static List<Integer> ints(String text, String key, int min, int max) {
@@ -105,10 +117,16 @@ final class BenchCommand {
       long p50Micros,
       long p95Micros,
       long p99Micros,
-      Map<String, Double> coresByKind) {
+      Map<String, Double> coresByKind,
+      long dbStatements) {
 
     double throughput() {
       return ok / seconds;
+    }
+
+    /** Statements the database server ran per committed call (all clients, COMMITs included). */
+    double statementsPerCall() {
+      return ok == 0 ? 0 : (double) dbStatements / ok;
     }
   }
 
@@ -117,11 +135,15 @@ final class BenchCommand {
     boolean call(String orderNo, long user);
   }
 
+  /** The arms, in the order each level runs them. */
+  static final List<String> ARMS = List.of("tcc", "plain", "monolith");
+
   private static final int USERS = 256;
   private static final long FIRST_USER = 9_000_000L;
 
   private final TopologyConfig config;
   private final Topology topology;
+  private final org.springframework.jdbc.core.JdbcTemplate server;
   private final PrintStream out;
   private final AtomicLong sequence = new AtomicLong();
   private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
@@ -129,6 +151,7 @@ final class BenchCommand {
   BenchCommand(Topology topology, PrintStream out) {
     this.config = topology.config();
     this.topology = topology;
+    this.server = config.serverJdbc();
     this.out = out;
   }
 
@@ -152,6 +175,7 @@ final class BenchCommand {
           "monolith",
           (no, user) ->
               clients.bench().placeMonolith(order(no, user)).status() == OrderStatus.CONFIRMED);
+      arms.keySet().retainAll(plan.arms());
       for (Map.Entry<String, Call> arm : arms.entrySet()) {
         if (plan.warmupSeconds() > 0) {
           measure(arm.getKey(), 4, 0, plan.warmupSeconds(), arm.getValue());
@@ -217,6 +241,7 @@ final class BenchCommand {
   private Point measure(String arm, int concurrency, int repeat, int seconds, Call call)
       throws InterruptedException {
     Map<String, Long> cpuBefore = cpuTicksByKind();
+    long statementsBefore = serverStatements();
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -259,6 +284,7 @@ final class BenchCommand {
     done.await();
     double elapsed = (System.nanoTime() - start) / 1e9;
     Map<String, Long> cpuAfter = cpuTicksByKind();
+    long statements = serverStatements() - statementsBefore;
     Map<String, Double> cores = new TreeMap<>();
     cpuAfter.forEach(
         (kind, ticks) ->
@@ -278,13 +304,22 @@ final class BenchCommand {
         percentile(sorted, 50),
         percentile(sorted, 95),
         percentile(sorted, 99),
-        cores);
+        cores,
+        statements);
+  }
+
+  /** The server's statement counter ({@code Questions}): what every client has sent so far. */
+  private long serverStatements() {
+    Long questions =
+        server.query("SHOW GLOBAL STATUS LIKE 'Questions'", rs -> rs.next() ? rs.getLong(2) : 0L);
+    return questions == null ? 0 : questions;
   }
 
   private void print(Point p) {
     out.printf(
         Locale.ROOT,
-        "bench: %-18s c=%-3d #%d %7.1f tx/s p50=%.1f p95=%.1f p99=%.1f ms errors=%d cpu=%s%n",
+        "bench: %-18s c=%-3d #%d %7.1f tx/s p50=%.1f p95=%.1f p99=%.1f ms errors=%d db=%.1f/tx"
+            + " cpu=%s%n",
         p.arm(),
         p.concurrency(),
         p.repeat(),
@@ -293,6 +328,7 @@ final class BenchCommand {
         p.p95Micros() / 1e3,
         p.p99Micros() / 1e3,
         p.errors(),
+        p.statementsPerCall(),
         p.coresByKind());
   }
 
@@ -314,6 +350,14 @@ final class BenchCommand {
     }
     ticks.merge("bench-client", cpuTicks(ProcessHandle.current().pid()), Long::sum);
     return ticks;
+  }
+
+  /** The processes a mall order involves; the bench starts only these. */
+  static boolean involved(String process) {
+    return switch (kindOf(process)) {
+      case "db", "zk", "tc", "points", "portal", "mall" -> true;
+      default -> false;
+    };
   }
 
   static String kindOf(String process) {
@@ -369,6 +413,7 @@ final class BenchCommand {
         double p95Ms,
         double p99Ms,
         long errors,
+        double statementsPerCall,
         Map<String, Double> cores) {}
 
     List<Summary> summaries(List<Point> source) {
@@ -392,16 +437,16 @@ final class BenchCommand {
                 median.p95Micros() / 1e3,
                 median.p99Micros() / 1e3,
                 group.stream().mapToLong(Point::errors).sum(),
+                median.statementsPerCall(),
                 median.coresByKind()));
       }
       return result;
     }
 
-    private Summary find(String arm, int concurrency) {
+    private Optional<Summary> find(String arm, int concurrency) {
       return summaries(points).stream()
           .filter(s -> s.arm().equals(arm) && s.concurrency() == concurrency)
-          .findFirst()
-          .orElseThrow();
+          .findFirst();
     }
 
     /** The level at which the tcc arm's median throughput is highest. */
@@ -413,24 +458,27 @@ final class BenchCommand {
           .orElseThrow();
     }
 
+    /** tcc over {@code other} at the tcc arm's best level; NaN when {@code other} did not run. */
     double ratio(String other) {
       int level = bestLevel();
-      return find("tcc", level).median() / find(other, level).median();
+      double tcc = find("tcc", level).orElseThrow().median();
+      return find(other, level).map(s -> tcc / s.median()).orElse(Double.NaN);
     }
 
     String line() {
-      return String.format(
-          Locale.ROOT,
-          "bench: tcc/plain=%.2f tcc/monolith=%.2f",
-          ratio("plain"),
-          ratio("monolith"));
+      return "bench: tcc/plain=" + ratioText("plain") + " tcc/monolith=" + ratioText("monolith");
+    }
+
+    private String ratioText(String other) {
+      double ratio = ratio(other);
+      return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio);
     }
 
     String markdown() {
       StringBuilder b = new StringBuilder();
       b.append("| arm | concurrency | tx/s median | tx/s min–max | p50 ms | p95 ms | p99 ms |")
-          .append(" errors | CPU cores by process kind |\n");
-      b.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+          .append(" errors | db statements per tx | CPU cores by process kind |\n");
+      b.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (Summary s : summaries(points)) {
         row(b, s);
       }
@@ -440,8 +488,8 @@ final class BenchCommand {
           .append(line().substring("bench: ".length()))
           .append("\n\n");
       b.append("| branches | concurrency | tx/s median | tx/s min–max | p50 ms | p95 ms | p99 ms |")
-          .append(" errors | CPU cores by process kind |\n");
-      b.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+          .append(" errors | db statements per tx | CPU cores by process kind |\n");
+      b.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (Summary s : summaries(sweep)) {
         row(b, s);
       }
@@ -452,7 +500,7 @@ final class BenchCommand {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %d | %s |%n",
+              "| %s | %d | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %d | %.1f | %s |%n",
               s.arm(),
               s.concurrency(),
               s.median(),
@@ -462,6 +510,7 @@ final class BenchCommand {
               s.p95Ms(),
               s.p99Ms(),
               s.errors(),
+              s.statementsPerCall(),
               s.cores()));
     }
 
@@ -472,18 +521,21 @@ final class BenchCommand {
       b.append("  \"secondsPerPoint\": ").append(plan.seconds()).append(",\n");
       b.append("  \"repeats\": ").append(plan.repeats()).append(",\n");
       b.append("  \"bestLevel\": ").append(bestLevel()).append(",\n");
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "  \"ratios\": {\"tccOverPlain\": %.4f, \"tccOverMonolith\": %.4f},%n",
-              ratio("plain"),
-              ratio("monolith")));
+      b.append("  \"ratios\": {\"tccOverPlain\": ")
+          .append(jsonNumber(ratio("plain")))
+          .append(", \"tccOverMonolith\": ")
+          .append(jsonNumber(ratio("monolith")))
+          .append("},\n");
       b.append("  \"points\": [\n");
       appendPoints(b, points);
       b.append("  ],\n  \"branchSweep\": [\n");
       appendPoints(b, sweep);
       b.append("  ]\n}\n");
       return b.toString();
+    }
+
+    private static String jsonNumber(double value) {
+      return Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%.4f", value);
     }
 
     private static void appendPoints(StringBuilder b, List<Point> list) {
@@ -505,7 +557,7 @@ final class BenchCommand {
                 Locale.ROOT,
                 "    {\"arm\": \"%s\", \"concurrency\": %d, \"repeat\": %d, \"ok\": %d, \"errors\":"
                     + " %d, \"seconds\": %.3f, \"txPerSecond\": %.2f, \"p50Ms\": %.2f, \"p95Ms\":"
-                    + " %.2f, \"p99Ms\": %.2f, \"cores\": %s}%s%n",
+                    + " %.2f, \"p99Ms\": %.2f, \"dbStatements\": %d, \"cores\": %s}%s%n",
                 p.arm(),
                 p.concurrency(),
                 p.repeat(),
@@ -516,6 +568,7 @@ final class BenchCommand {
                 p.p50Micros() / 1e3,
                 p.p95Micros() / 1e3,
                 p.p99Micros() / 1e3,
+                p.dbStatements(),
                 cores,
                 i + 1 < list.size() ? "," : ""));
       }
@@ -524,7 +577,7 @@ final class BenchCommand {
     void chart(Path png) throws IOException {
       System.setProperty("java.awt.headless", "true");
       XYSeriesCollection data = new XYSeriesCollection();
-      for (String arm : List.of("tcc", "plain", "monolith")) {
+      for (String arm : plan.arms()) {
         XYSeries series = new XYSeries(arm);
         Predicate<Summary> ofArm = s -> s.arm().equals(arm);
         summaries(points).stream()

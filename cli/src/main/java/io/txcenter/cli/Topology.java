@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Starts and stops the local topology as one JVM per service: pid files under {@code <run
@@ -26,9 +27,19 @@ public final class Topology {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
   private final TopologyConfig config;
+  private final Predicate<String> include;
 
   public Topology(TopologyConfig config) {
+    this(config, name -> true);
+  }
+
+  /**
+   * The part of the topology whose process names {@code include} accepts: {@code up} starts only
+   * those, {@code down} and {@code status} see only those.
+   */
+  public Topology(TopologyConfig config, Predicate<String> include) {
     this.config = config;
+    this.include = include;
   }
 
   public TopologyConfig config() {
@@ -41,6 +52,17 @@ public final class Topology {
 
   /** Start order; {@link #down} stops in reverse. */
   List<List<ProcessSpec>> stages() {
+    List<List<ProcessSpec>> included = new ArrayList<>();
+    for (List<ProcessSpec> stage : allStages()) {
+      List<ProcessSpec> kept = stage.stream().filter(p -> include.test(p.name())).toList();
+      if (!kept.isEmpty()) {
+        included.add(kept);
+      }
+    }
+    return included;
+  }
+
+  private List<List<ProcessSpec>> allStages() {
     List<List<ProcessSpec>> stages = new ArrayList<>();
     if (config.embeddedDb()) {
       stages.add(

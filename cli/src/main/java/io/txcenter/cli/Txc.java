@@ -55,9 +55,10 @@ public final class Txc {
            up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
            quiescence, audit; last line: chaos: <T> tx, <K> kills, <V> violations, <S> stuck
       bench [--quick] [--levels 1,4,16,64] [--repeats R] [--seconds S] [--warmup W] [--out DIR]
+            [--arms tcc,plain,monolith] [--branches 1,2,4,8]
            tcc vs plain vs monolith mall orders on a fresh topology, then a sweep of 1..8 TCC
            branches; results in docs/bench (--quick: run/bench); last line:
-           bench: tcc/plain=<ratio> tcc/monolith=<ratio>
+           bench: tcc/plain=<ratio> tcc/monolith=<ratio> (n/a for an arm left out)
       load [--orders N] [--payments M] [--concurrency C] [--rate R/s] [--fail-share F]
            [--seed S] [--max-seconds T]   a bounded load of orders and payments, with a summary
       notify list                merchant notifications: state, attempts, last outcome
@@ -198,6 +199,11 @@ public final class Txc {
   }
 
   private int up(TopologyConfig config) throws Exception {
+    return up(new Topology(config));
+  }
+
+  private int up(Topology topology) throws Exception {
+    TopologyConfig config = topology.config();
     if (Files.exists(config.runDir().resolve(TopologyConfig.FILE))) {
       Topology previous = new Topology(TopologyConfig.read(config.runDir()));
       if (previous.allReady()) {
@@ -209,7 +215,6 @@ public final class Txc {
     }
     long start = System.nanoTime();
     out.println("starting txcenter in " + config.runDir());
-    Topology topology = new Topology(config);
     try {
       topology.up(out);
     } catch (RuntimeException e) {
@@ -310,26 +315,23 @@ public final class Txc {
     chaosOptions.put("no-precheck", "true");
     chaosOptions.putIfAbsent("retry-ladder", ChaosCommand.LADDER);
     TopologyConfig config = configFor(home, runDir, chaosOptions).withChaos();
-    return onFreshTopology(config, topology -> new ChaosCommand(topology, out).run(plan));
+    return onFreshTopology(
+        new Topology(config), topology -> new ChaosCommand(topology, out).run(plan));
   }
 
   /**
-   * A fresh topology without pre-check (the tcc and plain arms then make the same Dubbo calls) and
-   * with the relays stopped (their fan-out would load the machine for the arms with an outbox
-   * only); then the benchmark; then down.
+   * A fresh topology of only the processes an order involves (database, ZooKeeper, TC, points,
+   * portal, mall), without pre-check (the tcc and plain arms then make the same Dubbo calls); then
+   * the benchmark; then down. The relays, subscribers and payment side would only take CPU from the
+   * arms.
    */
   private int bench(Path home, Path runDir, Map<String, String> options) throws Exception {
     BenchCommand.Plan plan = BenchCommand.Plan.from(options, home, runDir);
     Map<String, String> benchOptions = new LinkedHashMap<>(options);
     benchOptions.put("no-precheck", "true");
     return onFreshTopology(
-        configFor(home, runDir, benchOptions),
-        topology -> {
-          for (String relay : TopologyConfig.RELAYS) {
-            topology.running(relay).ifPresent(ProcessHandle::destroy);
-          }
-          return new BenchCommand(topology, out).run(plan);
-        });
+        new Topology(configFor(home, runDir, benchOptions), BenchCommand::involved),
+        topology -> new BenchCommand(topology, out).run(plan));
   }
 
   /** A command run on a topology started for it alone. */
@@ -342,15 +344,15 @@ public final class Txc {
    * config}, runs {@code body}, stops the topology, and prints the body's result line last (scripts
    * read it).
    */
-  private int onFreshTopology(TopologyConfig config, OwnTopologyRun body) throws Exception {
+  private int onFreshTopology(Topology topology, OwnTopologyRun body) throws Exception {
+    TopologyConfig config = topology.config();
     Path runDir = config.runDir();
     if (Files.exists(runDir.resolve(TopologyConfig.FILE))) {
       new Topology(TopologyConfig.read(runDir)).down(out);
     }
     deleteTree(runDir.resolve("data"));
     deleteTree(config.chaosDir());
-    up(config);
-    Topology topology = new Topology(config);
+    up(topology);
     CommandOutcome outcome;
     try {
       outcome = body.run(topology);

@@ -20,7 +20,14 @@ class BenchPlanTest {
     assertThat(plan)
         .isEqualTo(
             new BenchCommand.Plan(
-                List.of(1, 4, 16, 64), 3, 8, 5, List.of(1, 2, 4, 8), 8, Path.of("/p/docs/bench")));
+                List.of("tcc", "plain", "monolith"),
+                List.of(1, 4, 16, 64),
+                3,
+                8,
+                5,
+                List.of(1, 2, 4, 8),
+                8,
+                Path.of("/p/docs/bench")));
   }
 
   @Test
@@ -41,6 +48,8 @@ class BenchPlanTest {
             Map.entry("levels", "0"),
             Map.entry("repeats", "0"),
             Map.entry("seconds", "-3"),
+            Map.entry("arms", "plain"),
+            Map.entry("arms", "tcc,saga"),
             Map.entry("branches", "1,17"))) {
       assertThatThrownBy(
               () -> BenchCommand.Plan.from(Map.of(bad.getKey(), bad.getValue()), HOME, RUN))
@@ -72,6 +81,25 @@ class BenchPlanTest {
   }
 
   @Test
+  void givenOnlyTheTccArm_report_saysTheRatiosAreNotAvailable() {
+    List<BenchCommand.Point> points = List.of(point("tcc", 1, 10), point("tcc", 4, 30));
+    BenchCommand.Report report =
+        new BenchCommand.Report(
+            BenchCommand.Plan.from(Map.of("arms", "tcc"), HOME, RUN), points, List.of(), 1);
+
+    assertThat(report.line()).isEqualTo("bench: tcc/plain=n/a tcc/monolith=n/a");
+    assertThat(report.json()).contains("\"tccOverPlain\": null");
+  }
+
+  @Test
+  void statementsPerCall_dividesTheServersStatementsByCommittedCalls() {
+    BenchCommand.Point point =
+        new BenchCommand.Point("tcc", 1, 1, 40, 2, 1.0, 1, 1, 1, Map.of(), 1_000);
+
+    assertThat(point.statementsPerCall()).isEqualTo(25.0);
+  }
+
+  @Test
   void processKinds_groupReplicasTogether() {
     assertThat(BenchCommand.kindOf("points-ch-b")).isEqualTo("points");
     assertThat(BenchCommand.kindOf("sub-ops")).isEqualTo("subscribers");
@@ -81,6 +109,6 @@ class BenchPlanTest {
   }
 
   private static BenchCommand.Point point(String arm, int c, long ok) {
-    return new BenchCommand.Point(arm, c, 1, ok, 0, 1.0, 1_000, 2_000, 3_000, Map.of());
+    return new BenchCommand.Point(arm, c, 1, ok, 0, 1.0, 1_000, 2_000, 3_000, Map.of(), 0);
   }
 }

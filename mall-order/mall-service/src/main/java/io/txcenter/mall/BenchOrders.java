@@ -8,6 +8,7 @@ import io.txcenter.mall.api.OrderResult;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.mall.store.OrderMapper;
+import io.txcenter.mall.store.OrderRecord;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.api.OutboxMessage;
 import io.txcenter.points.api.DirectPointsService;
@@ -81,6 +82,11 @@ public final class BenchOrders implements OrderBenchService {
   @Override
   public OrderResult placePlain(PlaceOrderRequest request) {
     MallServiceImpl.validate(request);
+    // the same idempotency read as the real order's
+    OrderRecord existing = orders.find(request.orderNo());
+    if (existing != null) {
+      return MallServiceImpl.result(existing, true);
+    }
     long total = total(request);
     String xid = "direct:" + request.orderNo();
     mallLocal.executeWithoutResult(

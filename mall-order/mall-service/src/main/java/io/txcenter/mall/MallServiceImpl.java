@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.dubbo.rpc.RpcException;
 import org.apache.seata.core.context.RootContext;
 import org.apache.seata.core.exception.TransactionException;
@@ -50,6 +49,7 @@ public final class MallServiceImpl implements MallService {
   private final OrderEvents events;
   private final boolean precheck;
   private final int timeoutMillis;
+  private final KnownChannels channels;
 
   public MallServiceImpl(
       OrderMapper orders,
@@ -62,6 +62,7 @@ public final class MallServiceImpl implements MallService {
     this.orders = orders;
     this.orderCreate = orderCreate;
     this.portal = portal;
+    this.channels = new KnownChannels(portal);
     this.pointsOfChannel = pointsOfChannel;
     this.events = events;
     this.precheck = precheck;
@@ -164,21 +165,17 @@ public final class MallServiceImpl implements MallService {
   }
 
   private void checkChannelsAndBalances(PlaceOrderRequest request) {
-    Map<String, ChannelQuota> quotas;
-    try {
-      quotas =
-          portal.quotas().stream()
-              .collect(Collectors.toMap(ChannelQuota::channelId, Function.identity()));
-    } catch (RpcException e) {
-      throw unavailable("portal", e);
+    if (!precheck) {
+      channels.require(request.lines());
+      return;
     }
+    Map<String, ChannelQuota> quotas = channels.quotas();
     for (OrderLine line : request.lines()) {
       ChannelQuota quota = quotas.get(line.channelId());
       if (quota == null) {
-        throw new MallException(
-            MallErrorCode.UNKNOWN_CHANNEL, "no channel [" + line.channelId() + "]");
+        throw unknownChannel(line.channelId());
       }
-      if (precheck && quota.available() < line.points()) {
+      if (quota.available() < line.points()) {
         throw new MallException(
             MallErrorCode.QUOTA_EXHAUSTED,
             "channel ["
@@ -189,9 +186,6 @@ public final class MallServiceImpl implements MallService {
                 + line.points()
                 + "]");
       }
-    }
-    if (!precheck) {
-      return;
     }
     for (OrderLine line : request.lines()) {
       PointsBalance balance;
@@ -217,6 +211,10 @@ public final class MallServiceImpl implements MallService {
                 + "]");
       }
     }
+  }
+
+  private static MallException unknownChannel(String channelId) {
+    return new MallException(MallErrorCode.UNKNOWN_CHANNEL, "no channel [" + channelId + "]");
   }
 
   private static String refusalCode(RuntimeException e) {
@@ -248,7 +246,7 @@ public final class MallServiceImpl implements MallService {
     return new MallException(MallErrorCode.SERVICE_UNAVAILABLE, what + ": " + e.getMessage());
   }
 
-  private static OrderResult result(OrderRecord record, boolean duplicate) {
+  static OrderResult result(OrderRecord record, boolean duplicate) {
     return new OrderResult(
         record.orderNo(),
         OrderStatus.valueOf(record.status()),
