@@ -67,7 +67,7 @@ final class BenchCommand {
           ints(o.getOrDefault("levels", quick ? "1,4,16" : "1,4,16,64"), "levels", 1, 256);
       int repeats = Options.whole(o, "repeats", quick ? 1 : 3, 1, 20);
       int seconds = Options.whole(o, "seconds", quick ? 4 : 8, 1, 600);
-      int warmup = Options.whole(o, "warmup", quick ? 2 : 5, 0, 600);
+      int warmup = Options.whole(o, "warmup", quick ? 3 : 10, 0, 600);
       List<Integer> branches = ints(o.getOrDefault("branches", "1,2,4,8"), "branches", 1, 16);
       int branchConcurrency = Options.whole(o, "branch-concurrency", 8, 1, 256);
       Path out =

@@ -24,7 +24,7 @@ class BenchPlanTest {
                 List.of(1, 4, 16, 64),
                 3,
                 8,
-                5,
+                10,
                 List.of(1, 2, 4, 8),
                 8,
                 Path.of("/p/docs/bench")));
