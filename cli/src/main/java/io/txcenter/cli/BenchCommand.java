@@ -50,6 +50,7 @@ final class BenchCommand {
       int warmupSeconds,
       List<Integer> branches,
       int branchConcurrency,
+      int fenceRows,
       Path out) {
 
     static Plan from(Map<String, String> o, Path home, Path runDir) {
@@ -70,6 +71,7 @@ final class BenchCommand {
       int warmup = Options.whole(o, "warmup", quick ? 3 : 10, 0, 600);
       List<Integer> branches = ints(o.getOrDefault("branches", "1,2,4,8"), "branches", 1, 16);
       int branchConcurrency = Options.whole(o, "branch-concurrency", 8, 1, 256);
+      int fenceRows = Options.whole(o, "fence-rows", 0, 0, 10_000_000);
       Path out =
           Path.of(
                   o.getOrDefault(
@@ -80,7 +82,15 @@ final class BenchCommand {
               .toAbsolutePath()
               .normalize();
       return new Plan(
-          List.copyOf(arms), levels, repeats, seconds, warmup, branches, branchConcurrency, out);
+          List.copyOf(arms),
+          levels,
+          repeats,
+          seconds,
+          warmup,
+          branches,
+          branchConcurrency,
+          fenceRows,
+          out);
     }
 
     private static List<Integer> ints(String text, String key, int min, int max) {
@@ -162,6 +172,9 @@ final class BenchCommand {
     List<Point> sweep = new ArrayList<>();
     try (Clients clients = new Clients(config)) {
       seed(clients);
+      if (plan.fenceRows() > 0) {
+        fillFences(plan.fenceRows());
+      }
       Map<String, Call> arms = new LinkedHashMap<>();
       arms.put(
           "tcc",
@@ -224,6 +237,49 @@ final class BenchCommand {
       }
     }
     clients.bench().seedMonolith(config.channels(), FIRST_USER, USERS, 900_000_000L, 900_000_000L);
+  }
+
+  /**
+   * Puts {@code rows} settled (committed) fence rows into the fence table of every schema an order
+   * writes to: the table as it stands when the clean task keeps a day of rows ({@code
+   * txc.fence.clean-period}, P1D by default), for measuring whether its size costs anything.
+   */
+  private void fillFences(int rows) {
+    List<String> schemas = new ArrayList<>();
+    config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
+    schemas.add(config.schema("portal"));
+    schemas.add(config.schema("mall"));
+    int digits = Integer.toString(rows - 1).length();
+    StringBuilder numbers = new StringBuilder("SELECT ");
+    StringBuilder from = new StringBuilder(" FROM ");
+    for (int i = 0; i < digits; i++) {
+      numbers.append(i == 0 ? "" : " + ").append("d").append(i).append(".d * 1");
+      numbers.append("0".repeat(i));
+      from.append(i == 0 ? "" : ", ")
+          .append("(SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3")
+          .append(" UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7")
+          .append(" UNION ALL SELECT 8 UNION ALL SELECT 9) d")
+          .append(i);
+    }
+    String sequence = numbers + " AS n" + from;
+    for (String schema : schemas) {
+      long started = System.nanoTime();
+      server.update(
+          "INSERT INTO `"
+              + schema
+              + "`.tcc_fence_log (xid, branch_id, action_name, status, gmt_create, gmt_modified)"
+              + " SELECT CONCAT('bench-fill:', n), n, 'benchFill', 2,"
+              + " NOW(3) - INTERVAL 1 HOUR, NOW(3) - INTERVAL 1 HOUR FROM ("
+              + sequence
+              + ") s WHERE n < ?",
+          rows);
+      out.printf(
+          Locale.ROOT,
+          "bench: %d settled fence rows in %s (%.1f s)%n",
+          rows,
+          schema,
+          (System.nanoTime() - started) / 1e9);
+    }
   }
 
   private PlaceOrderRequest order(String orderNo, long user) {

@@ -55,7 +55,7 @@ public final class Txc {
            up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
            quiescence, audit; last line: chaos: <T> tx, <K> kills, <V> violations, <S> stuck
       bench [--quick] [--levels 1,4,16,64] [--repeats R] [--seconds S] [--warmup W] [--out DIR]
-            [--arms tcc,plain,monolith] [--branches 1,2,4,8]
+            [--arms tcc,plain,monolith] [--branches 1,2,4,8] [--fence-rows N]
            tcc vs plain vs monolith mall orders on a fresh topology, then a sweep of 1..8 TCC
            branches; results in docs/bench (--quick: run/bench); last line:
            bench: tcc/plain=<ratio> tcc/monolith=<ratio> (n/a for an arm left out)

@@ -27,6 +27,7 @@ class BenchPlanTest {
                 10,
                 List.of(1, 2, 4, 8),
                 8,
+                0,
                 Path.of("/p/docs/bench")));
   }
 
@@ -50,6 +51,7 @@ class BenchPlanTest {
             Map.entry("seconds", "-3"),
             Map.entry("arms", "plain"),
             Map.entry("arms", "tcc,saga"),
+            Map.entry("fence-rows", "20000000"),
             Map.entry("branches", "1,17"))) {
       assertThatThrownBy(
               () -> BenchCommand.Plan.from(Map.of(bad.getKey(), bad.getValue()), HOME, RUN))
