@@ -28,6 +28,7 @@ import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code bin/txc bench}: the mall order under three arms, side by side in one run on one topology:
@@ -153,7 +154,7 @@ final class BenchCommand {
 
   private final TopologyConfig config;
   private final Topology topology;
-  private final org.springframework.jdbc.core.JdbcTemplate server;
+  private final JdbcTemplate server;
   private final PrintStream out;
   private final AtomicLong sequence = new AtomicLong();
   private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);

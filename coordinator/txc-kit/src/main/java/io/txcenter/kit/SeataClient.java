@@ -30,12 +30,9 @@ public final class SeataClient {
     // Seata's batch sender (on by default for the RM) wakes every millisecond whether or not there
     // is anything to send: 5-7 % of a core per process, measured per thread under the benchmark,
     // more than the merging saves at these rates (docs/bench). Requests go out from the caller.
-    defaultProperty(
-        "transport.enableRmClientBatchSendRequest",
-        Settings.string("txc.seata.batch-send", "false"));
-    defaultProperty(
-        "transport.enableTmClientBatchSendRequest",
-        Settings.string("txc.seata.batch-send", "false"));
+    String batchSend = Settings.string("txc.seata.batch-send", "false");
+    defaultProperty("transport.enableRmClientBatchSendRequest", batchSend);
+    defaultProperty("transport.enableTmClientBatchSendRequest", batchSend);
     KillWindowHook.installIfConfigured(Settings.string("txc.name", applicationId));
     TMClient.init(applicationId, TX_SERVICE_GROUP);
     RMClient.init(applicationId, TX_SERVICE_GROUP);

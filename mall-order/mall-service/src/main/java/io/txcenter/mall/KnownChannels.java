@@ -58,7 +58,7 @@ final class KnownChannels {
           portal.quotas().stream()
               .collect(Collectors.toMap(ChannelQuota::channelId, Function.identity()));
     } catch (RpcException e) {
-      throw new MallException(MallErrorCode.SERVICE_UNAVAILABLE, "portal: " + e.getMessage());
+      throw MallServiceImpl.unavailable("portal", e);
     }
     known.addAll(quotas.keySet());
     return quotas;

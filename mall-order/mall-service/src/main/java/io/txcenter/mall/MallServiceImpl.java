@@ -165,16 +165,14 @@ public final class MallServiceImpl implements MallService {
   }
 
   private void checkChannelsAndBalances(PlaceOrderRequest request) {
+    // with the pre-check the quotas are read now, so require() finds every channel they name
+    Map<String, ChannelQuota> quotas = precheck ? channels.quotas() : Map.of();
+    channels.require(request.lines());
     if (!precheck) {
-      channels.require(request.lines());
       return;
     }
-    Map<String, ChannelQuota> quotas = channels.quotas();
     for (OrderLine line : request.lines()) {
       ChannelQuota quota = quotas.get(line.channelId());
-      if (quota == null) {
-        throw unknownChannel(line.channelId());
-      }
       if (quota.available() < line.points()) {
         throw new MallException(
             MallErrorCode.QUOTA_EXHAUSTED,
@@ -213,10 +211,6 @@ public final class MallServiceImpl implements MallService {
     }
   }
 
-  private static MallException unknownChannel(String channelId) {
-    return new MallException(MallErrorCode.UNKNOWN_CHANNEL, "no channel [" + channelId + "]");
-  }
-
   private static String refusalCode(RuntimeException e) {
     if (e instanceof PointsException points) {
       return points.code().name();
@@ -242,7 +236,7 @@ public final class MallServiceImpl implements MallService {
     return false;
   }
 
-  private static MallException unavailable(String what, RpcException e) {
+  static MallException unavailable(String what, RpcException e) {
     return new MallException(MallErrorCode.SERVICE_UNAVAILABLE, what + ": " + e.getMessage());
   }
 
