@@ -7,6 +7,7 @@ import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.payment.api.PaymentService;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
+import io.txcenter.secrets.Secrets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +25,10 @@ public final class Clients implements AutoCloseable {
 
   public Clients(TopologyConfig config) {
     System.setProperty("txc.zk.address", config.zkAddress());
+    // the CLI is the operator: it signs its calls with rpc.key.operator from the topology's secrets
+    System.setProperty(Secrets.FILE_KEY, ClusterSecrets.file(config.runDir()).toString());
+    System.setProperty("txc.rpc.identity", "operator");
+    Secrets.reload();
     this.node = DubboNode.consumer("txc-cli");
     node.start();
   }

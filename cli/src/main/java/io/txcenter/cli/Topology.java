@@ -233,6 +233,9 @@ public final class Topology {
     all.put("txc.name", name);
     all.put("txc.run.dir", config.runDir().toString());
     all.put("txc.advertise.host", "127.0.0.1");
+    // a path, not a secret: the values stay in the owner-only file (ClusterSecrets)
+    all.put("txc.secrets.file", ClusterSecrets.file(config.runDir()).toString());
+    all.put("txc.rpc.identity", rpcIdentity(name));
     if (config.chaos()) {
       // kill windows (KillWindowHook) and recovery bounds short enough for a run of minutes: a
       // transaction whose initiator died times out in 10 s, an orphaned payment claim in 10 s
@@ -244,12 +247,38 @@ public final class Topology {
     return new ProcessSpec(name, jar, all, env);
   }
 
+  /**
+   * The identity a process signs its Dubbo calls with ({@code rpc.key.<identity>} in the secrets
+   * file): its kind, not its instance (both relays are {@code relay}).
+   */
+  static String rpcIdentity(String processName) {
+    if (processName.startsWith("points-")) {
+      return "points";
+    }
+    if (processName.startsWith("sub-")) {
+      return "subscriber";
+    }
+    if (processName.startsWith("relay-")) {
+      return "relay";
+    }
+    if (processName.startsWith("tc-") || processName.startsWith("zk-")) {
+      return processName.substring(0, 2);
+    }
+    return processName;
+  }
+
   /** Starts every process not already running and waits until each is ready. */
   public void up(PrintStream out) {
     for (String dir : List.of("pids", "logs", "data")) {
       mkdirs(config.runDir().resolve(dir));
     }
     config.write();
+    // new secrets for a topology that starts from nothing; the same ones while any process runs
+    if (processNames().stream().noneMatch(n -> running(n).isPresent())) {
+      ClusterSecrets.generate(config);
+    } else {
+      ClusterSecrets.ensure(config);
+    }
     for (List<ProcessSpec> stage : stages()) {
       Map<String, Process> started = new LinkedHashMap<>();
       for (ProcessSpec spec : stage) {
