@@ -1,9 +1,10 @@
 package io.txcenter.cli;
 
+import io.txcenter.secrets.Secrets;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,17 +267,14 @@ public record TopologyConfig(
     p.setProperty("flaky.attempts", String.valueOf(flakyAttempts));
     p.setProperty("ha", String.valueOf(ha));
     p.setProperty("chaos", String.valueOf(chaos));
+    StringWriter text = new StringWriter();
     try {
-      Files.createDirectories(runDir);
-      Path file = runDir.resolve(FILE);
-      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        p.store(out, "txcenter local topology (holds the console password: keep private)");
-      }
-      file.toFile().setReadable(false, false);
-      file.toFile().setReadable(true, true);
+      p.store(text, "txcenter local topology (holds the database password: owner-only)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // created 0600 and renamed into place: never readable by others, not even for a moment
+    Secrets.writeOwnerOnly(runDir.resolve(FILE), text.toString());
   }
 
   /** The topology last started in {@code runDir}, or an error saying none is. */

@@ -38,7 +38,8 @@ public final class Txc {
       options:
         --run-dir <dir>           run directory (default: <project>/run)
         --db <jdbc-url>           a MySQL/MariaDB server (e.g. jdbc:mysql://127.0.0.1:3306/) instead of
-                                  the embedded MariaDB; --db-user (root), --db-password (TXC_DB_PASSWORD)
+                                  the embedded MariaDB; --db-user (root), password from TXC_DB_PASSWORD
+                                  or --db-password-file <owner-only file>
         --schema-prefix <prefix>  prefix of the schemas created on the server (default txc_)
         --wait <seconds>          audit: how long to wait for quiescence (default 60)
         --no-precheck             up: the mall skips the quota/points reads before the transaction
@@ -158,8 +159,7 @@ public final class Txc {
         db == null,
         db == null ? d.dbServerUrl() : (db.endsWith("/") ? db : db + "/"),
         options.getOrDefault("db-user", d.dbUser()),
-        options.getOrDefault(
-            "db-password", System.getenv().getOrDefault("TXC_DB_PASSWORD", d.dbPassword())),
+        dbPassword(options, d.dbPassword()),
         d.dbPort(),
         prefix,
         d.zkPort(),
@@ -180,6 +180,34 @@ public final class Txc {
         attempts(options.getOrDefault("flaky-attempts", "0")),
         options.containsKey("ha"),
         false);
+  }
+
+  /**
+   * The database password: from {@code --db-password-file} (an owner-only file, first line), else
+   * {@code TXC_DB_PASSWORD}, else the default. Never from an option value: a command line is
+   * visible to every local user in the process list.
+   */
+  private static String dbPassword(Map<String, String> options, String defaultValue) {
+    if (options.containsKey("db-password")) {
+      throw usage(
+          "--db-password would put the password on the command line: set TXC_DB_PASSWORD or use"
+              + " --db-password-file <owner-only file>");
+    }
+    String file = options.get("db-password-file");
+    if (file != null) {
+      try {
+        Path path = Path.of(file);
+        if (Files.getPosixFilePermissions(path).stream()
+            .anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+          throw usage("--db-password-file " + file + " is readable by others: chmod 600 it");
+        }
+        List<String> lines = Files.readAllLines(path);
+        return lines.isEmpty() ? "" : lines.get(0);
+      } catch (java.io.IOException e) {
+        throw usage("--db-password-file " + file + " cannot be read: " + e.getMessage());
+      }
+    }
+    return System.getenv().getOrDefault("TXC_DB_PASSWORD", defaultValue);
   }
 
   private static int attempts(String text) {
@@ -239,8 +267,9 @@ public final class Txc {
             + config.consoleUrl()
             + "  user "
             + config.consoleUser()
-            + "  password "
-            + config.consolePassword());
+            + "  password: console.password in "
+            + ClusterSecrets.file(config.runDir())
+            + " (owner-only)");
     out.println(
         "  database    " + config.dbServerUrl() + (config.embeddedDb() ? " (embedded)" : ""));
     out.println("  logs        " + config.runDir().resolve("logs"));

@@ -1,6 +1,7 @@
 package io.txcenter.tc;
 
 import io.seata.server.ServerApplication;
+import io.txcenter.secrets.Secrets;
 import io.txcenter.sql.DdlScripts;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -8,12 +9,10 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class TcServerMain {
 
   private static final Logger log = LoggerFactory.getLogger(TcServerMain.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private TcServerMain() {}
 
@@ -63,7 +61,7 @@ public final class TcServerMain {
     System.setProperty("seata.registry.zk.session-timeout", "6000");
     System.setProperty("seata.registry.zk.connect-timeout", "5000");
     configureStore(store, runDir.resolve("data/" + name));
-    configureConsole();
+    configureConsole(runDir, name);
 
     ServerApplication.main(args);
     Path marker = runDir.resolve(name + ".ready");
@@ -134,14 +132,20 @@ public final class TcServerMain {
     }
   }
 
-  /** Console login and JWT secret: from configuration, else random and printed once here. */
-  private static void configureConsole() {
+  /**
+   * Console login and JWT secret: the password is the secret {@code console.password} (secrets file
+   * or {@code TXC_SECRET_CONSOLE_PASSWORD}; {@code TXC_CONSOLE_PASSWORD} still works), else random
+   * and written to an owner-only file under the run directory. It is never logged.
+   */
+  private static void configureConsole(Path runDir, String name) {
     String user = setting("txc.console.user", "txc-admin");
     String password =
-        System.getProperty("txc.console.password", System.getenv("TXC_CONSOLE_PASSWORD"));
+        Secrets.find("console.password").orElse(System.getenv("TXC_CONSOLE_PASSWORD"));
     if (password == null || password.isBlank()) {
-      password = randomToken(18);
-      log.warn("console password generated (shown once) user={} password={}", user, password);
+      password = Secrets.randomToken(18);
+      Path file = runDir.resolve("secrets").resolve(name + "-console.password");
+      Secrets.writeOwnerOnly(file, password + "\n");
+      log.warn("console password generated user={} file={} (owner-only)", user, file);
     }
     if ("seata".equals(user) && "seata".equals(password)) {
       throw new IllegalArgumentException(
@@ -150,7 +154,7 @@ public final class TcServerMain {
     String secret = setting("txc.console.jwt-secret", "");
     if (secret.isBlank()) {
       // the console decodes its key as standard base64: hex digits are valid base64 text
-      secret = HexFormat.of().formatHex(randomBytes(48));
+      secret = HexFormat.of().formatHex(Secrets.randomBytes(48));
     } else if (!secret.matches("[A-Za-z0-9+/]{64,}={0,2}")) {
       throw new IllegalArgumentException(
           "setting 'txc.console.jwt-secret' must be standard base64 text of at least 64"
@@ -172,16 +176,6 @@ public final class TcServerMain {
         statement.execute(sql);
       }
     }
-  }
-
-  private static String randomToken(int bytes) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(bytes));
-  }
-
-  private static byte[] randomBytes(int bytes) {
-    byte[] buffer = new byte[bytes];
-    RANDOM.nextBytes(buffer);
-    return buffer;
   }
 
   private static String required(String key) {

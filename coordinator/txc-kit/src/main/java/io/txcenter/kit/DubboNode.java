@@ -32,6 +32,16 @@ public final class DubboNode {
     app.setRegisterMode("interface");
     app.setMetadataType("local");
     app.setParameters(Map.of("migration.step", "FORCE_INTERFACE"));
+    // Deserialize only what txcenter's APIs carry: the classes named in
+    // security/serialize.allowlist
+    // (txcenter's packages, this jar) and Dubbo's own allow-list of JDK value types. A request
+    // naming
+    // any other class is refused while it is decoded, before it reaches a filter or a service. The
+    // automatic trust of every class in an exported signature's package tree is off, so the list
+    // is the whole rule.
+    app.setSerializeCheckStatus("STRICT");
+    app.setAutoTrustSerializeClass(false);
+    app.setCheckSerializable(true);
     RegistryConfig registry = new RegistryConfig("zookeeper://" + Settings.zookeeper());
     registry.setTimeout(10_000);
     registry.setUseAsConfigCenter(false);
