@@ -13,6 +13,7 @@ import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
 import io.txcenter.outbox.TagExpression;
 import io.txcenter.outbox.api.EventConsumer;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * merchant-notify}, records notifications once, and calls merchants. Settings: {@code
  * txc.notify.merchant-url} (http://127.0.0.1:20910/notify/), {@code txc.notify.ladder} (the waits
  * after the immediate first attempt: 15s,15s,30s,3m,10m,20m,30m,30m,30m,60m,3h,3h,3h,6h,6h), {@code
- * txc.jdbc.url}, {@code txc.dubbo.port} (20911).
+ * txc.jdbc.url}, {@code txc.dubbo.port} (20911). Secrets: {@code merchant.master-key}, {@code
+ * merchant.<merchantId>.key} ({@link MerchantKeys}).
  */
 public final class NotifyMain {
 
@@ -52,7 +54,13 @@ public final class NotifyMain {
         .start();
     new SubscriptionRegistry(ZooKeeperClient.connect(10_000))
         .register("merchant-notify", "notifier", TagExpression.parse("*"));
-    MerchantNotifier notifier = new MerchantNotifier(idempotent.jdbc(), ladder, merchantUrl);
+    MerchantKeys keys = MerchantKeys.fromSecrets();
+    if (!keys.hasMasterKey()) {
+      // merchants with an explicit merchant.<id>.key are still signed for; the others fail
+      log.warn("notifier has no merchant master key secret=merchant.master-key");
+    }
+    MerchantNotifier notifier =
+        new MerchantNotifier(idempotent.jdbc(), ladder, merchantUrl, keys, Clock.systemUTC());
     Readiness.markReady(name);
     log.info("notifier ready merchant_url={} ladder={}", merchantUrl, ladder.steps());
     // polls: due times live in the database and notifications arrive from another process
