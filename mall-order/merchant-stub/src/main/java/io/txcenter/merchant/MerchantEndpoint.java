@@ -70,8 +70,10 @@ final class MerchantEndpoint implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    String merchant = path.substring(path.lastIndexOf('/') + 1);
+    String decoded = exchange.getRequestURI().getPath();
+    String merchant = decoded.substring(decoded.lastIndexOf('/') + 1);
+    // logged as sent (still percent-encoded): a decoded path could break the log line
+    String path = exchange.getRequestURI().getRawPath();
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String refusal = refusal(exchange, merchant, body);
     if (refusal != null) {
