@@ -13,7 +13,6 @@ import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
 import io.txcenter.outbox.TagExpression;
 import io.txcenter.outbox.api.EventConsumer;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +21,7 @@ import org.slf4j.LoggerFactory;
  * merchant-notify}, records notifications once, and calls merchants. Settings: {@code
  * txc.notify.merchant-url} (http://127.0.0.1:20910/notify/), {@code txc.notify.ladder} (the waits
  * after the immediate first attempt: 15s,15s,30s,3m,10m,20m,30m,30m,30m,60m,3h,3h,3h,6h,6h), {@code
- * txc.jdbc.url}, {@code txc.dubbo.port} (20911). Secrets: {@code merchant.master-key}, {@code
- * merchant.<merchantId>.key} ({@link MerchantKeys}).
+ * txc.jdbc.url}, {@code txc.dubbo.port} (20911).
  */
 public final class NotifyMain {
 
@@ -60,7 +58,8 @@ public final class NotifyMain {
       log.warn("notifier has no merchant master key secret=merchant.master-key");
     }
     MerchantNotifier notifier =
-        new MerchantNotifier(idempotent.jdbc(), ladder, merchantUrl, keys, Clock.systemUTC());
+        new MerchantNotifier(
+            idempotent.jdbc(), ladder, merchantUrl, keys, java.time.Clock.systemUTC());
     Readiness.markReady(name);
     log.info("notifier ready merchant_url={} ladder={}", merchantUrl, ladder.steps());
     // polls: due times live in the database and notifications arrive from another process

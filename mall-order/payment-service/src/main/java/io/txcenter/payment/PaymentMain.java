@@ -26,9 +26,7 @@ import org.slf4j.LoggerFactory;
  * The payment process: its own JVM and schema, because the payment platform is its own system (its
  * own outbox, its own failure domain in the chaos run) that the mall does not share. Settings:
  * {@code txc.jdbc.url} (payment schema), {@code txc.dubbo.port} (20894), {@code
- * txc.payment.tx-timeout.ms} (30000), {@code txc.payment.claim-lease.s} (60). Secrets: {@code
- * bank.<bankId>.secret} (and {@code .previous} during a rotation) per bank whose callbacks it
- * accepts ({@link BankKeys}).
+ * txc.payment.tx-timeout.ms} (30000), {@code txc.payment.claim-lease.s} (60).
  */
 public final class PaymentMain {
 
@@ -55,6 +53,7 @@ public final class PaymentMain {
     PaymentService service =
         new PaymentServiceImpl(
             payments,
+            BankKeys.fromSecrets(),
             ParticipantRuntime.tccProxy(new PaymentSettleTcc(payments)),
             node.reference(AccountService.class, null),
             channel ->
@@ -62,8 +61,7 @@ public final class PaymentMain {
                     channel, group -> node.reference(PointsService.class, group)),
             new PaymentEvents(outbox),
             (int) Settings.longValue("txc.payment.tx-timeout.ms", 30_000),
-            claimLease,
-            BankKeys.fromSecrets());
+            claimLease);
     node.export(PaymentService.class, service, null)
         .export(OutboxCheck.class, new PaymentOutboxCheck(payments), PaymentEvents.OUTBOX)
         .start();

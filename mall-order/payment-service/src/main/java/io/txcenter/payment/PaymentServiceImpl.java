@@ -44,13 +44,13 @@ public final class PaymentServiceImpl implements PaymentService {
 
   public PaymentServiceImpl(
       PaymentMapper payments,
+      BankKeys banks,
       PaymentSettleAction settle,
       AccountService accounts,
       Function<String, PointsService> pointsOfChannel,
       PaymentEvents events,
       int timeoutMillis,
-      int claimLeaseSeconds,
-      BankKeys banks) {
+      int claimLeaseSeconds) {
     this.payments = payments;
     this.settle = settle;
     this.accounts = accounts;

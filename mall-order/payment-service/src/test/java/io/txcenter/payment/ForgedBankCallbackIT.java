@@ -48,13 +48,13 @@ class ForgedBankCallbackIT {
     service =
         new PaymentServiceImpl(
             payments,
+            new BankKeys(name -> Optional.ofNullable(secrets.get(name))),
             new PaymentSettleTcc(payments),
             null,
             channel -> null,
             null,
             5_000,
-            60,
-            new BankKeys(name -> Optional.ofNullable(secrets.get(name))));
+            60);
     service.createPayment(new CreatePaymentRequest("pay-forged", "m-1", 7, "ch-a", 1_000, 10));
   }
 

@@ -58,13 +58,13 @@ class PaymentCoordinatorDownIT {
     service =
         new PaymentServiceImpl(
             payments,
+            new BankKeys(name -> Optional.ofNullable(BANK_SECRETS.get(name))),
             new PaymentSettleTcc(payments),
             null,
             channel -> null,
             null,
             5_000,
-            60,
-            new BankKeys(name -> Optional.ofNullable(BANK_SECRETS.get(name))));
+            60);
   }
 
   @AfterAll
