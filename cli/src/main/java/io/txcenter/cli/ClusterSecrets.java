@@ -1,5 +1,6 @@
 package io.txcenter.cli;
 
+import io.txcenter.payment.api.BankSignature;
 import io.txcenter.secrets.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ public final class ClusterSecrets {
     for (String identity : RPC_IDENTITIES) {
       secrets.put("rpc.key." + identity, Secrets.randomToken(32));
     }
-    secrets.put("bank.secret", Secrets.randomToken(32));
+    // the local bank's callback secret (the CLI plays the bank); one bank.<bankId>.secret per bank
+    secrets.put(BankSignature.secretName(LocalBank.ID), Secrets.randomToken(32));
     secrets.put("merchant.master-key", Secrets.randomToken(32));
     secrets.put("console.password", config.consolePassword());
     Path file = file(config.runDir());

@@ -5,7 +5,6 @@ import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderResult;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
-import io.txcenter.payment.api.BankResult;
 import io.txcenter.payment.api.CreatePaymentRequest;
 import io.txcenter.payment.api.PaymentException;
 import io.txcenter.payment.api.PaymentStatus;
@@ -360,7 +359,8 @@ final class LoadCommand {
               .payment()
               .completePayment(
                   paymentNo,
-                  new BankResult("bk-" + paymentNo, !decline, 1_000, decline ? "declined" : null));
+                  LocalBank.result(
+                      paymentNo, "bk-" + paymentNo, !decline, 1_000, decline ? "declined" : null));
       Outcome outcome =
           view.status() == PaymentStatus.PAID || view.status() == PaymentStatus.FAILED
               ? Outcome.COMMITTED

@@ -1,6 +1,5 @@
 package io.txcenter.cli;
 
-import io.txcenter.payment.api.BankResult;
 import io.txcenter.payment.api.CreatePaymentRequest;
 import io.txcenter.payment.api.PaymentView;
 import java.io.PrintStream;
@@ -9,6 +8,7 @@ import java.util.List;
 /**
  * {@code bin/txc pay create <paymentNo> <merchantId> <userId> <channel> <amountCents> <awardPoints>
  * | complete <paymentNo> <bankTxnNo> success|failed <amountCents> [reason] | query <paymentNo>}.
+ * {@code complete} plays the local bank: the result is signed with its secret ({@link LocalBank}).
  */
 final class PayCommand {
 
@@ -56,7 +56,8 @@ final class PayCommand {
                   .payment()
                   .completePayment(
                       args.get(1),
-                      new BankResult(
+                      LocalBank.result(
+                          args.get(1),
                           args.get(2),
                           outcome.equals("success"),
                           number(args.get(4)),

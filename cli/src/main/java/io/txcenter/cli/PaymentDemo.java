@@ -1,9 +1,12 @@
 package io.txcenter.cli;
 
 import io.txcenter.payment.api.BankResult;
+import io.txcenter.payment.api.BankSignature;
 import io.txcenter.payment.api.CreatePaymentRequest;
 import io.txcenter.payment.api.PaymentException;
 import io.txcenter.payment.api.PaymentView;
+import io.txcenter.secrets.Hmac;
+import io.txcenter.secrets.Secrets;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The payments part of the demo: two payments the bank confirms (one callback sent twice), one it
- * declines, two bad callbacks; then each payment's merchant credit, points award, voucher and
+ * declines, a forged callback and two bad ones (every callback signed by the local bank, {@link
+ * LocalBank}, but the forged one); then each payment's merchant credit, points award, voucher and
  * merchant notification attempts (the merchant stub acknowledges on the third attempt).
  */
 final class PaymentDemo {
@@ -41,15 +45,26 @@ final class PaymentDemo {
     String cake = create(2, Demo.BOB, b, 5_000, 50);
     String declined = create(3, Demo.ALICE, a, 3_000, 30);
 
-    complete("bank confirms", tea, new BankResult("bk-" + run + "-1", true, 12_000, null));
-    complete("bank callback repeated", tea, new BankResult("bk-" + run + "-1", true, 12_000, null));
-    complete("bank confirms", cake, new BankResult("bk-" + run + "-2", true, 5_000, null));
+    complete("bank confirms", tea, LocalBank.result(tea, "bk-" + run + "-1", true, 12_000, null));
+    complete(
+        "bank callback repeated",
+        tea,
+        LocalBank.result(tea, "bk-" + run + "-1", true, 12_000, null));
+    // a forged success, signed with a key that is not the bank's: refused, nothing changes
+    BankResult forged = BankResult.unsigned(LocalBank.ID, "bk-" + run + "-2", true, 5_000, null);
+    complete(
+        "forged callback",
+        cake,
+        forged.withSignature(
+            Hmac.sign(Secrets.randomToken(32), BankSignature.canonical(cake, forged))));
+    complete("bank confirms", cake, LocalBank.result(cake, "bk-" + run + "-2", true, 5_000, null));
     complete(
         "bank declines",
         declined,
-        new BankResult("bk-" + run + "-3", false, 3_000, "card declined"));
-    complete("unknown payment", "pay-" + run + "-404", new BankResult("bk-x", true, 1, null));
-    complete("amount differs", cake, new BankResult("bk-" + run + "-2", true, 4_999, null));
+        LocalBank.result(declined, "bk-" + run + "-3", false, 3_000, "card declined"));
+    String unknown = "pay-" + run + "-404";
+    complete("unknown payment", unknown, LocalBank.result(unknown, "bk-x", true, 1, null));
+    complete("amount differs", cake, LocalBank.result(cake, "bk-" + run + "-2", true, 4_999, null));
 
     awaitNotifications(List.of(tea, cake, declined));
     out.println();

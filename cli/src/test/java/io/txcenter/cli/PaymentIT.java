@@ -6,12 +6,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.txcenter.account.api.AccountBalance;
 import io.txcenter.payment.api.BankResult;
+import io.txcenter.payment.api.BankSignature;
 import io.txcenter.payment.api.CreatePaymentRequest;
+import io.txcenter.payment.api.NotificationSignature;
 import io.txcenter.payment.api.PaymentErrorCode;
 import io.txcenter.payment.api.PaymentException;
 import io.txcenter.payment.api.PaymentStatus;
 import io.txcenter.payment.api.PaymentView;
 import io.txcenter.points.api.PointsBalance;
+import io.txcenter.secrets.Hmac;
+import io.txcenter.secrets.Secrets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +72,10 @@ class PaymentIT {
     long user = USERS.incrementAndGet();
     PaymentView created = create(merchant, user, A, 12_345, 50);
 
-    PaymentView paid = clients.payment().completePayment(created.paymentNo(), success(12_345));
+    PaymentView paid =
+        clients
+            .payment()
+            .completePayment(created.paymentNo(), success(created.paymentNo(), 12_345));
 
     assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
     assertThat(paid.duplicate()).isFalse();
@@ -97,7 +108,7 @@ class PaymentIT {
     String merchant = merchant();
     PaymentView created = create(merchant, USERS.incrementAndGet(), A, 610, 1);
     try {
-      clients.payment().completePayment(created.paymentNo(), success(610));
+      clients.payment().completePayment(created.paymentNo(), success(created.paymentNo(), 610));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> notifyAttempts(created.paymentNo()).size() >= 2);
@@ -123,9 +134,11 @@ class PaymentIT {
   void givenTheSameCallbackAgain_completePayment_returnsTheFirstOutcome_andChangesNothing() {
     String merchant = merchant();
     PaymentView created = create(merchant, USERS.incrementAndGet(), A, 500, 5);
-    PaymentView first = clients.payment().completePayment(created.paymentNo(), success(500));
+    PaymentView first =
+        clients.payment().completePayment(created.paymentNo(), success(created.paymentNo(), 500));
 
-    PaymentView again = clients.payment().completePayment(created.paymentNo(), success(500));
+    PaymentView again =
+        clients.payment().completePayment(created.paymentNo(), success(created.paymentNo(), 500));
 
     assertThat(again.status()).isEqualTo(PaymentStatus.PAID);
     assertThat(again.duplicate()).isTrue();
@@ -151,7 +164,9 @@ class PaymentIT {
           CompletableFuture.supplyAsync(
               () -> {
                 awaitBarrier(start);
-                return clients.payment().completePayment(created.paymentNo(), success(700));
+                return clients
+                    .payment()
+                    .completePayment(created.paymentNo(), success(created.paymentNo(), 700));
               }));
     }
     List<PaymentView> outcomes = new ArrayList<>();
@@ -180,7 +195,8 @@ class PaymentIT {
     long user = USERS.incrementAndGet();
     PaymentView created = create(merchant, user, A, 900, 9);
 
-    PaymentView cancelled = clients.payment().completePayment(created.paymentNo(), success(900));
+    PaymentView cancelled =
+        clients.payment().completePayment(created.paymentNo(), success(created.paymentNo(), 900));
 
     assertThat(cancelled.status()).isEqualTo(PaymentStatus.CREATED);
     assertThat(outbox(created.paymentNo()))
@@ -189,7 +205,8 @@ class PaymentIT {
         .hasMessageContaining("UNKNOWN_USER");
 
     clients.account().open(merchant, 0);
-    PaymentView paid = clients.payment().completePayment(created.paymentNo(), success(900));
+    PaymentView paid =
+        clients.payment().completePayment(created.paymentNo(), success(created.paymentNo(), 900));
 
     assertThat(paid.status()).isEqualTo(PaymentStatus.PAID);
     assertThat(clients.account().balance(merchant).balance()).isEqualTo(900);
@@ -201,7 +218,8 @@ class PaymentIT {
     String merchant = merchant();
     PaymentView created = create(merchant, USERS.incrementAndGet(), "ch-zz", 300, 3);
 
-    PaymentView cancelled = clients.payment().completePayment(created.paymentNo(), success(300));
+    PaymentView cancelled =
+        clients.payment().completePayment(created.paymentNo(), success(created.paymentNo(), 300));
 
     assertThat(cancelled.status()).isEqualTo(PaymentStatus.CREATED);
     assertThat(clients.account().balance(merchant))
@@ -220,7 +238,8 @@ class PaymentIT {
             .payment()
             .completePayment(
                 created.paymentNo(),
-                new BankResult("bk-" + user, false, 400, "insufficient funds"));
+                LocalBank.result(
+                    created.paymentNo(), "bk-" + user, false, 400, "insufficient funds"));
 
     assertThat(failed.status()).isEqualTo(PaymentStatus.FAILED);
     assertThat(outbox(created.paymentNo())).containsExactly("merchant-notify FAILED READY");
@@ -237,22 +256,31 @@ class PaymentIT {
     PaymentView created = create(merchant, USERS.incrementAndGet(), A, 250, 2);
 
     assertCode(
-        () -> clients.payment().completePayment("no-such-payment", success(1)),
+        () -> clients.payment().completePayment("no-such-payment", success("no-such-payment", 1)),
         PaymentErrorCode.UNKNOWN_PAYMENT);
     assertCode(
         () ->
             clients
                 .payment()
-                .completePayment(created.paymentNo(), new BankResult(null, true, 250, null)),
+                .completePayment(
+                    created.paymentNo(),
+                    LocalBank.sign(
+                        created.paymentNo(),
+                        BankResult.unsigned(LocalBank.ID, null, true, 250, null))),
         PaymentErrorCode.MALFORMED_BANK_RESULT);
     assertCode(
         () ->
             clients
                 .payment()
-                .completePayment(created.paymentNo(), new BankResult("bk-1", false, 250, " ")),
+                .completePayment(
+                    created.paymentNo(),
+                    LocalBank.result(created.paymentNo(), "bk-1", false, 250, " ")),
         PaymentErrorCode.MALFORMED_BANK_RESULT);
     assertCode(
-        () -> clients.payment().completePayment(created.paymentNo(), success(251)),
+        () ->
+            clients
+                .payment()
+                .completePayment(created.paymentNo(), success(created.paymentNo(), 251)),
         PaymentErrorCode.AMOUNT_MISMATCH);
     assertCode(() -> create(merchant, 1, A, -5, 0), PaymentErrorCode.INVALID_AMOUNT);
     assertCode(
@@ -267,6 +295,117 @@ class PaymentIT {
         .isEqualTo(PaymentStatus.CREATED);
     assertThat(outbox(created.paymentNo())).isEmpty();
     assertThat(clients.account().balance(merchant).balance()).isZero();
+  }
+
+  @Test
+  void givenForgedBankCallbacks_eachIsBadSignature_andNothingChanges_thenTheBanksOwnIsApplied() {
+    String merchant = merchant();
+    long user = USERS.incrementAndGet();
+    PaymentView created = create(merchant, user, A, 1_500, 15);
+    String no = created.paymentNo();
+    BankResult paid = BankResult.unsigned(LocalBank.ID, "bk-" + user, true, 1_500, null);
+    String ofAnotherAmount =
+        LocalBank.sign(no, BankResult.unsigned(LocalBank.ID, "bk-" + user, true, 1, null))
+            .signature();
+    String ofAFailure =
+        LocalBank.sign(no, BankResult.unsigned(LocalBank.ID, "bk-" + user, false, 1_500, "no"))
+            .signature();
+    String ofAnotherPayment = LocalBank.sign("pay-other", paid).signature();
+    BankResult fromAnUnknownBank =
+        BankResult.unsigned("other-bank", "bk-" + user, true, 1_500, null)
+            .withSignature(LocalBank.sign(no, paid).signature());
+
+    for (BankResult forged :
+        List.of(
+            paid,
+            paid.withSignature(""),
+            paid.withSignature(
+                Hmac.sign(Secrets.randomToken(32), BankSignature.canonical(no, paid))),
+            paid.withSignature(ofAnotherAmount),
+            paid.withSignature(ofAFailure),
+            paid.withSignature(ofAnotherPayment),
+            fromAnUnknownBank)) {
+      assertCode(
+          () -> clients.payment().completePayment(no, forged), PaymentErrorCode.BAD_SIGNATURE);
+    }
+
+    assertThat(
+            jdbc.queryForMap(
+                "SELECT status, bank_txn_no, xid FROM "
+                    + payment
+                    + ".payment_order"
+                    + " WHERE payment_no = ?",
+                no))
+        .containsEntry("status", "CREATED")
+        .containsEntry("bank_txn_no", null)
+        .containsEntry("xid", null);
+    assertThat(outbox(no)).isEmpty();
+    assertThat(clients.account().balance(merchant).balance()).isZero();
+    assertThatThrownBy(() -> clients.points(A).balance(A, user))
+        .hasMessageContaining("UNKNOWN_USER");
+
+    PaymentView applied = clients.payment().completePayment(no, LocalBank.sign(no, paid));
+
+    assertThat(applied.status()).isEqualTo(PaymentStatus.PAID);
+    assertThat(applied.duplicate()).isFalse();
+    assertThat(clients.account().balance(merchant).balance()).isEqualTo(1_500);
+    assertThat(clients.points(A).balance(A, user).credited()).isEqualTo(15);
+  }
+
+  @Test
+  void givenAForgedNotification_theMerchantRefusesIt401_andAcceptsThePlatformsSignedOne()
+      throws Exception {
+    String merchant = "m-" + UUID.randomUUID().toString().substring(0, 8);
+    String body =
+        "{\"paymentNo\":\"pay-forged-"
+            + UUID.randomUUID().toString().substring(0, 8)
+            + "\",\"merchantId\":\""
+            + merchant
+            + "\",\"status\":\"PAID\"}";
+    String now = Long.toString(System.currentTimeMillis() / 1000);
+    String key = Hmac.derive(Secrets.require(NotificationSignature.MASTER_KEY), merchant);
+    String canonical = NotificationSignature.canonical(now, "9001", merchant, body);
+
+    HttpResponse<String> unsigned = notifyMerchant(merchant, body, null, null, null);
+    HttpResponse<String> wrongKey =
+        notifyMerchant(merchant, body, now, "9001", Hmac.sign(Secrets.randomToken(32), canonical));
+    HttpResponse<String> otherBody =
+        notifyMerchant(
+            merchant, body.replace("PAID", "FAILED"), now, "9001", Hmac.sign(key, canonical));
+
+    for (HttpResponse<String> refused : List.of(unsigned, wrongKey, otherBody)) {
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).isNotEqualTo("SUCCESS");
+    }
+    // the stub answers 503 to the first two calls of a payment: refusals did not count as calls
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> signed =
+          notifyMerchant(merchant, body, now, "9001", Hmac.sign(key, canonical));
+      answers.add(signed.statusCode() + " " + signed.body());
+    }
+    assertThat(answers)
+        .containsExactly("503 busy, try later", "503 busy, try later", "200 SUCCESS");
+  }
+
+  private static HttpResponse<String> notifyMerchant(
+      String merchant, String body, String timestamp, String id, String signature)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + SharedTopology.get().config().merchantPort()
+                        + "/notify/"
+                        + merchant))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request
+          .header(NotificationSignature.TIMESTAMP, timestamp)
+          .header(NotificationSignature.NOTIFICATION_ID, id)
+          .header(NotificationSignature.SIGNATURE, signature);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static void assertCode(Runnable call, PaymentErrorCode code) {
@@ -337,8 +476,9 @@ class PaymentIT {
                 points));
   }
 
-  private static BankResult success(long cents) {
-    return new BankResult("bk-" + UUID.randomUUID().toString().substring(0, 8), true, cents, null);
+  private static BankResult success(String paymentNo, long cents) {
+    return LocalBank.result(
+        paymentNo, "bk-" + UUID.randomUUID().toString().substring(0, 8), true, cents, null);
   }
 
   private static void awaitBarrier(CyclicBarrier barrier) {

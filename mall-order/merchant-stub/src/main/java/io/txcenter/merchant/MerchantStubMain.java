@@ -1,8 +1,8 @@
 package io.txcenter.merchant;
 
 import com.sun.net.httpserver.HttpServer;
+import io.txcenter.payment.api.NotificationSignature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class MerchantStubMain {
 
   private static final Logger log = LoggerFactory.getLogger(MerchantStubMain.class);
-  private static final Pattern PAYMENT = Pattern.compile("\"paymentNo\"\\s*:\\s*\"([^\"]+)\"");
 
   private MerchantStubMain() {}
 
@@ -37,25 +34,13 @@ public final class MerchantStubMain {
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     server.createContext(
         "/notify/",
-        exchange -> {
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          Matcher payment = PAYMENT.matcher(body);
-          String paymentNo = payment.find() ? payment.group(1) : "?";
-          int call = calls.computeIfAbsent(paymentNo, p -> new AtomicInteger()).incrementAndGet();
-          boolean ack = call > failFirst;
-          byte[] answer = (ack ? "SUCCESS" : "busy, try later").getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(ack ? 200 : 503, answer.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(answer);
-          }
-          log.info(
-              "notification received path={} payment={} call={} answer={}",
-              exchange.getRequestURI().getPath(),
-              paymentNo,
-              call,
-              ack ? 200 : 503);
-        });
+        MerchantEndpoint.fromSecrets(
+            failFirst,
+            calls,
+            Long.parseLong(
+                System.getProperty(
+                    "txc.merchant.max-skew.s",
+                    String.valueOf(NotificationSignature.DEFAULT_MAX_SKEW_SECONDS)))));
     server.start();
     Path runDir = Path.of(System.getProperty("txc.run.dir", "run")).toAbsolutePath();
     Path marker = runDir.resolve(System.getProperty("txc.name", "merchant") + ".ready");

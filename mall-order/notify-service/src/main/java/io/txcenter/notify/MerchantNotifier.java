@@ -1,10 +1,13 @@
 package io.txcenter.notify;
 
 import io.txcenter.outbox.RetryLadder;
+import io.txcenter.payment.api.NotificationSignature;
+import io.txcenter.secrets.Hmac;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * is recorded, then after each step of the ladder, until the merchant answers 200 with body {@code
  * SUCCESS}. Every attempt is logged in {@code notify_attempt}; when the ladder ends the
  * notification is GAVE_UP (an ERROR alert) and the merchant reconciles with {@code queryPayment}.
+ *
+ * <p>Every attempt is signed with the merchant's key ({@link MerchantKeys}): headers {@code
+ * X-Txc-Timestamp} (now, epoch seconds), {@code X-Txc-Notification-Id} (the notification's id, the
+ * same on every attempt, so the merchant can deduplicate) and {@code X-Txc-Signature}, the
+ * HMAC-SHA256 of {@link NotificationSignature#canonical}.
  */
 public final class MerchantNotifier {
 
@@ -25,14 +33,19 @@ public final class MerchantNotifier {
   private final JdbcTemplate jdbc;
   private final RetryLadder ladder;
   private final String callbackBase;
+  private final MerchantKeys keys;
+  private final Clock clock;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   /** {@code callbackBase}: the merchant URL prefix, the merchant id is appended. */
-  public MerchantNotifier(JdbcTemplate jdbc, RetryLadder ladder, String callbackBase) {
+  public MerchantNotifier(
+      JdbcTemplate jdbc, RetryLadder ladder, String callbackBase, MerchantKeys keys, Clock clock) {
     this.jdbc = jdbc;
     this.ladder = ladder;
     this.callbackBase = callbackBase.endsWith("/") ? callbackBase : callbackBase + "/";
+    this.keys = keys;
+    this.clock = clock;
   }
 
   /** Attempts every due notification once; returns how many were attempted. */
@@ -55,12 +68,23 @@ public final class MerchantNotifier {
     String outcome;
     boolean acked = false;
     try {
+      String merchant = (String) row.get("merchant_id");
+      String payload = (String) row.get("payload");
+      String timestamp = Long.toString(clock.instant().getEpochSecond());
+      String notificationId = Long.toString(id);
+      String signature =
+          Hmac.sign(
+              keys.keyOf(merchant),
+              NotificationSignature.canonical(timestamp, notificationId, merchant, payload));
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(callbackBase + row.get("merchant_id")))
+              HttpRequest.newBuilder(URI.create(callbackBase + merchant))
                   .timeout(Duration.ofSeconds(5))
                   .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString((String) row.get("payload")))
+                  .header(NotificationSignature.TIMESTAMP, timestamp)
+                  .header(NotificationSignature.NOTIFICATION_ID, notificationId)
+                  .header(NotificationSignature.SIGNATURE, signature)
+                  .POST(HttpRequest.BodyPublishers.ofString(payload))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       status = response.statusCode();

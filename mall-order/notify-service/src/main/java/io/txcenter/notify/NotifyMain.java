@@ -52,7 +52,14 @@ public final class NotifyMain {
         .start();
     new SubscriptionRegistry(ZooKeeperClient.connect(10_000))
         .register("merchant-notify", "notifier", TagExpression.parse("*"));
-    MerchantNotifier notifier = new MerchantNotifier(idempotent.jdbc(), ladder, merchantUrl);
+    MerchantKeys keys = MerchantKeys.fromSecrets();
+    if (!keys.hasMasterKey()) {
+      // merchants with an explicit merchant.<id>.key are still signed for; the others fail
+      log.warn("notifier has no merchant master key secret=merchant.master-key");
+    }
+    MerchantNotifier notifier =
+        new MerchantNotifier(
+            idempotent.jdbc(), ladder, merchantUrl, keys, java.time.Clock.systemUTC());
     Readiness.markReady(name);
     log.info("notifier ready merchant_url={} ladder={}", merchantUrl, ladder.steps());
     // polls: due times live in the database and notifications arrive from another process

@@ -53,6 +53,7 @@ public final class PaymentMain {
     PaymentService service =
         new PaymentServiceImpl(
             payments,
+            BankKeys.fromSecrets(),
             ParticipantRuntime.tccProxy(new PaymentSettleTcc(payments)),
             node.reference(AccountService.class, null),
             channel ->

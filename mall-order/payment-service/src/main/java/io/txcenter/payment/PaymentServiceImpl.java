@@ -3,6 +3,7 @@ package io.txcenter.payment;
 import io.txcenter.account.api.AccountService;
 import io.txcenter.account.api.CreditRequest;
 import io.txcenter.payment.api.BankResult;
+import io.txcenter.payment.api.BankSignature;
 import io.txcenter.payment.api.CreatePaymentRequest;
 import io.txcenter.payment.api.PaymentErrorCode;
 import io.txcenter.payment.api.PaymentException;
@@ -39,9 +40,11 @@ public final class PaymentServiceImpl implements PaymentService {
   private final PaymentEvents events;
   private final int timeoutMillis;
   private final int claimLeaseSeconds;
+  private final BankKeys banks;
 
   public PaymentServiceImpl(
       PaymentMapper payments,
+      BankKeys banks,
       PaymentSettleAction settle,
       AccountService accounts,
       Function<String, PointsService> pointsOfChannel,
@@ -55,6 +58,7 @@ public final class PaymentServiceImpl implements PaymentService {
     this.events = events;
     this.timeoutMillis = timeoutMillis;
     this.claimLeaseSeconds = claimLeaseSeconds;
+    this.banks = banks;
   }
 
   @Override
@@ -115,18 +119,38 @@ public final class PaymentServiceImpl implements PaymentService {
   public PaymentView completePayment(String paymentNo, BankResult result) {
     requireKey("paymentNo", paymentNo);
     if (result == null
+        || result.bankId() == null
+        || !result.bankId().matches(BankSignature.BANK_ID)
         || result.bankTxnNo() == null
         || !result.bankTxnNo().matches(KEY)
         || result.amountCents() <= 0
         || (!result.success() && (result.reason() == null || result.reason().isBlank()))) {
       throw new PaymentException(
           PaymentErrorCode.MALFORMED_BANK_RESULT,
-          "bank result needs a bankTxnNo matching "
+          "bank result needs a bankId matching "
+              + BankSignature.BANK_ID
+              + ", a bankTxnNo matching "
               + KEY
               + ", an amount > 0 and, when failed,"
               + " a reason; was ["
               + result
               + "]");
+    }
+    // before the payment is even looked up: an unsigned caller learns nothing and changes nothing
+    if (!banks.verify(paymentNo, result)) {
+      log.warn(
+          "bank callback refused reason=bad_signature payment={} bank={} bank_txn={} signed={}",
+          paymentNo,
+          result.bankId(),
+          result.bankTxnNo(),
+          result.signature() != null);
+      throw new PaymentException(
+          PaymentErrorCode.BAD_SIGNATURE,
+          "bank result for payment ["
+              + paymentNo
+              + "] is not signed by bank ["
+              + result.bankId()
+              + "] (missing or wrong signature, or no secret for this bank)");
     }
     PaymentRecord payment = require(paymentNo);
     if (result.amountCents() != payment.amountCents()) {

@@ -7,14 +7,19 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.kit.MyBatisStore;
 import io.txcenter.kit.TccFence;
 import io.txcenter.payment.api.BankResult;
+import io.txcenter.payment.api.BankSignature;
 import io.txcenter.payment.api.CreatePaymentRequest;
 import io.txcenter.payment.api.PaymentErrorCode;
 import io.txcenter.payment.api.PaymentException;
 import io.txcenter.payment.api.PaymentStatus;
 import io.txcenter.payment.store.PaymentMapper;
 import io.txcenter.payment.tcc.PaymentSettleTcc;
+import io.txcenter.secrets.Hmac;
+import io.txcenter.secrets.Secrets;
 import io.txcenter.testsupport.FreePorts;
 import io.txcenter.testsupport.TestDatabase;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.seata.tm.TMClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +35,9 @@ class PaymentCoordinatorDownIT {
 
   private static HikariDataSource dataSource;
   private static JdbcTemplate jdbc;
+  private static final String KEY = Secrets.randomToken(32);
   private static PaymentServiceImpl service;
+  private static final Map<String, String> BANK_SECRETS = Map.of("bank.it-bank.secret", KEY);
 
   @BeforeAll
   static void openSchemaWithACoordinatorThatIsDown() {
@@ -50,7 +57,14 @@ class PaymentCoordinatorDownIT {
         MyBatisStore.open(dataSource, "mapper/PaymentMapper.xml").getMapper(PaymentMapper.class);
     service =
         new PaymentServiceImpl(
-            payments, new PaymentSettleTcc(payments), null, channel -> null, null, 5_000, 60);
+            payments,
+            new BankKeys(name -> Optional.ofNullable(BANK_SECRETS.get(name))),
+            new PaymentSettleTcc(payments),
+            null,
+            channel -> null,
+            null,
+            5_000,
+            60);
   }
 
   @AfterAll
@@ -65,12 +79,17 @@ class PaymentCoordinatorDownIT {
     service.createPayment(new CreatePaymentRequest("pay-tc-down", "m-1", 7, "ch-a", 100, 1));
 
     assertThatThrownBy(
-            () -> service.completePayment("pay-tc-down", new BankResult("bk-1", true, 100, null)))
+            () -> service.completePayment("pay-tc-down", signed("pay-tc-down", "bk-1", 100)))
         .isInstanceOfSatisfying(
             PaymentException.class,
             e -> assertThat(e.code()).isEqualTo(PaymentErrorCode.SERVICE_UNAVAILABLE));
 
     assertThat(service.queryPayment("pay-tc-down").status()).isEqualTo(PaymentStatus.CREATED);
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message", Long.class)).isZero();
+  }
+
+  private static BankResult signed(String paymentNo, String bankTxnNo, long cents) {
+    BankResult result = BankResult.unsigned("it-bank", bankTxnNo, true, cents, null);
+    return result.withSignature(Hmac.sign(KEY, BankSignature.canonical(paymentNo, result)));
   }
 }

@@ -7,6 +7,8 @@ public enum PaymentErrorCode {
   UNKNOWN_PAYMENT,
   DUPLICATE_PAYMENT,
   MALFORMED_BANK_RESULT,
+  /** The bank result's signature is missing, wrong, or from a bank without a secret here. */
+  BAD_SIGNATURE,
   AMOUNT_MISMATCH,
   SERVICE_UNAVAILABLE
 }

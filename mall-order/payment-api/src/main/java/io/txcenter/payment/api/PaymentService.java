@@ -20,11 +20,23 @@ public interface PaymentService {
    * accounting voucher and a merchant notification are appended to the outbox — all or none. A
    * failure marks the payment FAILED and emits only the notification.
    *
-   * <p>Callbacks may repeat and race: only the first one starts a global transaction; every other
-   * call returns the current outcome with {@code duplicate = true} and changes nothing.
+   * <p>The result must be signed by the bank that reports it: {@code result.signature()} is
+   * HMAC-SHA256 of {@link BankSignature#canonical(String, BankResult)} (payment number, bank id,
+   * bank transaction number, status, amount, reason) with the secret {@code bank.<bankId>.secret}
+   * (or, during a rotation, {@code bank.<bankId>.secret.previous}). The signature is checked before
+   * the payment is looked up, claimed or changed: a result without a signature, with a wrong one,
+   * with one made for another payment, amount, status, bank transaction or reason, or from a bank
+   * that has no secret here is refused with {@code BAD_SIGNATURE} and changes nothing (no claim, no
+   * status change, no global transaction).
    *
-   * @throws PaymentException before any change: {@code INVALID_REQUEST}, {@code UNKNOWN_PAYMENT},
-   *     {@code MALFORMED_BANK_RESULT}, {@code AMOUNT_MISMATCH}, {@code SERVICE_UNAVAILABLE}
+   * <p>Callbacks may repeat and race: only the first one starts a global transaction; every other
+   * call returns the current outcome with {@code duplicate = true} and changes nothing. A signed
+   * callback may be replayed (there is no timestamp or nonce in it); a replay is such a repeat.
+   *
+   * @throws PaymentException before any change, checked in this order: {@code INVALID_REQUEST}
+   *     (payment number), {@code MALFORMED_BANK_RESULT} (fields of the result, bank id {@code
+   *     [a-z0-9-]{1,32}}), {@code BAD_SIGNATURE}, {@code UNKNOWN_PAYMENT}, {@code AMOUNT_MISMATCH};
+   *     {@code SERVICE_UNAVAILABLE} after the claim, which is given back
    */
   PaymentView completePayment(String paymentNo, BankResult result) throws PaymentException;
 
