@@ -2,6 +2,7 @@ package io.txcenter.zk;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,8 @@ public final class RegistryAcls {
               ZooDefs.Perms.ALL,
               new Id("digest", ClusterDigestAuthenticationProvider.digestOf(credential))));
     }
-    return List.copyOf(acl);
+    // not List.copyOf: ZooKeeper.validateACL asks contains(null), which immutable lists refuse
+    return Collections.unmodifiableList(acl);
   }
 
   /**

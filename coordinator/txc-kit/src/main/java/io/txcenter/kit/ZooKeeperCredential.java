@@ -3,6 +3,8 @@ package io.txcenter.kit;
 import io.txcenter.secrets.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.zookeeper.ZooDefs;
@@ -71,7 +73,8 @@ public final class ZooKeeperCredential {
 
   /** ALL for this identity, nothing for anyone else. */
   public List<ACL> acl() {
-    return List.of(new ACL(ZooDefs.Perms.ALL, id()));
+    // not List.of: ZooKeeper.validateACL asks contains(null), which immutable lists refuse
+    return Collections.unmodifiableList(new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL, id()))));
   }
 
   /** Curator's ACL for every node it creates, parents included. */
