@@ -49,10 +49,8 @@ public final class ClusterDigestAuthenticationProvider extends DigestAuthenticat
     String digest = digestOf(id);
     boolean superUser = SUPER.contains(digest);
     if (!superUser && !ACCEPTED.contains(digest)) {
-      log.warn(
-          "zookeeper credential refused user={} client={}",
-          getUserName(digest),
-          cnxn.getRemoteSocketAddress());
+      // not the user name: a client that sends a bare password would have it logged as one
+      log.warn("zookeeper credential refused client={}", cnxn.getRemoteSocketAddress());
       return KeeperException.Code.AUTHFAILED;
     }
     cnxn.addAuthInfo(new Id(getScheme(), digest));
