@@ -1,6 +1,7 @@
 package io.txcenter.cli;
 
 import io.txcenter.kit.KillWindowHook.Window;
+import io.txcenter.kit.ZooKeeperClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
  * {@code bin/txc chaos --minutes M --seed S}: an HA topology under load while processes are killed
@@ -320,12 +319,8 @@ final class ChaosCommand {
   private Optional<String> relayLeader() {
     String path = "/txc/relay/mall/leader";
     try (CuratorFramework zk =
-        CuratorFrameworkFactory.newClient(
-            config.zkAddress(), 10_000, 5_000, new ExponentialBackoffRetry(200, 3))) {
-      zk.start();
-      if (!zk.blockUntilConnected(10, TimeUnit.SECONDS)) {
-        return Optional.empty();
-      }
+        ZooKeeperClient.connect(
+            config.zkAddress(), ClusterSecrets.zooKeeperCredential(config.runDir()), 10_000)) {
       List<String> nodes = new ArrayList<>(zk.getChildren().forPath(path));
       nodes.sort(
           (x, y) -> x.substring(x.lastIndexOf('-')).compareTo(y.substring(y.lastIndexOf('-'))));

@@ -1,5 +1,6 @@
 package io.txcenter.cli;
 
+import io.txcenter.kit.ZooKeeperCredential;
 import io.txcenter.payment.api.BankSignature;
 import io.txcenter.secrets.Secrets;
 import java.nio.file.Files;
@@ -53,6 +54,20 @@ public final class ClusterSecrets {
     Path file = file(config.runDir());
     Secrets.writeFile(file, secrets);
     return file;
+  }
+
+  /** The ZooKeeper credential of the topology in {@code runDir} (its secrets file). */
+  public static ZooKeeperCredential zooKeeperCredential(Path runDir) {
+    Path file = file(runDir);
+    if (!Files.exists(file)) {
+      throw new CliException("no secrets file " + file + ": start the topology with up");
+    }
+    String credential = Secrets.readFile(file).getProperty(ZooKeeperCredential.SECRET);
+    if (credential == null || credential.isBlank()) {
+      throw new CliException(
+          "secrets file " + file + " has no " + ZooKeeperCredential.SECRET + ": run up again");
+    }
+    return ZooKeeperCredential.parse(credential);
   }
 
   /** The secrets file of {@code runDir}, generated if missing. */

@@ -1,5 +1,7 @@
 package io.txcenter.cli;
 
+import io.txcenter.kit.ZooKeeperClient;
+import io.txcenter.kit.ZooKeeperCredential;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,8 +9,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
  * Every network address advertised in ZooKeeper: Seata TC nodes ({@code /registry/zk/<cluster>}),
@@ -24,14 +24,16 @@ public final class Registrations {
   /** One advertised address: the ZooKeeper path it was found under and its host. */
   public record Registration(String path, String host) {}
 
-  public static List<Registration> read(String zkAddress) throws Exception {
-    try (CuratorFramework zk =
-        CuratorFrameworkFactory.newClient(
-            zkAddress, 10_000, 5_000, new ExponentialBackoffRetry(200, 3))) {
-      zk.start();
-      if (!zk.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        throw new CliException("cannot reach ZooKeeper at " + zkAddress);
-      }
+  /** Reads every registration, authenticated as {@code credential}. */
+  public static List<Registration> read(String zkAddress, ZooKeeperCredential credential)
+      throws Exception {
+    CuratorFramework client;
+    try {
+      client = ZooKeeperClient.connect(zkAddress, credential, 10_000);
+    } catch (IllegalStateException e) {
+      throw new CliException("cannot reach ZooKeeper at " + zkAddress);
+    }
+    try (CuratorFramework zk = client) {
       List<Registration> found = new ArrayList<>();
       walk(zk, "/", found);
       return found;

@@ -291,7 +291,9 @@ public final class Txc {
     topology.status().forEach(out::println);
     if (topology.running(config.ha() ? "zk-1" : "zk").isPresent()) {
       out.println("registered in ZooKeeper:");
-      for (Registrations.Registration r : Registrations.read(config.zkAddress())) {
+      for (Registrations.Registration r :
+          Registrations.read(
+              config.zkAddress(), ClusterSecrets.zooKeeperCredential(config.runDir()))) {
         out.println("  " + r.host() + "  " + r.path().replaceAll("%[0-9A-F]{2}.*", "…"));
       }
     }

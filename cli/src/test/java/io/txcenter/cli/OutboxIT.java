@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderResult;
 import io.txcenter.mall.api.OrderStatus;
@@ -24,8 +25,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.seata.tm.api.GlobalTransaction;
 import org.apache.seata.tm.api.GlobalTransactionContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -285,9 +284,8 @@ class OutboxIT {
   @Order(8)
   void killingTheRelayLeader_handsOverWithinFiveSeconds_andLosesNothing() throws Exception {
     try (CuratorFramework zk =
-        CuratorFrameworkFactory.newClient(config.zkAddress(), new RetryOneTime(200))) {
-      zk.start();
-      zk.blockUntilConnected();
+        ZooKeeperClient.connect(
+            config.zkAddress(), ClusterSecrets.zooKeeperCredential(config.runDir()), 10_000)) {
       String leader = leader(zk);
       ProcessHandle leaderProcess = SharedTopology.get().topology().running(leader).orElseThrow();
       List<String> orders = Collections.synchronizedList(new ArrayList<>());

@@ -55,7 +55,8 @@ class TopologyIT {
   @Test
   @Order(1)
   void everyAddressRegisteredInZooKeeper_isLoopback() throws Exception {
-    List<Registrations.Registration> registrations = Registrations.read(config.zkAddress());
+    List<Registrations.Registration> registrations =
+        Registrations.read(config.zkAddress(), ClusterSecrets.zooKeeperCredential(config.runDir()));
 
     assertThat(registrations).isNotEmpty().allMatch(r -> r.host().equals("127.0.0.1"));
     assertThat(registrations)

@@ -8,13 +8,25 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A real standalone ZooKeeper server in this JVM, listening on 127.0.0.1 only. */
+/**
+ * A real ZooKeeper server in this JVM, listening on 127.0.0.1 only, that serves authenticated
+ * clients only: a session must authenticate with a cluster credential ({@code digest} scheme,
+ * {@link ClusterDigestAuthenticationProvider}) before any request, and the registry's nodes carry
+ * the ACLs of {@link RegistryAcls}.
+ */
 public final class EmbeddedZooKeeper implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
 
   private final ZooKeeperServerEmbedded server;
   private final int port;
@@ -24,18 +36,40 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a standalone server and returns once it answers {@code ruok}. */
-  public static EmbeddedZooKeeper start(int port, Path baseDir) throws Exception {
-    return start(port, baseDir, 0, "");
+  /**
+   * Starts a standalone server accepting {@code credentials} ({@code user:password}, the current
+   * one first) and returns once it serves with the registry's ACLs in place.
+   */
+  public static EmbeddedZooKeeper start(int port, Path baseDir, List<String> credentials)
+      throws Exception {
+    return start(port, baseDir, 0, "", credentials, "default");
   }
 
   /**
    * Starts a server; with {@code ensemble} ({@code <id>:<clientPort>:<peerPort>:<electionPort>}
    * joined by {@code ,}, all on 127.0.0.1) it is member {@code myId} of that quorum. Returns once
-   * it answers {@code ruok}, which a quorum member does only after the quorum has formed.
+   * it answers {@code ruok}, which a quorum member does only after the quorum has formed, and has
+   * applied {@link RegistryAcls} (ALL for each of {@code credentials}, Seata's TC cluster {@code
+   * seataCluster}).
    */
-  public static EmbeddedZooKeeper start(int port, Path baseDir, int myId, String ensemble)
+  public static EmbeddedZooKeeper start(
+      int port,
+      Path baseDir,
+      int myId,
+      String ensemble,
+      List<String> credentials,
+      String seataCluster)
       throws Exception {
+    requireCredentials(credentials);
+    if (!seataCluster.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException(
+          "Seata cluster must be letters, digits, '_', '.' or '-', was [" + seataCluster + "]");
+    }
+    credentials.forEach(ClusterDigestAuthenticationProvider::accept);
+    // the server's own bootstrap identity: random, in this JVM's memory only, super user so that it
+    // can re-ACL nodes an earlier run created under an earlier credential
+    String admin = "txc-zk-admin:" + randomToken();
+    ClusterDigestAuthenticationProvider.acceptAsSuper(admin);
     Files.createDirectories(baseDir);
     Properties config = new Properties();
     config.setProperty("clientPort", String.valueOf(port));
@@ -48,7 +82,14 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("syncLimit", "20");
     config.setProperty("maxClientCnxns", "0");
     config.setProperty("admin.enableServer", "false");
-    config.setProperty("4lw.commands.whitelist", "ruok,srvr,stat,mntr");
+    // health checks need ruok only; srvr, stat, cons, mntr, dump, envi list clients or settings
+    config.setProperty("4lw.commands.whitelist", "ruok");
+    // ZooKeeper turns unknown keys into zookeeper.<key> system properties (QuorumPeerConfig):
+    // every client request before a digest authentication is refused and its session closed
+    // (AuthenticationHelper), and digest authentication accepts the cluster's credentials only
+    config.setProperty("enforce.auth.enabled", "true");
+    config.setProperty("enforce.auth.schemes", "digest");
+    config.setProperty("authProvider.1", ClusterDigestAuthenticationProvider.class.getName());
     config.setProperty("dataDir", baseDir.resolve("data").toString());
     if (!ensemble.isBlank()) {
       Files.createDirectories(baseDir.resolve("data"));
@@ -72,8 +113,37 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             .build();
     server.start();
     EmbeddedZooKeeper zk = new EmbeddedZooKeeper(server, port);
-    zk.awaitServing(Duration.ofSeconds(ensemble.isBlank() ? 30 : 120));
+    try {
+      zk.awaitServing(Duration.ofSeconds(ensemble.isBlank() ? 30 : 120));
+      int nodes =
+          RegistryAcls.apply(
+              zk.connectString(), admin, RegistryAcls.aclFor(credentials), seataCluster);
+      log.info("zookeeper registry acls applied nodes={} identities={}", nodes, credentials.size());
+    } catch (Exception | Error e) {
+      zk.close();
+      throw e;
+    }
     return zk;
+  }
+
+  private static void requireCredentials(List<String> credentials) {
+    if (credentials.isEmpty()) {
+      throw new IllegalArgumentException("at least one ZooKeeper credential is required");
+    }
+    for (String credential : credentials) {
+      int colon = credential == null ? -1 : credential.indexOf(':');
+      if (colon < 1 || colon == credential.length() - 1) {
+        // never the value itself: it is a secret
+        throw new IllegalArgumentException(
+            "a ZooKeeper credential must be user:password with both parts non-empty");
+      }
+    }
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   public String connectString() {

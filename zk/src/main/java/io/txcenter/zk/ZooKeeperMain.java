@@ -1,8 +1,11 @@
 package io.txcenter.zk;
 
+import io.txcenter.secrets.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +14,10 @@ import org.slf4j.LoggerFactory;
  * The ZooKeeper process of the local topology. Settings: {@code txc.zk.port} (2181), {@code
  * txc.run.dir} (run), {@code txc.name} (zk); data under {@code <run dir>/data/<name>}. For an
  * ensemble member: {@code txc.zk.id} and {@code txc.zk.ensemble} ({@code
- * <id>:<clientPort>:<peerPort>:<electionPort>,...} on 127.0.0.1).
+ * <id>:<clientPort>:<peerPort>:<electionPort>,...} on 127.0.0.1). Secrets ({@link Secrets}): {@code
+ * zk.credential}, the cluster's {@code user:password}, and while a rotation is under way {@code
+ * zk.credential.previous}, accepted as well; the Seata TC cluster whose node is restricted: {@code
+ * txc.tc.cluster} (default).
  */
 public final class ZooKeeperMain {
 
@@ -25,8 +31,17 @@ public final class ZooKeeperMain {
     int port = Integer.parseInt(System.getProperty("txc.zk.port", "2181"));
     int myId = Integer.parseInt(System.getProperty("txc.zk.id", "0"));
     String ensemble = System.getProperty("txc.zk.ensemble", "");
+    List<String> credentials = new ArrayList<>();
+    credentials.add(Secrets.require("zk.credential"));
+    Secrets.find("zk.credential.previous").ifPresent(credentials::add);
     EmbeddedZooKeeper zk =
-        EmbeddedZooKeeper.start(port, runDir.resolve("data/" + name), myId, ensemble);
+        EmbeddedZooKeeper.start(
+            port,
+            runDir.resolve("data/" + name),
+            myId,
+            ensemble,
+            credentials,
+            System.getProperty("txc.tc.cluster", "default"));
     Runtime.getRuntime().addShutdownHook(new Thread(zk::close, "zk-shutdown"));
     Path marker = runDir.resolve(name + ".ready");
     Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);

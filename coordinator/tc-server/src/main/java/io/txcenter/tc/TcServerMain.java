@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * txc.console.port} (7091), {@code txc.zk.address}, {@code txc.advertise.host}, {@code
  * txc.tc.store} (file|db), {@code txc.tc.jdbc.url/user/password} for db, {@code
  * txc.console.user/password}, {@code txc.console.jwt-secret}, {@code txc.run.dir}, {@code
- * txc.name}.
+ * txc.name}; secret {@code zk.credential} (ZooKeeper digest {@code user:password}).
  */
 public final class TcServerMain {
 
@@ -60,6 +60,7 @@ public final class TcServerMain {
     System.setProperty("seata.registry.zk.cluster", setting("txc.tc.cluster", "default"));
     System.setProperty("seata.registry.zk.session-timeout", "6000");
     System.setProperty("seata.registry.zk.connect-timeout", "5000");
+    configureZooKeeperCredential();
     configureStore(store, runDir.resolve("data/" + name));
     configureConsole(runDir, name);
 
@@ -130,6 +131,21 @@ public final class TcServerMain {
           throw new IllegalArgumentException(
               "setting 'txc.tc.store' must be file or db, was [" + store + "]");
     }
+  }
+
+  /**
+   * Seata's zk registry authenticates with digest {@code user:password} from the secret {@code
+   * zk.credential}, set inside this JVM (never on its command line).
+   */
+  private static void configureZooKeeperCredential() {
+    String credential = Secrets.require("zk.credential");
+    int colon = credential.indexOf(':');
+    if (colon < 1 || colon == credential.length() - 1) {
+      throw new IllegalArgumentException(
+          "secret 'zk.credential' must be user:password with both parts non-empty");
+    }
+    System.setProperty("seata.registry.zk.username", credential.substring(0, colon));
+    System.setProperty("seata.registry.zk.password", credential.substring(colon + 1));
   }
 
   /**

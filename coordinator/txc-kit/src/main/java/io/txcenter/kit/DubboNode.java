@@ -44,6 +44,11 @@ public final class DubboNode {
     app.setCheckSerializable(true);
     RegistryConfig registry = new RegistryConfig("zookeeper://" + Settings.zookeeper());
     registry.setTimeout(10_000);
+    // Dubbo's Curator5 client then authenticates with digest user:password and creates its nodes
+    // with CREATOR_ALL_ACL: ALL for the cluster identity only
+    ZooKeeperCredential zkCredential = ZooKeeperCredential.ofProcess();
+    registry.setUsername(zkCredential.user());
+    registry.setPassword(zkCredential.password());
     registry.setUseAsConfigCenter(false);
     registry.setUseAsMetadataCenter(false);
     ProviderConfig provider = new ProviderConfig();

@@ -25,6 +25,11 @@ public final class SeataClient {
     defaultProperty("registry.zk.serverAddr", Settings.zookeeper());
     defaultProperty("registry.zk.sessionTimeout", "6000");
     defaultProperty("registry.zk.connectTimeout", "5000");
+    // set inside this JVM, never on its command line: Seata's Curator client authenticates with
+    // digest user:password (it only reads /registry/zk/<cluster>, restricted to that identity)
+    ZooKeeperCredential zkCredential = ZooKeeperCredential.ofProcess();
+    System.setProperty("registry.zk.username", zkCredential.user());
+    System.setProperty("registry.zk.password", zkCredential.password());
     defaultProperty(
         "service.vgroupMapping." + TX_SERVICE_GROUP, Settings.string("txc.tc.cluster", "default"));
     // Seata's batch sender (on by default for the RM) wakes every millisecond whether or not there
