@@ -1,5 +1,6 @@
 package io.txcenter.kit;
 
+import io.txcenter.kit.dubbo.BindHostTransporter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,8 @@ public final class DubboNode {
     if (port > 0) {
       ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
       protocol.setHost(AdvertisedAddress.host());
+      // binds txc.bind.host: Dubbo itself turns a 127.x bind address into 0.0.0.0
+      protocol.setServer(BindHostTransporter.NAME);
       protocol.setHeartbeat((int) Settings.longValue("txc.dubbo.heartbeat.ms", 3_000));
       bootstrap.protocol(protocol);
     }

@@ -1,0 +1,60 @@
+package io.txcenter.kit.dubbo;
+
+import io.txcenter.kit.BindAddress;
+import java.net.InetSocketAddress;
+import org.apache.dubbo.common.URL;
+import org.apache.dubbo.remoting.ChannelHandler;
+import org.apache.dubbo.remoting.Client;
+import org.apache.dubbo.remoting.RemotingException;
+import org.apache.dubbo.remoting.RemotingServer;
+import org.apache.dubbo.remoting.Transporter;
+import org.apache.dubbo.remoting.transport.netty4.NettyServer;
+import org.apache.dubbo.remoting.transport.netty4.NettyTransporter;
+
+/**
+ * Dubbo's netty4 transporter whose server binds {@code txc.bind.host} (127.0.0.1 by default).
+ *
+ * <p>Why an extension: Dubbo 3.3.6's {@code AbstractServer} constructor replaces any bind IP for
+ * which {@code NetUtils.isInvalidLocalHost} holds (every 127.x) or any URL with {@code anyhost} by
+ * {@code 0.0.0.0}, so neither {@code protocol.host} nor {@code bind.ip} can keep a provider on
+ * loopback. The {@code dubbo} protocol binds through {@code Exchangers.bind} → {@code
+ * HeaderExchanger.bind} → {@code Transporters.bind} (the port-unification server is used only when
+ * a service sets {@code ext.protocol}, which txcenter does not), and that picks the {@link
+ * Transporter} extension named by the URL's {@code server} parameter ({@link
+ * org.apache.dubbo.config.ProtocolConfig#setServer}). {@code NettyServer.doOpen} binds {@link
+ * #getBindAddress()}, a public non-final method: overriding it is the whole change. Clients are
+ * netty4's own (a consumer resolves the provider's {@code server} name for its client too), so
+ * heartbeat and reconnect behave exactly as with the default transporter.
+ */
+public final class BindHostTransporter implements Transporter {
+
+  /** The extension name, {@code META-INF/dubbo/org.apache.dubbo.remoting.Transporter}. */
+  public static final String NAME = "txc-netty4";
+
+  private final NettyTransporter netty = new NettyTransporter();
+
+  @Override
+  public RemotingServer bind(URL url, ChannelHandler handler) throws RemotingException {
+    return new BoundServer(url, handler);
+  }
+
+  @Override
+  public Client connect(URL url, ChannelHandler handler) throws RemotingException {
+    return netty.connect(url, handler);
+  }
+
+  /** netty4's server on the bind host; the port is the one Dubbo computed. */
+  static final class BoundServer extends NettyServer {
+
+    BoundServer(URL url, ChannelHandler handler) throws RemotingException {
+      super(url, handler);
+    }
+
+    // called by the super constructor (doOpen), before this class's fields exist: keep it
+    // stateless
+    @Override
+    public InetSocketAddress getBindAddress() {
+      return new InetSocketAddress(BindAddress.address(), super.getBindAddress().getPort());
+    }
+  }
+}
