@@ -56,5 +56,10 @@ public final class BindHostTransporter implements Transporter {
     public InetSocketAddress getBindAddress() {
       return new InetSocketAddress(BindAddress.address(), super.getBindAddress().getPort());
     }
+
+    /** The listening socket's own address, as Netty bound it. */
+    InetSocketAddress boundAddress() {
+      return (InetSocketAddress) getBossChannel().localAddress();
+    }
   }
 }

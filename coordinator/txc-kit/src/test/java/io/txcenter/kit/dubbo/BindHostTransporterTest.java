@@ -1,0 +1,50 @@
+package io.txcenter.kit.dubbo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import org.apache.dubbo.common.URL;
+import org.apache.dubbo.remoting.RemotingServer;
+import org.apache.dubbo.remoting.Transporter;
+import org.apache.dubbo.remoting.transport.ChannelHandlerAdapter;
+import org.apache.dubbo.rpc.model.FrameworkModel;
+import org.junit.jupiter.api.Test;
+
+class BindHostTransporterTest {
+
+  @Test
+  void isTheExtensionNamedByTheProtocolsServerParameter() {
+    Transporter transporter =
+        FrameworkModel.defaultModel()
+            .getExtensionLoader(Transporter.class)
+            .getExtension(BindHostTransporter.NAME);
+
+    assertThat(transporter).isInstanceOf(BindHostTransporter.class);
+  }
+
+  /**
+   * What Dubbo hands the transporter for {@code protocol.host = 127.0.0.1}: a NIC address as URL
+   * host and {@code anyhost=true}, which the stock server turns into 0.0.0.0.
+   */
+  @Test
+  void aProviderWithAnyhost_listensOnTheBindHostOnly() throws Exception {
+    int port = freePort();
+    URL url = URL.valueOf("dubbo://192.0.2.2:" + port + "/test?anyhost=true&bind.ip=192.0.2.2");
+
+    RemotingServer server = new BindHostTransporter().bind(url, new ChannelHandlerAdapter());
+    try {
+      InetSocketAddress bound = ((BindHostTransporter.BoundServer) server).boundAddress();
+      assertThat(bound.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+      assertThat(bound.getPort()).isEqualTo(port);
+    } finally {
+      server.close();
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
