@@ -44,6 +44,8 @@ public final class DubboNode {
     consumer.setTimeout((int) Settings.longValue("txc.dubbo.timeout.ms", 10_000));
     consumer.setRetries(0);
     consumer.setCheck(false);
+    // connects to the registered address as is (netty4 would swap a 127.x for the NIC address)
+    consumer.setClient(BindHostTransporter.NAME);
     // A provider restarted at the same address keeps its consumers' dead invoker until the
     // client's reconnect task runs (dubbo #7966), every max(heartbeat, least-reconnect-duration),
     // 60 s by default: a killed participant stayed unreachable for a minute after it was back

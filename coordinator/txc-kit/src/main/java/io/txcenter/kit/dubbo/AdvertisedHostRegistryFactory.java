@@ -35,9 +35,14 @@ public final class AdvertisedHostRegistryFactory implements RegistryFactory {
     return registry == null ? null : new AdvertisingRegistry(registry, AdvertisedAddress.host());
   }
 
-  /** The URL as this process advertises it. */
+  /**
+   * The URL as this process advertises it: the advertised host, and no {@code ipv6} parameter
+   * (Dubbo adds this host's IPv6 NIC address, which consumers try first; the provider listens on
+   * the bind host only).
+   */
   static URL advertised(URL url, String host) {
-    return url.getHost() == null || url.getHost().equals(host) ? url : url.setHost(host);
+    URL advertised = url.removeParameter("ipv6");
+    return host.equals(advertised.getHost()) ? advertised : advertised.setHost(host);
   }
 
   /** Delegates everything; the host of a registered URL is the advertised one. */

@@ -8,8 +8,8 @@ import org.apache.dubbo.remoting.Client;
 import org.apache.dubbo.remoting.RemotingException;
 import org.apache.dubbo.remoting.RemotingServer;
 import org.apache.dubbo.remoting.Transporter;
+import org.apache.dubbo.remoting.transport.netty4.NettyClient;
 import org.apache.dubbo.remoting.transport.netty4.NettyServer;
-import org.apache.dubbo.remoting.transport.netty4.NettyTransporter;
 
 /**
  * Dubbo's netty4 transporter whose server binds {@code txc.bind.host} (127.0.0.1 by default).
@@ -22,16 +22,19 @@ import org.apache.dubbo.remoting.transport.netty4.NettyTransporter;
  * a service sets {@code ext.protocol}, which txcenter does not), and that picks the {@link
  * Transporter} extension named by the URL's {@code server} parameter ({@link
  * org.apache.dubbo.config.ProtocolConfig#setServer}). {@code NettyServer.doOpen} binds {@link
- * #getBindAddress()}, a public non-final method: overriding it is the whole change. Clients are
- * netty4's own (a consumer resolves the provider's {@code server} name for its client too), so
- * heartbeat and reconnect behave exactly as with the default transporter.
+ * #getBindAddress()}, a public non-final method: overriding it is the whole change on the server
+ * side.
+ *
+ * <p>The client side (selected by the consumer's {@code client} parameter) is netty4's client with
+ * one override: {@code AbstractClient.getConnectAddress()} passes the provider's host through
+ * {@code NetUtils.filterLocalHost}, which turns any 127.x address into this host's first NIC
+ * address, where nothing listens. The client connects to the registered address as it is. Heartbeat
+ * and reconnect are netty4's, unchanged.
  */
 public final class BindHostTransporter implements Transporter {
 
   /** The extension name, {@code META-INF/dubbo/org.apache.dubbo.remoting.Transporter}. */
   public static final String NAME = "txc-netty4";
-
-  private final NettyTransporter netty = new NettyTransporter();
 
   @Override
   public RemotingServer bind(URL url, ChannelHandler handler) throws RemotingException {
@@ -40,7 +43,21 @@ public final class BindHostTransporter implements Transporter {
 
   @Override
   public Client connect(URL url, ChannelHandler handler) throws RemotingException {
-    return netty.connect(url, handler);
+    return new DirectClient(url, handler);
+  }
+
+  /** netty4's client connecting to the provider's registered address, loopback included. */
+  static final class DirectClient extends NettyClient {
+
+    DirectClient(URL url, ChannelHandler handler) throws RemotingException {
+      super(url, handler);
+    }
+
+    // called by the super constructor (connect): stateless, like getBindAddress below
+    @Override
+    public InetSocketAddress getConnectAddress() {
+      return new InetSocketAddress(getUrl().getHost(), getUrl().getPort());
+    }
   }
 
   /** netty4's server on the bind host; the port is the one Dubbo computed. */

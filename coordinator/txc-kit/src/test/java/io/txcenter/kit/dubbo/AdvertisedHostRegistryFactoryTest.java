@@ -30,7 +30,7 @@ class AdvertisedHostRegistryFactoryTest {
 
         @Override
         public void register(URL url) {
-          calls.add("register " + url.getAddress());
+          calls.add("register " + url.getAddress() + url.getParameter("ipv6", ""));
         }
 
         @Override
@@ -58,7 +58,7 @@ class AdvertisedHostRegistryFactoryTest {
   void registeredUrlsCarryTheAdvertisedHost_subscriptionsAreUntouched() {
     RegistryFactory factory = new AdvertisedHostRegistryFactory(url -> recording);
     Registry registry = factory.getRegistry(URL.valueOf("zookeeper://127.0.0.1:2181"));
-    URL provider = URL.valueOf("dubbo://192.0.2.2:20881/io.txcenter.X?anyhost=true");
+    URL provider = URL.valueOf("dubbo://192.0.2.2:20881/io.txcenter.X?anyhost=true&ipv6=fd00::2");
     URL consumer = URL.valueOf("consumer://192.0.2.2/io.txcenter.X?category=consumers");
 
     registry.register(provider);

@@ -42,6 +42,26 @@ class BindHostTransporterTest {
     }
   }
 
+  /** netty4's client would dial this host's NIC address for a 127.x provider. */
+  @Test
+  void theClientConnectsToALoopbackProviderOnLoopback() throws Exception {
+    int port = freePort();
+    URL url = URL.valueOf("dubbo://127.0.0.1:" + port + "/test?anyhost=true");
+    RemotingServer server = new BindHostTransporter().bind(url, new ChannelHandlerAdapter());
+    try {
+      org.apache.dubbo.remoting.Client client =
+          new BindHostTransporter().connect(url, new ChannelHandlerAdapter());
+      try {
+        assertThat(client.isConnected()).isTrue();
+        assertThat(client.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+      } finally {
+        client.close();
+      }
+    } finally {
+      server.close();
+    }
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
