@@ -42,6 +42,23 @@ class BindHostTransporterTest {
     }
   }
 
+  /** Why the extension exists; if this fails, Dubbo has changed and the extension may go. */
+  @Test
+  void stockNetty4_bindsTheWildcard_forTheSameUrl() throws Exception {
+    int port = freePort();
+    URL url = URL.valueOf("dubbo://192.0.2.2:" + port + "/test?anyhost=true&bind.ip=127.0.0.1");
+
+    RemotingServer server =
+        new org.apache.dubbo.remoting.transport.netty4.NettyTransporter()
+            .bind(url, new ChannelHandlerAdapter());
+    try {
+      assertThat(((org.apache.dubbo.remoting.transport.AbstractServer) server).getBindAddress())
+          .satisfies(a -> assertThat(a.getAddress().isAnyLocalAddress()).isTrue());
+    } finally {
+      server.close();
+    }
+  }
+
   /** netty4's client would dial this host's NIC address for a 127.x provider. */
   @Test
   void theClientConnectsToALoopbackProviderOnLoopback() throws Exception {
