@@ -31,6 +31,7 @@ public final class TcServerMain {
 
   private static final Logger log = LoggerFactory.getLogger(TcServerMain.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String IPV4 = "\\d{1,3}(\\.\\d{1,3}){3}";
 
   private TcServerMain() {}
 
@@ -43,7 +44,11 @@ public final class TcServerMain {
     String store = setting("txc.tc.store", "file").toLowerCase(Locale.ROOT);
 
     String bind = setting("txc.bind.host", "127.0.0.1");
-    literalIp("txc.advertise.host", advertise);
+    if (!advertise.matches(IPV4)) {
+      // registered as host:port, and the Seata clients' address parsing takes IPv4 only
+      throw new IllegalArgumentException(
+          "setting 'txc.advertise.host' must be a literal IPv4 address, was [" + advertise + "]");
+    }
     literalIp("txc.bind.host", bind);
     // read by the RPC port's bootstrap (io.seata.core.rpc.netty.NettyServerBootstrap, patched)
     System.setProperty("txc.advertise.host", advertise);
@@ -89,8 +94,7 @@ public final class TcServerMain {
    * sets the advertised address through the public {@code XID.setIpAddress} instead.
    */
   private static void literalIp(String key, String host) {
-    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
-        && !host.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
+    if (!host.matches(IPV4) && !host.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
       throw new IllegalArgumentException(
           "setting '" + key + "' must be a literal IP address, was [" + host + "]");
     }
