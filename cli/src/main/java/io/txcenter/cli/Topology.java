@@ -233,6 +233,7 @@ public final class Topology {
     all.put("txc.name", name);
     all.put("txc.run.dir", config.runDir().toString());
     all.put("txc.advertise.host", "127.0.0.1");
+    all.put("txc.bind.host", "127.0.0.1");
     // a path, not a secret: the values stay in the owner-only file (ClusterSecrets)
     all.put("txc.secrets.file", ClusterSecrets.file(config.runDir()).toString());
     all.put("txc.rpc.identity", rpcIdentity(name));

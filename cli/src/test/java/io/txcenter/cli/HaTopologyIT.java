@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Killing one TC node and one ZooKeeper member under orders costs at most a few refusals ({@code
  * SERVICE_UNAVAILABLE}, nothing changed) and leaves every invariant intact.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class HaTopologyIT {
 
   private static TopologyConfig config;
@@ -84,6 +85,27 @@ class HaTopologyIT {
       topology.down(System.out);
       TestDatabase db = TestDatabase.get();
       config.schemas().forEach(db::dropSchema);
+    }
+  }
+
+  /** Before any kill: the ensemble's peer and election ports too are on loopback only. */
+  @Test
+  @org.junit.jupiter.api.Order(1)
+  void everyListener_ensemblePortsIncluded_isOnLoopback() {
+    var listeners = ListenersIT.assertLoopbackOnly(topology);
+
+    java.util.Set<Integer> ensemble = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      var ports = listeners.get("zk-" + (i + 1)).stream().map(l -> l.port()).toList();
+      assertThat(ports).contains(config.zkPort() + i, config.zkPort() + 6 + i); // client, election
+      ensemble.addAll(ports);
+    }
+    // the leader's peer (quorum) port
+    assertThat(ensemble)
+        .containsAnyOf(config.zkPort() + 3, config.zkPort() + 4, config.zkPort() + 5);
+    for (int i = 0; i < 2; i++) {
+      var ports = listeners.get("tc-" + (i + 1)).stream().map(l -> l.port()).toList();
+      assertThat(ports).contains(config.tcPort() + i, config.consolePort() + i);
     }
   }
 

@@ -104,8 +104,15 @@ public final class SharedTopology implements BeforeAllCallback {
       throw e;
     }
     Clients clients = new Clients(config);
-    clients.portal().grant(A, 1_000_000);
-    clients.portal().grant(B, 1_000_000);
+    try {
+      clients.portal().grant(A, 1_000_000);
+      clients.portal().grant(B, 1_000_000);
+    } catch (RuntimeException e) {
+      // nothing else would stop the processes: the store has no Running yet
+      clients.close();
+      topology.down(System.out);
+      throw e;
+    }
     return new Running(config, topology, clients);
   }
 }

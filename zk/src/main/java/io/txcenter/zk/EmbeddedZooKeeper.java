@@ -19,20 +19,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real ZooKeeper server in this JVM, listening on 127.0.0.1 only, that serves authenticated
- * clients only: a session must authenticate with a cluster credential ({@code digest} scheme,
- * {@link ClusterDigestAuthenticationProvider}) before any request, and the registry's nodes carry
- * the ACLs of {@link RegistryAcls}.
+ * A real ZooKeeper server in this JVM, listening on {@code txc.bind.host} (127.0.0.1 unless set)
+ * only: client port, and in an ensemble the peer and election ports; no admin server, no JMX
+ * connector. It serves authenticated clients only: a session must authenticate with a cluster
+ * credential ({@code digest} scheme, {@link ClusterDigestAuthenticationProvider}) before any
+ * request, and the registry's nodes carry the ACLs of {@link RegistryAcls}.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
 
   private final ZooKeeperServerEmbedded server;
+  private final String host;
   private final int port;
 
-  private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, int port) {
+  private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, String host, int port) {
     this.server = server;
+    this.host = host;
     this.port = port;
   }
 
@@ -71,9 +74,40 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     String admin = "txc-zk-admin:" + randomToken();
     ClusterDigestAuthenticationProvider.acceptAsSuper(admin);
     Files.createDirectories(baseDir);
+    String host = bindHost();
+    Properties config = config(port, baseDir, myId, ensemble, host);
+    ZooKeeperServerEmbedded server =
+        ZooKeeperServerEmbedded.builder()
+            .baseDir(baseDir)
+            .configuration(config)
+            .exitHandler(ExitHandler.LOG_ONLY)
+            .build();
+    server.start();
+    EmbeddedZooKeeper zk = new EmbeddedZooKeeper(server, host, port);
+    try {
+      zk.awaitServing(Duration.ofSeconds(ensemble.isBlank() ? 30 : 120));
+      int nodes =
+          RegistryAcls.apply(
+              zk.connectString(), admin, RegistryAcls.aclFor(credentials), seataCluster);
+      log.info("zookeeper registry acls applied nodes={} identities={}", nodes, credentials.size());
+    } catch (Exception | Error e) {
+      zk.close();
+      throw e;
+    }
+    return zk;
+  }
+
+  /**
+   * The server's configuration: every port it opens (client, and for an ensemble member peer and
+   * election) on {@code host}; no admin server.
+   */
+  static Properties config(int port, Path baseDir, int myId, String ensemble, String host)
+      throws IOException {
     Properties config = new Properties();
     config.setProperty("clientPort", String.valueOf(port));
-    config.setProperty("clientPortAddress", "127.0.0.1");
+    config.setProperty("clientPortAddress", host);
+    // peer and election ports listen on each server.N address only (the default)
+    config.setProperty("quorumListenOnAllIPs", "false");
     // sessions expire on tick boundaries and are raised to at least 2 ticks: a 500 ms tick lets
     // the relays' 3 s sessions end close to 3 s, so a killed leader is replaced within 5 s
     config.setProperty("tickTime", "500");
@@ -102,28 +136,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                   + member
                   + "]");
         }
-        config.setProperty("server." + f[0], "127.0.0.1:" + f[2] + ":" + f[3]);
+        config.setProperty("server." + f[0], host + ":" + f[2] + ":" + f[3]);
       }
     }
-    ZooKeeperServerEmbedded server =
-        ZooKeeperServerEmbedded.builder()
-            .baseDir(baseDir)
-            .configuration(config)
-            .exitHandler(ExitHandler.LOG_ONLY)
-            .build();
-    server.start();
-    EmbeddedZooKeeper zk = new EmbeddedZooKeeper(server, port);
-    try {
-      zk.awaitServing(Duration.ofSeconds(ensemble.isBlank() ? 30 : 120));
-      int nodes =
-          RegistryAcls.apply(
-              zk.connectString(), admin, RegistryAcls.aclFor(credentials), seataCluster);
-      log.info("zookeeper registry acls applied nodes={} identities={}", nodes, credentials.size());
-    } catch (Exception | Error e) {
-      zk.close();
-      throw e;
-    }
-    return zk;
+    return config;
   }
 
   private static void requireCredentials(List<String> credentials) {
@@ -147,7 +163,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   }
 
   public String connectString() {
-    return "127.0.0.1:" + port;
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private void awaitServing(Duration timeout) throws InterruptedException {
@@ -163,7 +179,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   private String fourLetterWord(String word) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+      socket.connect(new InetSocketAddress(host, port), 1_000);
       socket.setSoTimeout(1_000);
       OutputStream out = socket.getOutputStream();
       out.write(word.getBytes(StandardCharsets.US_ASCII));
@@ -178,5 +194,23 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+  }
+
+  /**
+   * {@code txc.bind.host} (env {@code TXC_BIND_HOST}): the literal IP address ZooKeeper listens on,
+   * 127.0.0.1 unless set. A host name or a malformed value is refused.
+   */
+  static String bindHost() {
+    String host = System.getProperty("txc.bind.host", System.getenv("TXC_BIND_HOST"));
+    if (host == null || host.isBlank()) {
+      return "127.0.0.1";
+    }
+    host = host.trim();
+    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+        && !host.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
+      throw new IllegalArgumentException(
+          "setting 'txc.bind.host' must be a literal IP address, was [" + host + "]");
+    }
+    return host;
   }
 }

@@ -3,9 +3,6 @@ package io.txcenter.tc;
 import io.seata.server.ServerApplication;
 import io.txcenter.secrets.Secrets;
 import io.txcenter.sql.DdlScripts;
-import java.io.IOException;
-import java.lang.reflect.Field;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +22,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings ({@code -Dtxc.x} or {@code TXC_X}): {@code txc.tc.port} (8091), {@code
  * txc.console.port} (7091), {@code txc.zk.address}, {@code txc.advertise.host}, {@code
- * txc.tc.store} (file|db), {@code txc.tc.jdbc.url/user/password} for db, {@code
- * txc.console.user/password}, {@code txc.console.jwt-secret}, {@code txc.run.dir}, {@code
- * txc.name}; secret {@code zk.credential} (ZooKeeper digest {@code user:password}).
+ * txc.bind.host} (127.0.0.1: the RPC port and the console listen there), {@code txc.tc.store}
+ * (file|db), {@code txc.tc.jdbc.url/user/password} for db, {@code txc.console.user/password},
+ * {@code txc.console.jwt-secret}, {@code txc.run.dir}, {@code txc.name}; secret {@code
+ * zk.credential} (ZooKeeper digest {@code user:password}).
  */
 public final class TcServerMain {
 
   private static final Logger log = LoggerFactory.getLogger(TcServerMain.class);
+  private static final String IPV4 = "\\d{1,3}(\\.\\d{1,3}){3}";
 
   private TcServerMain() {}
 
@@ -43,7 +42,18 @@ public final class TcServerMain {
     int consolePort = Integer.parseInt(setting("txc.console.port", "7091"));
     String store = setting("txc.tc.store", "file").toLowerCase(Locale.ROOT);
 
-    pinAdvertisedAddress(advertise);
+    String bind = setting("txc.bind.host", "127.0.0.1");
+    if (!advertise.matches(IPV4)) {
+      // registered as host:port, and the Seata clients' address parsing takes IPv4 only
+      throw new IllegalArgumentException(
+          "setting 'txc.advertise.host' must be a literal IPv4 address, was [" + advertise + "]");
+    }
+    literalIp("txc.bind.host", bind);
+    // read by the RPC port's bootstrap (io.seata.core.rpc.netty.NettyServerBootstrap, patched)
+    System.setProperty("txc.advertise.host", advertise);
+    System.setProperty("txc.bind.host", bind);
+    // the console (Spring Boot)
+    System.setProperty("server.address", bind);
     System.setProperty("server.port", String.valueOf(consolePort));
     System.setProperty("seata.server.service-port", String.valueOf(servicePort));
     System.setProperty("log.home", runDir.resolve("logs/" + name).toString());
@@ -79,21 +89,14 @@ public final class TcServerMain {
   }
 
   /**
-   * Seata skips loopback when it picks the address to register ({@code -h 127.0.0.1} and {@code
-   * preferred-networks} are rejected by {@code NetUtil.isValidIp(host, false)}), and caches the
-   * address it picked in a static field: seeding that cache is the narrowest override.
+   * A literal IP address, or a typed error naming the setting. Seata refuses to advertise loopback
+   * ({@code Server.start} ignores {@code -h 127.0.0.1}); the patched {@code NettyServerBootstrap}
+   * sets the advertised address through the public {@code XID.setIpAddress} instead.
    */
-  private static void pinAdvertisedAddress(String host) throws ReflectiveOperationException {
-    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+  private static void literalIp(String key, String host) {
+    if (!host.matches(IPV4) && !host.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
       throw new IllegalArgumentException(
-          "setting 'txc.advertise.host' must be a literal IPv4 address, was [" + host + "]");
-    }
-    Field field = io.seata.common.util.NetUtil.class.getDeclaredField("LOCAL_ADDRESS");
-    field.setAccessible(true);
-    try {
-      field.set(null, InetAddress.getByName(host));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot use advertised address [" + host + "]", e);
+          "setting '" + key + "' must be a literal IP address, was [" + host + "]");
     }
   }
 

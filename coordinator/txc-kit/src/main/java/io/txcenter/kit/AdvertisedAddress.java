@@ -22,19 +22,20 @@ public final class AdvertisedAddress {
   }
 
   /**
-   * Pins the address Dubbo and the Seata client advertise. Must run before either starts.
+   * Pins the address the Seata client reports to the TC. Must run before it starts.
    *
-   * <p>Neither framework can be told to advertise loopback: Dubbo treats {@code protocol.host} and
-   * {@code DUBBO_IP_TO_REGISTRY} values of 127.x as "invalid local host" and falls back to the
-   * first NIC address, and Seata's NetUtil skips loopback the same way. Both resolve the local
-   * address once and cache it in a static field, so seeding that cache is the narrowest override.
+   * <p>Dubbo needs no pin: {@link io.txcenter.kit.dubbo.AdvertisedHostRegistryFactory}, a Dubbo SPI
+   * wrapper, writes {@link #host()} into every URL this process registers. The Seata client has no
+   * such extension point: it takes its address from {@code NetUtil.getLocalIp()}, which skips
+   * loopback and has no setting (preferred networks are matched only against non-loopback
+   * addresses), resolves it once and caches it in a static field, so seeding that cache is the
+   * narrowest override. The address is informational only (the client's IP in its TM registration,
+   * the digest source of Seata's optional AK/SK signature, the TCC action context's {@code
+   * host-name}): nothing connects to it, and the client listens on no port.
    */
   public static String apply() {
     String host = host();
     InetAddress address = literal(host);
-    setStatic("org.apache.dubbo.common.utils.NetUtils", "LOCAL_ADDRESS", address);
-    setStatic("org.apache.dubbo.common.utils.NetUtils", "HOST_ADDRESS", host);
-    setStatic("org.apache.dubbo.common.utils.NetUtils", "HOST_ADDRESS_V6", "");
     setStatic("org.apache.seata.common.util.NetUtil", "LOCAL_ADDRESS", address);
     log.info("advertised address pinned host={}", host);
     return host;

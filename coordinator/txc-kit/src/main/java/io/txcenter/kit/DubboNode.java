@@ -1,5 +1,6 @@
 package io.txcenter.kit;
 
+import io.txcenter.kit.dubbo.BindHostTransporter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ public final class DubboNode {
     consumer.setTimeout((int) Settings.longValue("txc.dubbo.timeout.ms", 10_000));
     consumer.setRetries(0);
     consumer.setCheck(false);
+    // connects to the registered address as is (netty4 would swap a 127.x for the NIC address)
+    consumer.setClient(BindHostTransporter.NAME);
     // A provider restarted at the same address keeps its consumers' dead invoker until the
     // client's reconnect task runs (dubbo #7966), every max(heartbeat, least-reconnect-duration),
     // 60 s by default: a killed participant stayed unreachable for a minute after it was back
@@ -74,6 +77,8 @@ public final class DubboNode {
     if (port > 0) {
       ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
       protocol.setHost(AdvertisedAddress.host());
+      // binds txc.bind.host: Dubbo itself turns a 127.x bind address into 0.0.0.0
+      protocol.setServer(BindHostTransporter.NAME);
       protocol.setHeartbeat((int) Settings.longValue("txc.dubbo.heartbeat.ms", 3_000));
       bootstrap.protocol(protocol);
     }
