@@ -42,18 +42,22 @@ public final class RpcSignFilter implements Filter {
                             + "] (secret "
                             + RpcAuth.keyName(identity)
                             + ")"));
-    long now = System.currentTimeMillis();
-    String nonce = Secrets.randomToken(16);
-    RpcSignature signature;
     try {
-      signature = RpcAuth.signatureOf(identity, url, invocation, now, nonce);
+      attachSignature(
+          invocation, url, identity, key, System.currentTimeMillis(), Secrets.randomToken(16));
     } catch (CanonicalForm.UnsignableArgumentException e) {
       throw new RpcException(RpcException.SERIALIZATION_EXCEPTION, e.getMessage(), e);
     }
+    return invoker.invoke(invocation);
+  }
+
+  /** Signs {@code invocation} on {@code url} as {@code identity} with {@code key}. */
+  public static void attachSignature(
+      Invocation invocation, URL url, String identity, String key, long now, String nonce) {
+    RpcSignature signature = RpcAuth.signatureOf(identity, url, invocation, now, nonce);
     invocation.setAttachment(RpcSignature.CALLER, identity);
     invocation.setAttachment(RpcSignature.TIMESTAMP, Long.toString(now));
     invocation.setAttachment(RpcSignature.NONCE, nonce);
     invocation.setAttachment(RpcSignature.SIGNATURE, signature.sign(key));
-    return invoker.invoke(invocation);
   }
 }
