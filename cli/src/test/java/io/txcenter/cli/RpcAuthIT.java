@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.txcenter.account.api.AccountException;
 import io.txcenter.account.api.AccountService;
 import io.txcenter.kit.DubboNode;
+import io.txcenter.kit.rpc.RpcRefusedException;
+import io.txcenter.kit.rpc.RpcRefusedException.Reason;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.dubbo.rpc.RpcException;
 import org.apache.seata.tm.api.GlobalTransaction;
 import org.apache.seata.tm.api.GlobalTransactionContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * Hostile callers against the real topology: no credential, a valid credential of the wrong
  * application, a forged event, a replayed and a tampered signed request. Each is refused with a
- * typed {@link RpcException} and changes nothing; the legitimate caller's call still works.
+ * typed {@link RpcRefusedException} and changes nothing; the legitimate caller's call still works.
  */
 @ExtendWith(SharedTopology.class)
 class RpcAuthIT {
@@ -87,11 +88,11 @@ class RpcAuthIT {
 
     GlobalTransaction tx = GlobalTransactionContext.createNew();
     tx.begin(60_000, "rpcauth-wrong-caller");
-    RpcException refusal =
+    RpcRefusedException refusal =
         catchRpc(() -> asPayment.tryFreeze(new FreezeRequest(A, order(), user, 600)));
     tx.commit();
 
-    assertThat(refusal.isForbidden()).isTrue();
+    assertThat(refusal.reason()).isEqualTo(Reason.FORBIDDEN);
     assertThat(refusal)
         .hasMessageStartingWith("FORBIDDEN: caller [payment] may not call PointsService.tryFreeze");
     assertForbidden(() -> asPayment.grant(A, user, 1_000_000_000L), "PointsService.grant");
@@ -179,21 +180,21 @@ class RpcAuthIT {
   }
 
   private static void assertUnauthenticated(Runnable call, String reason) {
-    RpcException refusal = catchRpc(call);
-    assertThat(refusal.isAuthorization()).as("authorization code: %s", refusal).isTrue();
+    RpcRefusedException refusal = catchRpc(call);
+    assertThat(refusal.reason()).isEqualTo(Reason.UNAUTHENTICATED);
     assertThat(refusal).hasMessage("UNAUTHENTICATED: " + reason);
   }
 
   private static void assertForbidden(Runnable call, String method) {
-    RpcException refusal = catchRpc(call);
-    assertThat(refusal.isForbidden()).as("forbidden code: %s", refusal).isTrue();
+    RpcRefusedException refusal = catchRpc(call);
+    assertThat(refusal.reason()).isEqualTo(Reason.FORBIDDEN);
     assertThat(refusal.getMessage()).startsWith("FORBIDDEN: caller [").endsWith(method);
   }
 
-  private static RpcException catchRpc(Runnable call) {
+  private static RpcRefusedException catchRpc(Runnable call) {
     try {
       call.run();
-    } catch (RpcException e) {
+    } catch (RpcRefusedException e) {
       return e;
     }
     throw new AssertionError("the call was not refused");

@@ -3,7 +3,6 @@ package io.txcenter.kit.rpc;
 import java.util.regex.Pattern;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.rpc.Invocation;
-import org.apache.dubbo.rpc.RpcException;
 
 /**
  * Shared pieces of txcenter's RPC authentication: the identity setting, the key name, the signature
@@ -65,18 +64,15 @@ public final class RpcAuth {
     return value != null ? value : invocation.getAttachment(key.toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** The caller could not be authenticated; code {@link RpcException#AUTHORIZATION_EXCEPTION}. */
-  public static RpcException unauthenticated(String reason) {
-    return new RpcException(RpcException.AUTHORIZATION_EXCEPTION, "UNAUTHENTICATED: " + reason);
+  /** The caller could not be authenticated. */
+  public static RpcRefusedException unauthenticated(String reason) {
+    return new RpcRefusedException(RpcRefusedException.Reason.UNAUTHENTICATED, reason);
   }
 
-  /**
-   * An authenticated caller may not call this method; code {@link
-   * RpcException#FORBIDDEN_EXCEPTION}.
-   */
-  public static RpcException forbidden(String caller, String service, String method) {
-    return new RpcException(
-        RpcException.FORBIDDEN_EXCEPTION,
-        "FORBIDDEN: caller [" + caller + "] may not call " + service + "." + method);
+  /** An authenticated caller may not call this method. */
+  public static RpcRefusedException forbidden(String caller, String service, String method) {
+    return new RpcRefusedException(
+        RpcRefusedException.Reason.FORBIDDEN,
+        "caller [" + caller + "] may not call " + service + "." + method);
   }
 }

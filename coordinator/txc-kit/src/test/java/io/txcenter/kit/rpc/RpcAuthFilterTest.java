@@ -7,7 +7,6 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.dubbo.common.URL;
-import org.apache.dubbo.rpc.RpcException;
 import org.apache.dubbo.rpc.RpcInvocation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +63,7 @@ class RpcAuthFilterTest {
     return invocation;
   }
 
-  private RpcException check(RpcInvocation invocation, URL url, long now) {
+  private RpcRefusedException check(RpcInvocation invocation, URL url, long now) {
     return filter.check(url, invocation, invocation.getAttachment(RpcSignature.CALLER), now);
   }
 
@@ -76,18 +75,18 @@ class RpcAuthFilterTest {
 
   @Test
   void givenNoCredential_theCallIsUnauthenticated() {
-    RpcException refusal = check(freeze(new FreezeRequest("ch-a", "o-1", 7, 100)), URL_A, 0);
+    RpcRefusedException refusal = check(freeze(new FreezeRequest("ch-a", "o-1", 7, 100)), URL_A, 0);
 
-    assertThat(refusal.isAuthorization()).isTrue();
+    assertThat(refusal.reason()).isEqualTo(RpcRefusedException.Reason.UNAUTHENTICATED);
     assertThat(refusal).hasMessage("UNAUTHENTICATED: no credential");
   }
 
   @Test
   void givenAnotherApplicationsValidSignature_theCallIsForbidden() {
     long now = System.currentTimeMillis();
-    RpcException refusal = check(signed("payment", PAYMENT_KEY, now, "n-pay"), URL_A, now);
+    RpcRefusedException refusal = check(signed("payment", PAYMENT_KEY, now, "n-pay"), URL_A, now);
 
-    assertThat(refusal.isForbidden()).isTrue();
+    assertThat(refusal.reason()).isEqualTo(RpcRefusedException.Reason.FORBIDDEN);
     assertThat(refusal)
         .hasMessage("FORBIDDEN: caller [payment] may not call PointsService.tryFreeze");
   }
@@ -95,7 +94,7 @@ class RpcAuthFilterTest {
   @Test
   void givenAClaimedIdentitySignedWithAnotherKey_theSignatureIsBad() {
     long now = System.currentTimeMillis();
-    RpcException refusal = check(signed("mall", PAYMENT_KEY, now, "n-claim"), URL_A, now);
+    RpcRefusedException refusal = check(signed("mall", PAYMENT_KEY, now, "n-claim"), URL_A, now);
 
     assertThat(refusal).hasMessage("UNAUTHENTICATED: bad signature");
   }
@@ -163,7 +162,8 @@ class RpcAuthFilterTest {
             new Object[] {new FreezeRequest("ch-a", "o-1", 7, 100)});
     RpcSignFilter.attachSignature(invocation, URL_A, "mall", MALL_KEY, now, "n-rule");
 
-    assertThat(check(invocation, URL_A, now).isForbidden()).isTrue();
+    assertThat(check(invocation, URL_A, now).reason())
+        .isEqualTo(RpcRefusedException.Reason.FORBIDDEN);
   }
 
   /**
@@ -179,7 +179,7 @@ class RpcAuthFilterTest {
     }
     long start = System.nanoTime();
     for (int i = 0; i < rounds; i++) {
-      RpcException refusal = check(signed("mall", MALL_KEY, now, "m-" + i), URL_A, now);
+      RpcRefusedException refusal = check(signed("mall", MALL_KEY, now, "m-" + i), URL_A, now);
       if (refusal != null) {
         throw refusal;
       }
