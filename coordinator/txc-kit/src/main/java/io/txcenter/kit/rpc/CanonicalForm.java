@@ -26,6 +26,15 @@ public final class CanonicalForm {
 
   private static final int MAX_DEPTH = 32;
 
+  // getRecordComponents() copies its array on every call: look each record class up once
+  private static final ClassValue<RecordComponent[]> COMPONENTS =
+      new ClassValue<>() {
+        @Override
+        protected RecordComponent[] computeValue(Class<?> type) {
+          return type.getRecordComponents();
+        }
+      };
+
   private CanonicalForm() {}
 
   /** The canonical text of {@code arguments}. */
@@ -112,7 +121,7 @@ public final class CanonicalForm {
   }
 
   private static void writeRecord(StringBuilder out, Record record, int depth) {
-    RecordComponent[] components = record.getClass().getRecordComponents();
+    RecordComponent[] components = COMPONENTS.get(record.getClass());
     out.append('r').append(record.getClass().getName()).append('{');
     for (RecordComponent component : components) {
       Object value;

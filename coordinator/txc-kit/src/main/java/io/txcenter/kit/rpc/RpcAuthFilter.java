@@ -45,7 +45,7 @@ public final class RpcAuthFilter implements Filter {
     String service = url.getServiceInterface();
     String method = invocation.getMethodName();
     String caller = invocation.getAttachment(RpcSignature.CALLER);
-    RpcRefusedException refusal;
+    SecurityException refusal;
     try {
       refusal = check(url, invocation, caller, System.currentTimeMillis());
     } catch (RuntimeException e) {
@@ -65,7 +65,7 @@ public final class RpcAuthFilter implements Filter {
   }
 
   /** The refusal of this call, or null if it may go on. */
-  RpcRefusedException check(URL url, Invocation invocation, String caller, long now) {
+  SecurityException check(URL url, Invocation invocation, String caller, long now) {
     String timestamp = invocation.getAttachment(RpcSignature.TIMESTAMP);
     String nonce = invocation.getAttachment(RpcSignature.NONCE);
     String signature = invocation.getAttachment(RpcSignature.SIGNATURE);
