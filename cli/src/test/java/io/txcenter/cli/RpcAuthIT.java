@@ -13,6 +13,7 @@ import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.outbox.api.EventMessage;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsBalance;
+import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +71,7 @@ class RpcAuthIT {
     assertUnauthenticated(() -> points.grant(A, user, 1_000_000_000L), "no credential");
     assertUnauthenticated(() -> accounts.open(account, 1_000_000_000L), "no credential");
 
-    assertThat(clients.points(A).balance(A, user).granted()).isZero();
+    assertNoPoints(user);
     assertThatThrownBy(() -> clients.account().balance(account))
         .isInstanceOf(AccountException.class)
         .hasMessageContaining("not found");
@@ -164,7 +165,7 @@ class RpcAuthIT {
     ActAs.attach(ActAs.signed("operator", PointsService.class, A, "grant", GRANT, A, user, 5L));
     assertUnauthenticated(() -> points.grant(A, user, 5_000_000), "bad signature");
 
-    assertThat(clients.points(A).balance(A, user).granted()).isZero();
+    assertNoPoints(user);
   }
 
   @Test
@@ -174,6 +175,13 @@ class RpcAuthIT {
     clients.points(A).grant(A, user, 7);
 
     assertThat(clients.points(A).balance(A, user).available()).isEqualTo(7);
+  }
+
+  /** The user was never granted anything in channel A: no points row at all. */
+  private static void assertNoPoints(long user) {
+    assertThatThrownBy(() -> clients.points(A).balance(A, user))
+        .isInstanceOf(PointsException.class)
+        .hasMessageStartingWith("UNKNOWN_USER");
   }
 
   private static void assertUnauthenticated(Runnable call, String reason) {
