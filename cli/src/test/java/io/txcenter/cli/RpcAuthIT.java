@@ -11,6 +11,7 @@ import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.outbox.api.EventMessage;
+import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsBalance;
 import io.txcenter.points.api.PointsException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.dubbo.rpc.RpcException;
 import org.apache.seata.tm.api.GlobalTransaction;
 import org.apache.seata.tm.api.GlobalTransactionContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,6 +168,19 @@ class RpcAuthIT {
     assertUnauthenticated(() -> points.grant(A, user, 5_000_000), "bad signature");
 
     assertNoPoints(user);
+  }
+
+  @Test
+  void givenUp_theBenchmarkOnlyServicesAreNotExported() {
+    long user = USERS.incrementAndGet();
+    clients.points(A).grant(A, user, 100);
+    DirectPointsService direct = mall.reference(DirectPointsService.class, A);
+
+    assertThatThrownBy(() -> direct.spend(new FreezeRequest(A, order(), user, 100)))
+        .isInstanceOf(RpcException.class)
+        .hasMessageContaining("No provider available");
+
+    assertThat(clients.points(A).balance(A, user).available()).isEqualTo(100);
   }
 
   @Test
