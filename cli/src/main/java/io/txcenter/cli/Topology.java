@@ -28,6 +28,7 @@ public final class Topology {
 
   private final TopologyConfig config;
   private final Predicate<String> include;
+  private final boolean bench;
 
   public Topology(TopologyConfig config) {
     this(config, name -> true);
@@ -38,8 +39,22 @@ public final class Topology {
    * those, {@code down} and {@code status} see only those.
    */
   public Topology(TopologyConfig config, Predicate<String> include) {
+    this(config, include, false);
+  }
+
+  private Topology(TopologyConfig config, Predicate<String> include, boolean bench) {
     this.config = config;
     this.include = include;
+    this.bench = bench;
+  }
+
+  /**
+   * The benchmark's topology: only the processes {@code include} accepts, with the benchmark-only
+   * services ({@code DirectPointsService}, {@code DirectQuotaService}, {@code OrderBenchService})
+   * exported ({@code txc.bench.enabled}); {@code up} never exports them.
+   */
+  public static Topology forBench(TopologyConfig config, Predicate<String> include) {
+    return new Topology(config, include, true);
   }
 
   public TopologyConfig config() {
@@ -187,10 +202,12 @@ public final class Topology {
                 "mall-order/mall-service/target/mall-service.jar",
                 config.schema("mall"),
                 config.mallPort(),
-                Map.of(
-                    "txc.mall.precheck", String.valueOf(config.mallPrecheck()),
-                    // the benchmark's monolith arm (OrderBenchService)
-                    "txc.mall.monolith.jdbc.url", config.jdbcUrl(config.schema("monolith")))),
+                bench
+                    ? Map.of(
+                        "txc.mall.precheck", String.valueOf(config.mallPrecheck()),
+                        // the benchmark's monolith arm (OrderBenchService)
+                        "txc.mall.monolith.jdbc.url", config.jdbcUrl(config.schema("monolith")))
+                    : Map.of("txc.mall.precheck", String.valueOf(config.mallPrecheck()))),
             service(
                 "payment",
                 "mall-order/payment-service/target/payment-service.jar",
@@ -237,6 +254,9 @@ public final class Topology {
     // a path, not a secret: the values stay in the owner-only file (ClusterSecrets)
     all.put("txc.secrets.file", ClusterSecrets.file(config.runDir()).toString());
     all.put("txc.rpc.identity", rpcIdentity(name));
+    if (bench) {
+      all.put("txc.bench.enabled", "true");
+    }
     if (config.chaos()) {
       // kill windows (KillWindowHook) and recovery bounds short enough for a run of minutes: a
       // transaction whose initiator died times out in 10 s, an orphaned payment claim in 10 s

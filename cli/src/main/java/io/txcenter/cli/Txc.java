@@ -361,7 +361,7 @@ public final class Txc {
     Map<String, String> benchOptions = new LinkedHashMap<>(options);
     benchOptions.put("no-precheck", "true");
     return onFreshTopology(
-        new Topology(configFor(home, runDir, benchOptions), BenchCommand::involved),
+        Topology.forBench(configFor(home, runDir, benchOptions), BenchCommand::involved),
         topology -> new BenchCommand(topology, out).run(plan));
   }
 

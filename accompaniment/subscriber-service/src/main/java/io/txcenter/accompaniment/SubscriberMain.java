@@ -8,6 +8,7 @@ import io.txcenter.kit.Readiness;
 import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
+import io.txcenter.kit.rpc.Callers;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.SubscriptionRegistry;
 import io.txcenter.outbox.TagExpression;
@@ -65,7 +66,11 @@ public final class SubscriberMain {
               "txc.subscriber.handler", "must be accompaniment or accounting", handler);
     }
     DubboNode.provider(name, Settings.port("txc.dubbo.port", 20895))
-        .export(EventConsumer.class, consumer, group)
+        .export(
+            EventConsumer.class,
+            consumer,
+            group,
+            Callers.of(EventConsumer.class).allow("consume", "relay"))
         .start();
     CuratorFramework zk = ZooKeeperClient.connect(10_000);
     new SubscriptionRegistry(zk).register(topic, group, tags);

@@ -1,7 +1,10 @@
 package io.txcenter.kit;
 
 import io.txcenter.kit.dubbo.BindHostTransporter;
+import io.txcenter.kit.rpc.Callers;
+import io.txcenter.kit.rpc.RpcAuth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.dubbo.config.ApplicationConfig;
@@ -17,7 +20,9 @@ import org.apache.dubbo.config.bootstrap.DubboBootstrap;
  * The Dubbo side of one process: providers registered in ZooKeeper under the advertised address,
  * and references to other services. Interface-level registration only (no application-level service
  * discovery or metadata center), versioned {@code 1.0}, no retries: a Try is called once and the
- * global transaction decides.
+ * global transaction decides. Every call is signed with this process's identity ({@code
+ * txc.rpc.identity}) and checked by the provider against the export's {@link Callers} (see {@link
+ * io.txcenter.kit.rpc.RpcAuthFilter}).
  */
 public final class DubboNode {
 
@@ -32,14 +37,19 @@ public final class DubboNode {
     app.setQosEnable(false);
     app.setRegisterMode("interface");
     app.setMetadataType("local");
-    app.setParameters(Map.of("migration.step", "FORCE_INTERFACE"));
+    Map<String, String> appParameters = new HashMap<>();
+    appParameters.put("migration.step", "FORCE_INTERFACE");
+    // read once per node: a test JVM can build nodes of several identities
+    String identity = Settings.string(RpcAuth.IDENTITY_SETTING, "");
+    if (!identity.isBlank()) {
+      appParameters.put(RpcAuth.IDENTITY_PARAMETER, identity);
+    }
+    app.setParameters(appParameters);
     // Deserialize only what txcenter's APIs carry: the classes named in
-    // security/serialize.allowlist
-    // (txcenter's packages, this jar) and Dubbo's own allow-list of JDK value types. A request
-    // naming
-    // any other class is refused while it is decoded, before it reaches a filter or a service. The
-    // automatic trust of every class in an exported signature's package tree is off, so the list
-    // is the whole rule.
+    // security/serialize.allowlist (txcenter's packages, this jar) and Dubbo's own allow-list of
+    // JDK value types. A request naming any other class is refused while it is decoded, before it
+    // reaches a filter or a service. The automatic trust of every class in an exported signature's
+    // package tree is off, so the list is the whole rule.
     app.setSerializeCheckStatus("STRICT");
     app.setAutoTrustSerializeClass(false);
     app.setCheckSerializable(true);
@@ -94,10 +104,21 @@ public final class DubboNode {
     return new DubboNode(application, 0);
   }
 
-  /** Exports {@code implementation} under {@code group} (null for none). */
-  public <T> DubboNode export(Class<T> api, T implementation, String group) {
+  /**
+   * Exports {@code implementation} under {@code group} (null for none), callable by the identities
+   * {@code callers} names per method.
+   *
+   * @throws IllegalArgumentException if {@code callers} is for another interface
+   * @throws IllegalStateException if a method of {@code api} has no caller rule
+   */
+  public <T> DubboNode export(Class<T> api, T implementation, String group, Callers callers) {
+    if (callers == null || callers.api() != api) {
+      throw new IllegalArgumentException(
+          "'callers' must be the rules of " + api.getName() + ", was " + callers);
+    }
     ServiceConfig<T> service = new ServiceConfig<>();
     service.setInterface(api);
+    service.setParameters(callers.parameters());
     service.setRef(implementation);
     service.setVersion(VERSION);
     if (group != null) {

@@ -44,6 +44,19 @@ public final class Settings {
     }
   }
 
+  /** {@code true} or {@code false} (any case); anything else fails. */
+  public static boolean bool(String key, boolean defaultValue) {
+    String value = raw(key);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new SettingException(key, "must be true or false", value);
+    };
+  }
+
   public static Path path(String key, Path defaultValue) {
     String value = raw(key);
     return value == null || value.isBlank() ? defaultValue : Path.of(value);

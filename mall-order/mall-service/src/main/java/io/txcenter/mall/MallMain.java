@@ -6,6 +6,7 @@ import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.Settings;
+import io.txcenter.kit.rpc.Callers;
 import io.txcenter.mall.api.MallService;
 import io.txcenter.mall.api.OrderBenchService;
 import io.txcenter.mall.store.OrderMapper;
@@ -28,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The mall process: initiator of order transactions and owner of the order branch. Settings: {@code
  * txc.jdbc.url} (mall schema), {@code txc.dubbo.port} (20893), {@code txc.mall.precheck} (true:
  * read quota and points before the global transaction), {@code txc.mall.tx-timeout.ms} (30000),
- * {@code txc.mall.monolith.jdbc.url} (the benchmark's monolith schema; unset: no {@link
- * OrderBenchService}).
+ * {@code txc.bench.enabled} (false: no {@link OrderBenchService}), {@code
+ * txc.mall.monolith.jdbc.url} (the benchmark's monolith schema, required with the bench).
  */
 public final class MallMain {
 
@@ -59,10 +60,20 @@ public final class MallMain {
             new OrderEvents(outbox),
             Boolean.parseBoolean(Settings.string("txc.mall.precheck", "true")),
             (int) Settings.longValue("txc.mall.tx-timeout.ms", 30_000));
-    node.export(MallService.class, mall, null)
-        .export(OutboxCheck.class, new OrderOutboxCheck(orders), OrderEvents.OUTBOX);
-    String monolithUrl = Settings.string("txc.mall.monolith.jdbc.url", "");
-    if (!monolithUrl.isBlank()) {
+    node.export(
+            MallService.class,
+            mall,
+            null,
+            Callers.of(MallService.class)
+                .allow("placeOrder", "operator")
+                .allow("order", "operator"))
+        .export(
+            OutboxCheck.class,
+            new OrderOutboxCheck(orders),
+            OrderEvents.OUTBOX,
+            Callers.of(OutboxCheck.class).allow("check", "relay"));
+    if (Settings.bool("txc.bench.enabled", false)) {
+      String monolithUrl = Settings.required("txc.mall.monolith.jdbc.url");
       // the benchmark's baselines: one schema holding points, quota, orders and outbox together
       HikariDataSource monolith =
           Database.open(
@@ -88,7 +99,12 @@ public final class MallMain {
                       channel, group -> node.reference(PointsService.class, group)),
               monolith,
               (int) Settings.longValue("txc.mall.tx-timeout.ms", 30_000)),
-          null);
+          null,
+          Callers.of(OrderBenchService.class)
+              .allow("placePlain", "operator")
+              .allow("placeMonolith", "operator")
+              .allow("placeWithBranches", "operator")
+              .allow("seedMonolith", "operator"));
     }
     node.start();
     runtime.serve();

@@ -8,6 +8,7 @@ import io.txcenter.kit.Readiness;
 import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
+import io.txcenter.kit.rpc.Callers;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
@@ -48,7 +49,11 @@ public final class NotifyMain {
     SchemaMigrator.migrate(dataSource, "consumer", "notify");
     IdempotentConsumer idempotent = new IdempotentConsumer("notifier", dataSource);
     DubboNode.provider(name, Settings.port("txc.dubbo.port", 20911))
-        .export(EventConsumer.class, new NotifyConsumer(idempotent), "notifier")
+        .export(
+            EventConsumer.class,
+            new NotifyConsumer(idempotent),
+            "notifier",
+            Callers.of(EventConsumer.class).allow("consume", "relay"))
         .start();
     new SubscriptionRegistry(ZooKeeperClient.connect(10_000))
         .register("merchant-notify", "notifier", TagExpression.parse("*"));

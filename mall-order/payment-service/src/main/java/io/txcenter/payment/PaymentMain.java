@@ -4,6 +4,7 @@ import io.txcenter.account.api.AccountService;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
+import io.txcenter.kit.rpc.Callers;
 import io.txcenter.outbox.Outbox;
 import io.txcenter.outbox.OutboxAppendTcc;
 import io.txcenter.outbox.OutboxMapper;
@@ -62,8 +63,19 @@ public final class PaymentMain {
             new PaymentEvents(outbox),
             (int) Settings.longValue("txc.payment.tx-timeout.ms", 30_000),
             claimLease);
-    node.export(PaymentService.class, service, null)
-        .export(OutboxCheck.class, new PaymentOutboxCheck(payments), PaymentEvents.OUTBOX)
+    node.export(
+            PaymentService.class,
+            service,
+            null,
+            Callers.of(PaymentService.class)
+                .allow("createPayment", "operator")
+                .allow("completePayment", "operator")
+                .allow("queryPayment", "operator"))
+        .export(
+            OutboxCheck.class,
+            new PaymentOutboxCheck(payments),
+            PaymentEvents.OUTBOX,
+            Callers.of(OutboxCheck.class).allow("check", "relay"))
         .start();
     runtime.serve();
   }

@@ -5,6 +5,7 @@ import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.account.tcc.AccountCreditTcc;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.rpc.Callers;
 
 /**
  * The account service of the payment platform. Settings: {@code txc.jdbc.url} (the account schema),
@@ -21,7 +22,14 @@ public final class AccountMain {
     AccountCreditAction credit = ParticipantRuntime.tccProxy(new AccountCreditTcc(accounts));
     runtime
         .dubbo(20892)
-        .export(AccountService.class, new AccountServiceImpl(credit, accounts), null)
+        .export(
+            AccountService.class,
+            new AccountServiceImpl(credit, accounts),
+            null,
+            Callers.of(AccountService.class)
+                .allow("tryCredit", "payment")
+                .allow("balance", "operator")
+                .allow("open", "operator"))
         .start();
     runtime.serve();
   }

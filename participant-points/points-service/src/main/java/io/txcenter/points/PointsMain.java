@@ -1,7 +1,10 @@
 package io.txcenter.points;
 
+import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
+import io.txcenter.kit.rpc.Callers;
+import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.points.store.PointsMapper;
 import io.txcenter.points.tcc.PointsCreditAction;
@@ -11,7 +14,8 @@ import io.txcenter.points.tcc.PointsFreezeTcc;
 
 /**
  * One channel's points service. Settings: {@code txc.points.channel} (required), {@code
- * txc.jdbc.url} (the channel's schema), {@code txc.dubbo.port} (20881), {@code txc.zk.address}.
+ * txc.jdbc.url} (the channel's schema), {@code txc.dubbo.port} (20881), {@code txc.zk.address},
+ * {@code txc.bench.enabled} (false: no {@link DirectPointsService}).
  */
 public final class PointsMain {
 
@@ -30,11 +34,27 @@ public final class PointsMain {
     PointsCreditAction credit = ParticipantRuntime.tccProxy(new PointsCreditTcc(points));
     PointsServiceImpl service =
         new PointsServiceImpl(channel, freeze, credit, points, runtime.transactionManager());
-    runtime
-        .dubbo(20881)
-        .export(PointsService.class, service, channel)
-        .export(io.txcenter.points.api.DirectPointsService.class, service, channel)
-        .start();
+    DubboNode node =
+        runtime
+            .dubbo(20881)
+            .export(
+                PointsService.class,
+                service,
+                channel,
+                Callers.of(PointsService.class)
+                    .allow("tryFreeze", "mall")
+                    .allow("tryCredit", "payment")
+                    .allow("balance", "mall", "operator")
+                    .allow("grant", "operator"));
+    if (Settings.bool("txc.bench.enabled", false)) {
+      // the benchmark's plain arm only: not atomic, never exported by up
+      node.export(
+          DirectPointsService.class,
+          service,
+          channel,
+          Callers.of(DirectPointsService.class).allow("spend", "mall"));
+    }
+    node.start();
     runtime.serve();
   }
 }

@@ -1,6 +1,10 @@
 package io.txcenter.portal;
 
+import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.Settings;
+import io.txcenter.kit.rpc.Callers;
+import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
@@ -8,7 +12,8 @@ import io.txcenter.portal.tcc.QuotaFreezeTcc;
 
 /**
  * The portal service: the quota of every channel. Settings: {@code txc.jdbc.url} (the portal's
- * schema), {@code txc.dubbo.port} (20891), {@code txc.zk.address}.
+ * schema), {@code txc.dubbo.port} (20891), {@code txc.zk.address}, {@code txc.bench.enabled}
+ * (false: no {@link DirectQuotaService}).
  */
 public final class PortalMain {
 
@@ -20,11 +25,27 @@ public final class PortalMain {
     QuotaMapper quotas = runtime.mapper(QuotaMapper.class);
     QuotaFreezeAction freeze = ParticipantRuntime.tccProxy(new QuotaFreezeTcc(quotas));
     PortalServiceImpl service = new PortalServiceImpl(freeze, quotas, runtime.transactionManager());
-    runtime
-        .dubbo(20891)
-        .export(PortalService.class, service, null)
-        .export(io.txcenter.portal.api.DirectQuotaService.class, service, null)
-        .start();
+    DubboNode node =
+        runtime
+            .dubbo(20891)
+            .export(
+                PortalService.class,
+                service,
+                null,
+                Callers.of(PortalService.class)
+                    .allow("tryFreezeQuota", "mall")
+                    .allow("quota", "mall", "operator")
+                    .allow("quotas", "mall", "operator")
+                    .allow("grant", "operator"));
+    if (Settings.bool("txc.bench.enabled", false)) {
+      // the benchmark's plain arm only: not atomic, never exported by up
+      node.export(
+          DirectQuotaService.class,
+          service,
+          null,
+          Callers.of(DirectQuotaService.class).allow("use", "mall"));
+    }
+    node.start();
     runtime.serve();
   }
 }
