@@ -1,6 +1,7 @@
 package io.txcenter.cli;
 
 import io.txcenter.kit.DubboNode;
+import io.txcenter.kit.dubbo.BindHostTransporter;
 import io.txcenter.kit.rpc.RpcAuth;
 import io.txcenter.kit.rpc.RpcSignFilter;
 import io.txcenter.secrets.Secrets;
@@ -50,6 +51,9 @@ final class ActAs {
     }
     reference.setUrl("dubbo://127.0.0.1:" + port);
     reference.setFilter("-txc-rpc-sign");
+    // stock netty4 would swap 127.0.0.1 for the machine's network address (and miss a provider that
+    // listens on loopback only): txcenter's transporter connects to the address as it is
+    reference.setClient(BindHostTransporter.NAME);
     reference.setCheck(false);
     reference.setRetries(0);
     reference.setTimeout(10_000);
