@@ -54,7 +54,8 @@ public final class RpcAuthFilter implements Filter {
     if (refusal != null) {
       log.warn(
           "rpc refused caller={} service={} method={} remote={} reason={}",
-          caller,
+          // the claimed caller is the request's text: logged only in the shape an identity has
+          caller != null && RpcAuth.IDENTITY.matcher(caller).matches() ? caller : "<malformed>",
           service,
           method,
           RpcContext.getServiceContext().getRemoteAddressString(),
