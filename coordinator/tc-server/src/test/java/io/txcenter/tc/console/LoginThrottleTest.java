@@ -14,16 +14,16 @@ class LoginThrottleTest {
   @Test
   void givenFiveFailuresInTheWindow_theAddressIsLockedOut_andFreeAgainAfterTheLockout() {
     for (int i = 0; i < 4; i++) {
-      assertThat(throttle.failed("10.0.0.9")).isFalse();
+      assertThat(throttle.failed("127.0.0.9")).isFalse();
       now.addAndGet(1_000);
     }
-    assertThat(throttle.lockedFor("10.0.0.9")).isZero();
-    assertThat(throttle.failed("10.0.0.9")).isTrue();
-    assertThat(throttle.lockedFor("10.0.0.9")).isEqualTo(30_000);
+    assertThat(throttle.lockedFor("127.0.0.9")).isZero();
+    assertThat(throttle.failed("127.0.0.9")).isTrue();
+    assertThat(throttle.lockedFor("127.0.0.9")).isEqualTo(30_000);
     now.addAndGet(29_999);
-    assertThat(throttle.lockedFor("10.0.0.9")).isEqualTo(1);
+    assertThat(throttle.lockedFor("127.0.0.9")).isEqualTo(1);
     now.addAndGet(1);
-    assertThat(throttle.lockedFor("10.0.0.9")).isZero();
+    assertThat(throttle.lockedFor("127.0.0.9")).isZero();
   }
 
   @Test

@@ -53,8 +53,8 @@ class NettyServerBootstrapPinTest {
     try {
       assertThat(NettyServerBootstrap.bindHost()).isEqualTo("127.0.0.1");
       assertThat(NettyServerBootstrap.advertisedHost()).isEqualTo("127.0.0.1");
-      System.setProperty(NettyServerBootstrap.BIND_HOST_KEY, "10.1.2.3");
-      assertThat(NettyServerBootstrap.bindHost()).isEqualTo("10.1.2.3");
+      System.setProperty(NettyServerBootstrap.BIND_HOST_KEY, "127.1.2.3");
+      assertThat(NettyServerBootstrap.bindHost()).isEqualTo("127.1.2.3");
     } finally {
       restore(NettyServerBootstrap.BIND_HOST_KEY, bind);
       restore(NettyServerBootstrap.ADVERTISE_HOST_KEY, advertise);
