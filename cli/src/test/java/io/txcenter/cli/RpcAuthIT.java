@@ -115,6 +115,44 @@ class RpcAuthIT {
   }
 
   @Test
+  void givenTheMallsCredential_creditingPointsOrMoneyIsForbidden_andNothingIsCredited()
+      throws Exception {
+    long user = USERS.incrementAndGet();
+    String merchant = "m-credit-" + UUID.randomUUID().toString().substring(0, 8);
+    clients.account().open(merchant, 0);
+    SharedTopology.seataClient();
+
+    GlobalTransaction tx = GlobalTransactionContext.createNew();
+    tx.begin(60_000, "rpcauth-credit-wrong-caller");
+    SecurityException points =
+        catchRpc(
+            () ->
+                mall.reference(PointsService.class, A)
+                    .tryCredit(
+                        new io.txcenter.points.api.CreditRequest(A, order(), user, 1_000_000)));
+    SecurityException money =
+        catchRpc(
+            () ->
+                mall.reference(AccountService.class, null)
+                    .tryCredit(
+                        new io.txcenter.account.api.CreditRequest(
+                            merchant, order(), 1_000_000_00L)));
+    tx.commit();
+
+    assertThat(points)
+        .hasMessageStartingWith("FORBIDDEN: caller [mall] may not call PointsService.tryCredit");
+    assertThat(money)
+        .hasMessageStartingWith("FORBIDDEN: caller [mall] may not call AccountService.tryCredit");
+    assertNoPoints(user);
+    assertThat(clients.account().balance(merchant))
+        .satisfies(
+            b -> {
+              assertThat(b.balance()).isZero();
+              assertThat(b.pendingCredit()).isZero();
+            });
+  }
+
+  @Test
   void givenAForgedEventFromTheOperator_theSubscriberRefusesIt_andTheRealEventIsStillApplied() {
     String orderNo = order();
     EventMessage forged =
