@@ -12,6 +12,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 
@@ -83,6 +84,10 @@ public final class RegistryAcls {
       String connectString, String adminCredential, List<String> credentials, String cluster)
       throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
+    // digest only: this JVM's JAAS file has the Server section, no Client one (ZooKeeper's client
+    // would warn with a stack trace on every connection)
+    ZKClientConfig clientConfig = new ZKClientConfig();
+    clientConfig.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
     ZooKeeper zk =
         new ZooKeeper(
             connectString,
@@ -91,7 +96,8 @@ public final class RegistryAcls {
               if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
               }
-            });
+            },
+            clientConfig);
     try {
       zk.addAuthInfo("digest", adminCredential.getBytes(StandardCharsets.UTF_8));
       if (!connected.await(30, TimeUnit.SECONDS)) {
