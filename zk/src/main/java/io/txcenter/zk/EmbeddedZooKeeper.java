@@ -1,5 +1,6 @@
 package io.txcenter.zk;
 
+import io.txcenter.secrets.ZooKeeperJaas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import org.apache.zookeeper.server.auth.SASLAuthenticationProvider;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.slf4j.Logger;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * A real ZooKeeper server in this JVM, listening on {@code txc.bind.host} (127.0.0.1 unless set)
  * only: client port, and in an ensemble the peer and election ports; no admin server, no JMX
  * connector. It serves authenticated clients only: a session must authenticate with a cluster
- * credential ({@code digest} scheme, {@link ClusterDigestAuthenticationProvider}) before any
+ * credential ({@code digest} scheme, {@link ClusterDigestAuthenticationProvider}, or a SASL
+ * DIGEST-MD5 login against the JAAS {@code Server} section of {@link ZooKeeperJaas}) before any
  * request, and the registry's nodes carry the ACLs of {@link RegistryAcls}.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
@@ -74,6 +77,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     String admin = "txc-zk-admin:" + randomToken();
     ClusterDigestAuthenticationProvider.acceptAsSuper(admin);
     Files.createDirectories(baseDir);
+    // SASL DIGEST-MD5 for clients that must survive a session expiry (the TC: zkclient re-sends its
+    // digest on no new handle, ZooKeeper's client repeats a JAAS login on every one). Read when the
+    // server configures its connection factory (ServerCnxnFactory.configureSaslLogin), so before
+    // start; an owner-only file holding the passwords, only its path is a system property
+    Path jaas = baseDir.resolve("secrets").resolve("zookeeper-jaas.conf");
+    ZooKeeperJaas.writeServer(jaas, credentials);
+    ZooKeeperJaas.install(jaas);
     String host = bindHost();
     Properties config = config(port, baseDir, myId, ensemble, host);
     ZooKeeperServerEmbedded server =
@@ -86,9 +96,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     EmbeddedZooKeeper zk = new EmbeddedZooKeeper(server, host, port);
     try {
       zk.awaitServing(Duration.ofSeconds(ensemble.isBlank() ? 30 : 120));
-      int nodes =
-          RegistryAcls.apply(
-              zk.connectString(), admin, RegistryAcls.aclFor(credentials), seataCluster);
+      int nodes = RegistryAcls.apply(zk.connectString(), admin, credentials, seataCluster);
       log.info("zookeeper registry acls applied nodes={} identities={}", nodes, credentials.size());
     } catch (Exception | Error e) {
       zk.close();
@@ -122,8 +130,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     // every client request before a digest authentication is refused and its session closed
     // (AuthenticationHelper), and digest authentication accepts the cluster's credentials only
     config.setProperty("enforce.auth.enabled", "true");
-    config.setProperty("enforce.auth.schemes", "digest");
+    config.setProperty("enforce.auth.schemes", "digest,sasl");
     config.setProperty("authProvider.1", ClusterDigestAuthenticationProvider.class.getName());
+    // SASL DIGEST-MD5 against the JAAS Server section (the cluster credentials only, see start):
+    // a failed SASL login closes the connection (zookeeper.allowSaslFailedClients is false)
+    config.setProperty("authProvider.2", SASLAuthenticationProvider.class.getName());
     config.setProperty("dataDir", baseDir.resolve("data").toString());
     if (!ensemble.isBlank()) {
       Files.createDirectories(baseDir.resolve("data"));

@@ -1,5 +1,6 @@
 package io.txcenter.zk;
 
+import io.txcenter.secrets.ZooKeeperJaas;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 
@@ -18,8 +20,9 @@ import org.apache.zookeeper.data.Id;
  * The ACL layout of txcenter's registry, applied by the ZooKeeper server itself once it serves: the
  * root and the roots of Dubbo ({@code /dubbo}), Seata ({@code /registry/zk/<cluster>}) and txcenter
  * ({@code /txc/subscriptions}, {@code /txc/relay}) exist and, with everything below them, give ALL
- * to the cluster's digest identities and nothing to anyone else. Idempotent: every member of an
- * ensemble applies it, in any order, as often as it starts.
+ * to the cluster's digest identities (and, under {@code /registry}, to their SASL identities) and
+ * nothing to anyone else. Idempotent: every member of an ensemble applies it, in any order, as
+ * often as it starts.
  */
 public final class RegistryAcls {
 
@@ -53,13 +56,38 @@ public final class RegistryAcls {
   }
 
   /**
+   * {@link #aclFor} plus ALL for each credential's SASL identity ({@code sasl:}{@link
+   * ZooKeeperJaas#saslUser}): the ACL of Seata's {@code /registry} subtree, where the TC, which
+   * authenticates through SASL on every new ZooKeeper handle, registers its ephemeral node.
+   */
+  public static List<ACL> registryAclFor(List<String> credentials) {
+    List<ACL> acl = new ArrayList<>(aclFor(credentials));
+    for (String credential : credentials) {
+      acl.add(new ACL(ZooDefs.Perms.ALL, new Id("sasl", ZooKeeperJaas.saslUser(credential))));
+    }
+    return Collections.unmodifiableList(acl);
+  }
+
+  /** The ACL {@link #apply} gives {@code path}: {@link #registryAclFor} under {@code /registry}. */
+  public static List<ACL> aclOf(String path, List<String> credentials) {
+    return path.equals("/registry") || path.startsWith("/registry/")
+        ? registryAclFor(credentials)
+        : aclFor(credentials);
+  }
+
+  /**
    * Connects to {@code connectString} as {@code adminCredential} (a super user of that server) and
-   * applies {@code acl} to {@code /}, to {@link #roots} (created if missing) and to every node
+   * applies {@link #aclOf} to {@code /}, to {@link #roots} (created if missing) and to every node
    * below {@code /dubbo}, {@code /registry} and {@code /txc}; returns the number of nodes set.
    */
-  static int apply(String connectString, String adminCredential, List<ACL> acl, String cluster)
+  static int apply(
+      String connectString, String adminCredential, List<String> credentials, String cluster)
       throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
+    // digest only: this JVM's JAAS file has the Server section, no Client one (ZooKeeper's client
+    // would warn with a stack trace on every connection)
+    ZKClientConfig clientConfig = new ZKClientConfig();
+    clientConfig.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
     ZooKeeper zk =
         new ZooKeeper(
             connectString,
@@ -68,23 +96,24 @@ public final class RegistryAcls {
               if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
               }
-            });
+            },
+            clientConfig);
     try {
       zk.addAuthInfo("digest", adminCredential.getBytes(StandardCharsets.UTF_8));
       if (!connected.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("cannot reach ZooKeeper at " + connectString);
       }
-      zk.setACL("/", acl, -1);
+      zk.setACL("/", aclOf("/", credentials), -1);
       int count = 1;
       for (String path : roots(cluster)) {
         try {
-          zk.create(path, new byte[0], acl, CreateMode.PERSISTENT);
+          zk.create(path, new byte[0], aclOf(path, credentials), CreateMode.PERSISTENT);
         } catch (KeeperException.NodeExistsException e) {
           // another member, an earlier run or a client created it: its ACL is set below
         }
       }
       for (String subtree : SUBTREES) {
-        count += setRecursively(zk, subtree, acl);
+        count += setRecursively(zk, subtree, aclOf(subtree, credentials));
       }
       return count;
     } finally {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.txcenter.secrets.ZooKeeperJaas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,11 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
@@ -100,11 +107,24 @@ class RegistryAuthIT {
   @Test
   void everyRoot_givesAllToTheClusterIdentityOnly() throws Exception {
     try (ZooKeeper zk = connect(CREDENTIAL)) {
-      for (String path : List.of("/", "/dubbo", "/registry", "/registry/zk", "/txc")) {
+      for (String path : List.of("/", "/dubbo", "/txc", "/txc/subscriptions", "/txc/relay")) {
         assertThat(zk.getACL(path, new Stat())).as(path).isEqualTo(clusterAcl());
       }
+      // Seata's subtree: the digest identity and the SASL one the TC logs in with on every handle
+      for (String path : List.of("/registry", "/registry/zk", "/registry/zk/default")) {
+        assertThat(zk.getACL(path, new Stat()))
+            .as(path)
+            .isEqualTo(RegistryAcls.registryAclFor(List.of(CREDENTIAL)))
+            .hasSize(2)
+            .anyMatch(
+                a ->
+                    a.getId().getScheme().equals("sasl")
+                        && a.getId().getId().equals(ZooKeeperJaas.saslUser(CREDENTIAL)));
+      }
       for (String path : RegistryAcls.roots("default")) {
-        assertThat(zk.getACL(path, new Stat())).as(path).isEqualTo(clusterAcl());
+        assertThat(zk.getACL(path, new Stat()))
+            .as(path)
+            .isEqualTo(RegistryAcls.aclOf(path, List.of(CREDENTIAL)));
       }
     }
   }
@@ -168,6 +188,51 @@ class RegistryAuthIT {
   }
 
   @Test
+  void aSaslLoginWithAWrongPassword_isRefusedAndCreatesNothing() throws Exception {
+    String path = "/registry/zk/default/127.0.0.1:" + freePort();
+    for (String wrong :
+        List.of(
+            ZooKeeperJaas.saslUser(CREDENTIAL) + ":" + UUID.randomUUID(),
+            ZooKeeperJaas.saslUser(OTHER_CREDENTIAL) + ":" + OTHER_CREDENTIAL.substring(4),
+            "attacker:secret")) {
+      String[] userPassword = wrong.split(":", 2);
+      try (ZooKeeper zk = connectSasl(userPassword[0], userPassword[1])) {
+        assertThat(zk.getState()).isEqualTo(ZooKeeper.States.AUTH_FAILED);
+        KeeperException refused = null;
+        try {
+          zk.create(path, new byte[0], open(), CreateMode.EPHEMERAL);
+        } catch (KeeperException e) {
+          refused = e;
+        }
+        assertThat(refused).as(userPassword[0]).isNotNull();
+        assertThat(refused.code()).isEqualTo(KeeperException.Code.AUTHFAILED);
+      }
+    }
+    try (ZooKeeper zk = connect(CREDENTIAL)) {
+      assertThat(zk.exists(path, false)).isNull();
+    }
+  }
+
+  @Test
+  void aSaslLoginWithTheClusterCredential_registersATc_butTouchesNothingElse() throws Exception {
+    String path = "/registry/zk/default/127.0.0.1:" + freePort();
+    try (ZooKeeper zk =
+        connectSasl(ZooKeeperJaas.saslUser(CREDENTIAL), CREDENTIAL.substring("txc:".length()))) {
+      assertThat(zk.getState()).isEqualTo(ZooKeeper.States.CONNECTED);
+      zk.create(path, new byte[0], open(), CreateMode.EPHEMERAL);
+      assertThat(zk.exists(path, false)).isNotNull();
+      KeeperException refused = null;
+      try {
+        zk.create("/dubbo/spy", new byte[0], open(), CreateMode.EPHEMERAL);
+      } catch (KeeperException e) {
+        refused = e;
+      }
+      assertThat(refused).isNotNull();
+      assertThat(refused.code()).isEqualTo(KeeperException.Code.NOAUTH);
+    }
+  }
+
+  @Test
   void aMalformedCredential_isRefusedBeforeAnythingStarts() {
     for (String bad : List.of("no-colon", ":password", "user:", "")) {
       assertThatThrownBy(
@@ -206,7 +271,9 @@ class RegistryAuthIT {
       assertThat(zk.exists(child, false)).as(child).isNull();
       Stat stat = zk.exists(parent, false);
       assertThat(stat).as(parent).isNotNull();
-      assertThat(zk.getACL(parent, new Stat())).as(parent).isEqualTo(clusterAcl());
+      assertThat(zk.getACL(parent, new Stat()))
+          .as(parent)
+          .isEqualTo(RegistryAcls.aclOf(parent, List.of(CREDENTIAL)));
       if (!"/".equals(parent)) {
         assertThat(stat.getVersion()).as("%s never written", parent).isZero();
       }
@@ -218,7 +285,10 @@ class RegistryAuthIT {
   }
 
   private static ZooKeeper connect(String connectString, String credential) throws Exception {
-    ZooKeeper zk = new ZooKeeper(connectString, 10_000, event -> {});
+    // digest only, as Curator and Dubbo connect (this JVM has the server's JAAS file)
+    ZKClientConfig clientConfig = new ZKClientConfig();
+    clientConfig.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+    ZooKeeper zk = new ZooKeeper(connectString, 10_000, event -> {}, clientConfig);
     if (credential != null) {
       zk.addAuthInfo("digest", credential.getBytes(StandardCharsets.UTF_8));
     }
@@ -226,6 +296,46 @@ class RegistryAuthIT {
         .atMost(Duration.ofSeconds(10))
         .until(() -> zk.getState() == ZooKeeper.States.CONNECTED || !zk.getState().isAlive());
     return zk;
+  }
+
+  /**
+   * A client that logs in through SASL DIGEST-MD5 only (no digest auth), with a JAAS section of its
+   * own added beside the server's: returns once the login succeeded or failed.
+   */
+  private static ZooKeeper connectSasl(String user, String password) throws Exception {
+    String section = "TestClient" + UUID.randomUUID().toString().replace("-", "");
+    Configuration serverConfig = Configuration.getConfiguration();
+    AppConfigurationEntry entry =
+        new AppConfigurationEntry(
+            "org.apache.zookeeper.server.auth.DigestLoginModule",
+            AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
+            Map.of("username", user, "password", password));
+    Configuration.setConfiguration(
+        new Configuration() {
+          @Override
+          public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+            return section.equals(name)
+                ? new AppConfigurationEntry[] {entry}
+                : serverConfig.getAppConfigurationEntry(name);
+          }
+        });
+    try {
+      ZKClientConfig clientConfig = new ZKClientConfig();
+      clientConfig.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, section);
+      List<Watcher.Event.KeeperState> states = new CopyOnWriteArrayList<>();
+      ZooKeeper zk =
+          new ZooKeeper(
+              server.connectString(), 10_000, event -> states.add(event.getState()), clientConfig);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  states.contains(Watcher.Event.KeeperState.SaslAuthenticated)
+                      || states.contains(Watcher.Event.KeeperState.AuthFailed));
+      return zk;
+    } finally {
+      Configuration.setConfiguration(serverConfig);
+    }
   }
 
   private static List<ACL> clusterAcl() {

@@ -2,6 +2,7 @@ package io.txcenter.tc;
 
 import io.seata.server.ServerApplication;
 import io.txcenter.secrets.Secrets;
+import io.txcenter.secrets.ZooKeeperJaas;
 import io.txcenter.sql.DdlScripts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ public final class TcServerMain {
     System.setProperty("seata.registry.zk.cluster", setting("txc.tc.cluster", "default"));
     System.setProperty("seata.registry.zk.session-timeout", "6000");
     System.setProperty("seata.registry.zk.connect-timeout", "5000");
-    configureZooKeeperCredential();
+    configureZooKeeperCredential(runDir, name);
     configureStore(store, runDir.resolve("data/" + name));
     configureConsole(runDir, name);
 
@@ -137,16 +138,29 @@ public final class TcServerMain {
   }
 
   /**
-   * Seata's zk registry authenticates with digest {@code user:password} from the secret {@code
-   * zk.credential}, set inside this JVM (never on its command line).
+   * Seata's zk registry authenticates with the secret {@code zk.credential} ({@code user:password})
+   * twice over, both set inside this JVM (never on its command line):
+   *
+   * <ul>
+   *   <li>SASL DIGEST-MD5 through a JAAS {@code Client} section (an owner-only file under {@code
+   *       <run dir>/secrets/}; only its path is a system property), which ZooKeeper's client
+   *       repeats on every connection of every handle. This is what lets the TC re-register after a
+   *       session expiry: zkclient 0.11's {@code ZkClient.reconnect} opens a new handle and re-adds
+   *       no digest auth, and ZooKeeper (enforce.auth) closes a session without one.
+   *   <li>digest, which Seata adds once, on its first handle.
+   * </ul>
    */
-  private static void configureZooKeeperCredential() {
+  private static void configureZooKeeperCredential(Path runDir, String name) {
     String credential = Secrets.require("zk.credential");
     int colon = credential.indexOf(':');
     if (colon < 1 || colon == credential.length() - 1) {
       throw new IllegalArgumentException(
           "secret 'zk.credential' must be user:password with both parts non-empty");
     }
+    // before Seata starts: javax.security.auth.login.Configuration is read once per JVM
+    Path jaas = runDir.resolve("secrets").resolve(name + "-zookeeper-jaas.conf");
+    ZooKeeperJaas.writeClient(jaas, credential);
+    ZooKeeperJaas.install(jaas);
     System.setProperty("seata.registry.zk.username", credential.substring(0, colon));
     System.setProperty("seata.registry.zk.password", credential.substring(colon + 1));
   }
