@@ -4,14 +4,13 @@ import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderResult;
 import io.txcenter.mall.api.PlaceOrderRequest;
+import io.txcenter.secrets.Secrets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,9 +140,7 @@ public final class Txc {
     }
     String password = System.getenv("TXC_CONSOLE_PASSWORD");
     if (password == null || password.isBlank()) {
-      byte[] bytes = new byte[15];
-      new SecureRandom().nextBytes(bytes);
-      password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      password = Secrets.randomToken(15);
     }
     String prefix = options.getOrDefault("schema-prefix", d.schemaPrefix());
     if (!prefix.matches("[a-z0-9_]{1,20}")) {

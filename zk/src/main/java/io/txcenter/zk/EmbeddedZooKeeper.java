@@ -1,5 +1,7 @@
 package io.txcenter.zk;
 
+import io.txcenter.secrets.DigestCredential;
+import io.txcenter.secrets.Secrets;
 import io.txcenter.secrets.ZooKeeperJaas;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import org.apache.zookeeper.server.auth.SASLAuthenticationProvider;
@@ -74,7 +74,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     credentials.forEach(ClusterDigestAuthenticationProvider::accept);
     // the server's own bootstrap identity: random, in this JVM's memory only, super user so that it
     // can re-ACL nodes an earlier run created under an earlier credential
-    String admin = "txc-zk-admin:" + randomToken();
+    String admin = "txc-zk-admin:" + Secrets.randomToken(24);
     ClusterDigestAuthenticationProvider.acceptAsSuper(admin);
     Files.createDirectories(baseDir);
     // SASL DIGEST-MD5 for clients that must survive a session expiry (the TC: zkclient re-sends its
@@ -157,20 +157,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     if (credentials.isEmpty()) {
       throw new IllegalArgumentException("at least one ZooKeeper credential is required");
     }
-    for (String credential : credentials) {
-      int colon = credential == null ? -1 : credential.indexOf(':');
-      if (colon < 1 || colon == credential.length() - 1) {
-        // never the value itself: it is a secret
-        throw new IllegalArgumentException(
-            "a ZooKeeper credential must be user:password with both parts non-empty");
-      }
-    }
-  }
-
-  private static String randomToken() {
-    byte[] bytes = new byte[24];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    credentials.forEach(c -> DigestCredential.parse(c, "a ZooKeeper credential"));
   }
 
   public String connectString() {

@@ -1,6 +1,7 @@
 package io.txcenter.tc;
 
 import io.seata.server.ServerApplication;
+import io.txcenter.secrets.DigestCredential;
 import io.txcenter.secrets.Secrets;
 import io.txcenter.secrets.ZooKeeperJaas;
 import io.txcenter.sql.DdlScripts;
@@ -152,17 +153,13 @@ public final class TcServerMain {
    */
   private static void configureZooKeeperCredential(Path runDir, String name) {
     String credential = Secrets.require("zk.credential");
-    int colon = credential.indexOf(':');
-    if (colon < 1 || colon == credential.length() - 1) {
-      throw new IllegalArgumentException(
-          "secret 'zk.credential' must be user:password with both parts non-empty");
-    }
+    DigestCredential parsed = DigestCredential.parse(credential, "secret 'zk.credential'");
     // before Seata starts: javax.security.auth.login.Configuration is read once per JVM
     Path jaas = runDir.resolve("secrets").resolve(name + "-zookeeper-jaas.conf");
     ZooKeeperJaas.writeClient(jaas, credential);
     ZooKeeperJaas.install(jaas);
-    System.setProperty("seata.registry.zk.username", credential.substring(0, colon));
-    System.setProperty("seata.registry.zk.password", credential.substring(colon + 1));
+    System.setProperty("seata.registry.zk.username", parsed.user());
+    System.setProperty("seata.registry.zk.password", parsed.password());
   }
 
   /**

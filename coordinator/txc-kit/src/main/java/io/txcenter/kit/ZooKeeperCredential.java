@@ -1,5 +1,6 @@
 package io.txcenter.kit;
 
+import io.txcenter.secrets.DigestCredential;
 import io.txcenter.secrets.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
@@ -41,12 +42,8 @@ public final class ZooKeeperCredential {
    * @throws IllegalArgumentException either part is empty (the message never shows the value)
    */
   public static ZooKeeperCredential parse(String credential) {
-    int colon = credential == null ? -1 : credential.indexOf(':');
-    if (colon < 1 || colon == credential.length() - 1) {
-      throw new IllegalArgumentException(
-          "secret '" + SECRET + "' must be user:password with both parts non-empty");
-    }
-    return new ZooKeeperCredential(credential.substring(0, colon), credential.substring(colon + 1));
+    DigestCredential parsed = DigestCredential.parse(credential, "secret '" + SECRET + "'");
+    return new ZooKeeperCredential(parsed.user(), parsed.password());
   }
 
   public String user() {

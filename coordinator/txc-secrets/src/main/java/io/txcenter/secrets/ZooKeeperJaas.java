@@ -80,13 +80,7 @@ public final class ZooKeeperJaas {
   }
 
   private static String user(String credential) {
-    int colon = credential == null ? -1 : credential.indexOf(':');
-    if (colon < 1 || colon == credential.length() - 1) {
-      // never the value itself: it is a secret
-      throw new IllegalArgumentException(
-          "a ZooKeeper credential must be user:password with both parts non-empty");
-    }
-    String user = credential.substring(0, colon);
+    String user = DigestCredential.parse(credential, "a ZooKeeper credential").user();
     if (!user.matches("[A-Za-z0-9_]+")) {
       // a JAAS option name (user_<name>) is a word: letters, digits and '_' are safe
       throw new IllegalArgumentException(
@@ -96,7 +90,7 @@ public final class ZooKeeperJaas {
   }
 
   private static String password(String credential) {
-    String password = credential.substring(credential.indexOf(':') + 1);
+    String password = DigestCredential.parse(credential, "a ZooKeeper credential").password();
     if (password.contains("${")) {
       // the JAAS parser expands ${...} in option values
       throw new IllegalArgumentException(
