@@ -356,7 +356,7 @@ class OutboxIT {
             + mall
             + ".outbox_message (message_id, xid, branch_id, topic, tags, business_key, payload,"
             + " headers, status, created_at) VALUES (?, ?, ?, 'accompaniment', 'OPS', ?,"
-            + " '{\"event\":\"CHECKBACK_PROBE\"}', '{}', 'PREPARED', NOW(3) - INTERVAL 10 SECOND)",
+            + " '{\"event\":\"CHECKBACK_PROBE\"}', '{}', 'PREPARED', UTC_TIMESTAMP(3) - INTERVAL 10 SECOND)",
         UUID.randomUUID().toString(),
         xid,
         branchId,

@@ -46,11 +46,12 @@ public final class DeadLetters {
               Map<String, Object> row = rows.get(0);
               jdbc.update(
                   "UPDATE outbox_delivery SET status = 'PENDING', attempts = 0, next_attempt_at ="
-                      + " NOW(3), last_error = NULL WHERE message_pk = ? AND consumer_group = ? AND"
+                      + " UTC_TIMESTAMP(3), last_error = NULL WHERE message_pk = ? AND consumer_group = ? AND"
                       + " status = 'DEAD'",
                   row.get("message_pk"),
                   row.get("consumer_group"));
-              jdbc.update("UPDATE outbox_dead_letter SET redriven_at = NOW(3) WHERE id = ?", id);
+              jdbc.update(
+                  "UPDATE outbox_dead_letter SET redriven_at = UTC_TIMESTAMP(3) WHERE id = ?", id);
               jdbc.update(
                   "INSERT INTO outbox_counter (name, value) VALUES ('redriven', 1)"
                       + " ON DUPLICATE KEY UPDATE value = value + 1");

@@ -80,7 +80,7 @@ class DeadLettersIT {
                 id))
         .isTrue();
     assertThat(deadLetters.open()).isEmpty();
-    assertThat(mapper.findDue(10))
+    assertThat(mapper.findDue("orch", 10))
         .extracting(OutboxMapper.DueDelivery::messagePk, OutboxMapper.DueDelivery::consumerGroup)
         .containsExactly(tuple(pk, "orch"));
     assertThat(counter("redriven")).isEqualTo(1);

@@ -9,19 +9,24 @@ import io.txcenter.outbox.OutboxMapper.ReadyMessage;
 import io.txcenter.outbox.OutboxStatus;
 import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
+import io.txcenter.outbox.SubscriptionRegistry.BadSubscription;
+import io.txcenter.outbox.SubscriptionRegistry.Listing;
 import io.txcenter.outbox.SubscriptionRegistry.Subscription;
 import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.outbox.api.EventMessage;
 import io.txcenter.outbox.api.OutboxCheck;
 import io.txcenter.outbox.api.OutboxCheck.CheckOutcome;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.seata.core.model.GlobalStatus;
 import org.slf4j.Logger;
@@ -31,7 +36,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * One pass of the relay over its outbox, run by the leader only: resolve PREPARED branches past
  * their immunity time (check-back), fan READY messages out to the matching subscriptions, and
- * attempt every due delivery, in message order per (consumer group, business key).
+ * attempt the due deliveries, in message order per (consumer group, business key).
+ *
+ * <p>Failures are contained: a step that fails (check-back, fan-out, delivery) does not stop the
+ * next; within a step one branch, topic, message, subscription or consumer group that fails is
+ * logged, alerted ({@link Alerts}, and a row in {@code outbox_alert}) and skipped, and the others
+ * go on. Each consumer group delivers on its own task with its own time budget per cycle ({@code
+ * groupBudget}): after it the group starts no further delivery, and a group whose task is still
+ * busy (a hung subscriber: up to the Dubbo timeout per attempt) is skipped by later cycles until
+ * the task ends, so it never holds the other groups back.
  */
 public final class OutboxRelay {
 
@@ -39,6 +52,7 @@ public final class OutboxRelay {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BATCH = 200;
 
+  private final String outboxName;
   private final OutboxMapper outbox;
   private final TransactionTemplate transactions;
   private final SubscriptionRegistry subscriptions;
@@ -47,10 +61,23 @@ public final class OutboxRelay {
   private final OutboxCheck businessCheck;
   private final RetryLadder ladder;
   private final Duration immunity;
+  private final Duration groupBudget;
   private final ExecutorService deliveryThreads;
   private final Alerts alerts;
 
+  /** The delivery task of each consumer group that has one: at most one per group. */
+  private final Map<String, Future<Integer>> groupTasks = new HashMap<>();
+
+  /** Where the next look at unrouted messages starts (they are looked at a batch per cycle). */
+  private long unroutedCursor;
+
+  /**
+   * {@code deliveryThreads} runs one task per consumer group with due deliveries; it should not
+   * queue (a cached pool: threads are bounded by the number of groups). {@code groupBudget} is how
+   * long a group may start deliveries in one cycle, and how long a cycle waits for the groups.
+   */
   public OutboxRelay(
+      String outboxName,
       OutboxMapper outbox,
       TransactionTemplate transactions,
       SubscriptionRegistry subscriptions,
@@ -59,8 +86,10 @@ public final class OutboxRelay {
       OutboxCheck businessCheck,
       RetryLadder ladder,
       Duration immunity,
+      Duration groupBudget,
       ExecutorService deliveryThreads,
       Alerts alerts) {
+    this.outboxName = outboxName;
     this.outbox = outbox;
     this.transactions = transactions;
     this.subscriptions = subscriptions;
@@ -69,38 +98,70 @@ public final class OutboxRelay {
     this.businessCheck = businessCheck;
     this.ladder = ladder;
     this.immunity = immunity;
+    this.groupBudget = groupBudget;
     this.deliveryThreads = deliveryThreads;
     this.alerts = alerts;
   }
 
-  /** Returns how many deliveries were attempted (0: idle). */
-  public int cycle() throws Exception {
-    checkBack();
-    fanOut();
-    return deliver();
+  /**
+   * Returns how many deliveries were attempted by the group tasks that ended within this cycle (0:
+   * idle, or only busy groups). Never throws: a failed step is alerted and the next one runs.
+   */
+  public int cycle() {
+    step("check-back", this::checkBack);
+    step("fan-out", this::fanOut);
+    int[] attempted = new int[1];
+    step("delivery", () -> attempted[0] = deliver());
+    return attempted[0];
   }
 
-  void checkBack() {
-    for (PreparedBranch branch :
-        outbox.findPreparedBranches(Instant.now().minus(immunity), BATCH)) {
-      GlobalStatus status;
-      try {
-        status = tcStatus.apply(branch.xid());
-      } catch (RuntimeException e) {
-        log.warn("check-back cannot ask the TC xid={} error={}", branch.xid(), e.toString());
-        status = null;
-      }
-      CheckBack.Decision decision = CheckBack.decide(status);
-      String via = "tc";
-      if (decision == CheckBack.Decision.ASK_BUSINESS) {
-        via = "business";
-        decision = askBusiness(branch);
-      }
-      if (decision == CheckBack.Decision.WAIT) {
-        continue;
-      }
-      resolve(branch, decision, via, status);
+  private void step(String name, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      alert(Alerts.Key.STEP_FAILED, name, fields("step", name, "error", e.toString()));
     }
+  }
+
+  // ---------------------------------------------------------------- check-back
+
+  void checkBack() {
+    // the cutoff is the database's: created_at and UTC_TIMESTAMP(3) are on the same clock
+    for (PreparedBranch branch : outbox.findPreparedBranches(immunity.toMillis(), BATCH)) {
+      try {
+        checkBack(branch);
+      } catch (RuntimeException e) {
+        alert(
+            Alerts.Key.STEP_FAILED,
+            "check-back " + branch.xid() + "/" + branch.branchId(),
+            fields(
+                "step", "check-back",
+                "xid", branch.xid(),
+                "branch", branch.branchId(),
+                "key", branch.businessKey(),
+                "error", e.toString()));
+      }
+    }
+  }
+
+  private void checkBack(PreparedBranch branch) {
+    GlobalStatus status;
+    try {
+      status = tcStatus.apply(branch.xid());
+    } catch (RuntimeException e) {
+      log.warn("check-back cannot ask the TC xid={} error={}", branch.xid(), e.toString());
+      status = null;
+    }
+    CheckBack.Decision decision = CheckBack.decide(status);
+    String via = "tc";
+    if (decision == CheckBack.Decision.ASK_BUSINESS) {
+      via = "business";
+      decision = askBusiness(branch);
+    }
+    if (decision == CheckBack.Decision.WAIT) {
+      return;
+    }
+    resolve(branch, decision, via, status);
   }
 
   private CheckBack.Decision askBusiness(PreparedBranch branch) {
@@ -122,24 +183,47 @@ public final class OutboxRelay {
     }
   }
 
+  /**
+   * Settles the branch in one local transaction, taking the locks in the order Seata's fence takes
+   * them for the TC's Confirm and Cancel: the fence row first ({@code SELECT … FOR UPDATE}), then
+   * the outbox rows. The fence row ends as Confirm or Cancel would have left it: {@code committed}
+   * on READY, {@code rollbacked} (or a new {@code suspended} row) on DISCARD, so no fence row of a
+   * resolved branch stays {@code tried}.
+   */
   private void resolve(
       PreparedBranch branch, CheckBack.Decision decision, String via, GlobalStatus status) {
     boolean ready = decision == CheckBack.Decision.READY;
     Integer changed =
         transactions.execute(
             tx -> {
+              Integer fence = outbox.lockFence(branch.xid(), branch.branchId());
+              if (ready) {
+                if (fence != null && fence != 1 && fence != 2) {
+                  // rolled back or suspended by the fence: Cancel won, the messages are not READY
+                  log.warn(
+                      "check-back READY refused by the fence xid={} branch={} fence_status={}",
+                      branch.xid(),
+                      branch.branchId(),
+                      fence);
+                  return 0;
+                }
+                outbox.markFenceCommitted(branch.xid(), branch.branchId());
+              } else {
+                // the marker: a late Try of this branch now hits the fence and is refused
+                outbox.markFenceRolledBack(branch.xid(), branch.branchId());
+                if (fence == null) {
+                  outbox.insertFenceSuspended(branch.xid(), branch.branchId());
+                }
+              }
               int n =
                   outbox.settleBranch(
                       branch.xid(),
                       branch.branchId(),
                       (ready ? OutboxStatus.READY : OutboxStatus.DISCARDED).name(),
                       "CHECKBACK");
-              if (!ready) {
-                // the marker: a late Try of this branch now hits the fence and is refused
-                outbox.markFenceRolledBack(branch.xid(), branch.branchId());
-                outbox.insertFenceSuspended(branch.xid(), branch.branchId());
+              if (n > 0) {
+                outbox.bump("checkback_" + via + "_" + (ready ? "ready" : "discarded"), 1);
               }
-              outbox.bump("checkback_" + via + "_" + (ready ? "ready" : "discarded"), 1);
               return n;
             });
     log.info(
@@ -153,43 +237,187 @@ public final class OutboxRelay {
         changed);
   }
 
-  void fanOut() throws Exception {
-    Map<String, List<Subscription>> byTopic = new LinkedHashMap<>();
+  // ---------------------------------------------------------------- fan-out
+
+  void fanOut() {
+    // the subscriptions of each topic, read once per cycle; null: the topic could not be read
+    Map<String, Listing> byTopic = new HashMap<>();
     for (ReadyMessage message : outbox.findUnfanned(BATCH)) {
-      List<Subscription> subs = byTopic.get(message.topic());
-      if (subs == null) {
-        subs = subscriptions.subscriptionsOf(message.topic());
-        byTopic.put(message.topic(), subs);
-      }
+      fanOut(message, byTopic, true);
+    }
+    // messages no subscription matched: a batch per cycle, in case one appeared since
+    List<ReadyMessage> unrouted = outbox.findUnrouted(unroutedCursor, BATCH);
+    unroutedCursor = unrouted.size() < BATCH ? 0 : unrouted.get(unrouted.size() - 1).id();
+    for (ReadyMessage message : unrouted) {
+      fanOut(message, byTopic, false);
+    }
+  }
+
+  private void fanOut(ReadyMessage message, Map<String, Listing> byTopic, boolean first) {
+    Listing listing = listing(message.topic(), byTopic);
+    if (listing == null) {
+      return; // the topic's subscriptions cannot be read now: its messages wait, the others go on
+    }
+    try {
       List<Subscription> matching =
-          subs.stream().filter(s -> s.expression().matches(message.tags())).toList();
+          listing.valid().stream().filter(s -> s.expression().matches(message.tags())).toList();
+      if (matching.isEmpty()) {
+        if (first) {
+          transactions.executeWithoutResult(
+              tx -> {
+                outbox.markFannedOut(message.id(), OutboxMapper.UNROUTED);
+                outbox.bump("unrouted", 1);
+              });
+          alert(
+              Alerts.Key.NO_SUBSCRIPTION,
+              message.messageId(),
+              fields(
+                  "outbox", outboxName,
+                  "topic", message.topic(),
+                  "tags", message.tags(),
+                  "message", message.messageId(),
+                  "key", message.businessKey(),
+                  "bad_subscriptions", listing.bad().size()));
+        }
+        return;
+      }
       transactions.executeWithoutResult(
           tx -> {
             for (Subscription s : matching) {
               outbox.insertDelivery(message.id(), s.consumerGroup(), message.businessKey());
             }
-            outbox.markFannedOut(message.id());
-            if (matching.isEmpty()) {
-              outbox.bump("unrouted", 1);
+            outbox.markFannedOut(message.id(), OutboxMapper.FANNED_OUT);
+            if (!first) {
+              outbox.bump("routed_late", 1);
             }
           });
+      if (!first) {
+        log.info(
+            "unrouted message fanned out message={} topic={} groups={}",
+            message.messageId(),
+            message.topic(),
+            matching.stream().map(Subscription::consumerGroup).toList());
+      }
+    } catch (RuntimeException e) {
+      alert(
+          Alerts.Key.STEP_FAILED,
+          "fan-out " + message.messageId(),
+          fields(
+              "step", "fan-out",
+              "message", message.messageId(),
+              "topic", message.topic(),
+              "error", e.toString()));
     }
   }
 
-  int deliver() throws Exception {
-    List<DueDelivery> due = outbox.findDue(BATCH);
-    Map<String, List<DueDelivery>> byGroup = new LinkedHashMap<>();
+  private Listing listing(String topic, Map<String, Listing> byTopic) {
+    if (byTopic.containsKey(topic)) {
+      return byTopic.get(topic);
+    }
+    Listing listing;
+    try {
+      listing = subscriptions.read(topic);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      alert(
+          Alerts.Key.STEP_FAILED,
+          "subscriptions " + topic,
+          fields("step", "fan-out", "topic", topic, "error", e.toString()));
+      listing = null;
+    }
+    byTopic.put(topic, listing);
+    if (listing != null) {
+      for (BadSubscription bad : listing.bad()) {
+        alert(
+            Alerts.Key.BAD_SUBSCRIPTION,
+            bad.topic() + "/" + bad.node(),
+            fields(
+                "outbox", outboxName,
+                "topic", bad.topic(),
+                "group", bad.node(),
+                "reason", bad.reason()));
+      }
+    }
+    return listing;
+  }
+
+  // ---------------------------------------------------------------- delivery
+
+  int deliver() {
+    long start = System.nanoTime();
+    Map<String, Future<Integer>> started = new LinkedHashMap<>();
+    for (String group : outbox.findDueGroups()) {
+      Future<Integer> previous = groupTasks.get(group);
+      if (previous != null && !previous.isDone()) {
+        log.debug("consumer group still busy, its due deliveries wait group={}", group);
+        continue;
+      }
+      try {
+        List<DueDelivery> due = outbox.findDue(group, BATCH);
+        long deadline = System.nanoTime() + groupBudget.toNanos();
+        Future<Integer> task = deliveryThreads.submit(() -> deliverGroup(group, due, deadline));
+        groupTasks.put(group, task);
+        started.put(group, task);
+      } catch (RuntimeException e) { // RejectedExecutionException included
+        alert(
+            Alerts.Key.STEP_FAILED,
+            "delivery " + group,
+            fields("step", "delivery", "group", group, "error", e.toString()));
+      }
+    }
+    int attempted = 0;
+    long cycleDeadline = start + groupBudget.toNanos();
+    for (Map.Entry<String, Future<Integer>> task : started.entrySet()) {
+      String group = task.getKey();
+      try {
+        attempted +=
+            task.getValue()
+                .get(Math.max(0, cycleDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // its attempt in progress (a hung subscriber) goes on; the group is skipped until it ends
+        log.info(
+            "consumer group over its budget, its other deliveries wait group={} budget_ms={}",
+            group,
+            groupBudget.toMillis());
+      } catch (ExecutionException e) {
+        alert(
+            Alerts.Key.STEP_FAILED,
+            "delivery " + group,
+            fields("step", "delivery", "group", group, "error", e.getCause().toString()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    groupTasks.values().removeIf(Future::isDone);
+    return attempted;
+  }
+
+  /** Attempts {@code due} one after the other, starting none after {@code deadline}. */
+  private int deliverGroup(String group, List<DueDelivery> due, long deadline) {
+    int attempted = 0;
     for (DueDelivery d : due) {
-      byGroup.computeIfAbsent(d.consumerGroup(), g -> new ArrayList<>()).add(d);
+      if (attempted > 0 && System.nanoTime() - deadline > 0) {
+        break; // the rest waits for the next cycle
+      }
+      attempted++;
+      try {
+        attempt(d);
+      } catch (RuntimeException e) {
+        alert(
+            Alerts.Key.STEP_FAILED,
+            "delivery " + group + "/" + d.messageId(),
+            fields(
+                "step", "delivery",
+                "group", group,
+                "message", d.messageId(),
+                "key", d.businessKey(),
+                "error", e.toString()));
+      }
     }
-    List<Future<?>> running = new ArrayList<>();
-    for (List<DueDelivery> deliveries : byGroup.values()) {
-      running.add(deliveryThreads.submit(() -> deliveries.forEach(this::attempt)));
-    }
-    for (Future<?> f : running) {
-      f.get();
-    }
-    return due.size();
+    return attempted;
   }
 
   private void attempt(DueDelivery d) {
@@ -205,18 +433,16 @@ public final class OutboxRelay {
                   d.businessKey(),
                   d.payload(),
                   headers(d.headers()),
-                  d.readyAt() == null ? 0 : d.readyAt().toEpochMilli(),
+                  d.readyAt() == null ? 0 : d.readyAt().toInstant(ZoneOffset.UTC).toEpochMilli(),
                   attempt));
-      outbox.markDelivered(d.messagePk(), d.consumerGroup());
-      outbox.bump("delivered", 1);
-      log.debug(
-          "delivered message={} group={} key={}",
-          d.messageId(),
-          d.consumerGroup(),
-          d.businessKey());
     } catch (RuntimeException e) {
       failed(d, attempt, e);
+      return;
     }
+    outbox.markDelivered(d.messagePk(), d.consumerGroup());
+    outbox.bump("delivered", 1);
+    log.debug(
+        "delivered message={} group={} key={}", d.messageId(), d.consumerGroup(), d.businessKey());
   }
 
   private void failed(DueDelivery d, int attempt, RuntimeException e) {
@@ -242,7 +468,33 @@ public final class OutboxRelay {
             outbox.bump("dead", 1);
           }
         });
+    record(Alerts.Key.DEAD_LETTER, d.messageId() + "/" + d.consumerGroup(), error);
     alerts.deadLetter(d.messageId(), d.consumerGroup(), d.businessKey(), attempt, error);
+  }
+
+  // ---------------------------------------------------------------- alerts
+
+  /** Logs (and posts) the alert unless repeated within the window, and records it when logged. */
+  private void alert(Alerts.Key key, String subject, Map<String, Object> fields) {
+    if (alerts.raise(key, subject, fields)) {
+      record(key, subject, fields.toString());
+    }
+  }
+
+  private void record(Alerts.Key key, String subject, String detail) {
+    try {
+      outbox.recordAlert(key.name(), cut(subject, 191), cut(detail, 512));
+    } catch (RuntimeException e) {
+      log.warn("cannot record alert={} subject={} error={}", key, subject, e.toString());
+    }
+  }
+
+  private static Map<String, Object> fields(Object... namesAndValues) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      fields.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return fields;
   }
 
   private static Map<String, String> headers(String json) {
@@ -251,6 +503,10 @@ public final class OutboxRelay {
     } catch (Exception e) {
       return Map.of();
     }
+  }
+
+  private static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
   private static String abbreviate(String text) {

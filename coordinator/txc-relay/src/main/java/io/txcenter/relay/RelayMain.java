@@ -37,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Settings: {@code txc.name}, {@code txc.relay.outboxes} (mall), {@code
  * txc.relay.<outbox>.jdbc.url} (the outbox owner's schema; else {@code txc.jdbc.url}), {@code
  * txc.relay.retry-ladder} (RocketMQ's 10s..2h), {@code txc.relay.immunity.ms} (6000), {@code
- * txc.relay.poll.ms} (100), {@code txc.relay.zk-session.ms} (3000), {@code
+ * txc.relay.poll.ms} (100), {@code txc.relay.group-budget.ms} (1000: how long one consumer group
+ * may start deliveries per cycle), {@code txc.relay.zk-session.ms} (3000), {@code
  * txc.relay.alert-webhook}.
  */
 public final class RelayMain {
@@ -64,6 +65,11 @@ public final class RelayMain {
     }
     Duration immunity = Duration.ofMillis(Settings.longValue("txc.relay.immunity.ms", 6_000));
     long pollMillis = Settings.longValue("txc.relay.poll.ms", 100);
+    long groupBudgetMillis = Settings.longValue("txc.relay.group-budget.ms", 1_000);
+    if (groupBudgetMillis < 1) {
+      throw new Settings.SettingException(
+          "txc.relay.group-budget.ms", "must be >= 1", Long.toString(groupBudgetMillis));
+    }
 
     AdvertisedAddress.apply();
     SeataClient.start(name);
@@ -94,6 +100,7 @@ public final class RelayMain {
           MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
       OutboxRelay relay =
           new OutboxRelay(
+              outboxName,
               outbox,
               new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
               new SubscriptionRegistry(zk),
@@ -103,7 +110,10 @@ public final class RelayMain {
               dubbo.reference(OutboxCheck.class, outboxName),
               ladder,
               immunity,
-              Executors.newFixedThreadPool(8),
+              Duration.ofMillis(groupBudgetMillis),
+              // one task per consumer group at most (OutboxRelay): threads are bounded by the
+              // groups, and a hung group's thread never makes another group's task queue
+              Executors.newCachedThreadPool(deliveryThreads(outboxName)),
               alerts);
       LeaderLatch latch = new LeaderLatch(zk, "/txc/relay/" + outboxName + "/leader", name);
       latch.addListener(
@@ -158,8 +168,8 @@ public final class RelayMain {
       int attempted = 0;
       if (latch.hasLeadership()) {
         try {
-          attempted = relay.cycle();
-        } catch (Exception e) {
+          attempted = relay.cycle(); // contains its own failures, step by step
+        } catch (RuntimeException e) {
           log.error("relay cycle failed", e);
         }
       }
@@ -167,6 +177,15 @@ public final class RelayMain {
         Thread.sleep(pollMillis);
       }
     }
+  }
+
+  private static java.util.concurrent.ThreadFactory deliveryThreads(String outboxName) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "relay-" + outboxName + "-delivery-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static org.apache.seata.core.model.GlobalStatus tcStatus(String xid) {

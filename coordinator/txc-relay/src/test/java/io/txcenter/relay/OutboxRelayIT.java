@@ -1,0 +1,622 @@
+package io.txcenter.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.txcenter.kit.MyBatisStore;
+import io.txcenter.kit.TccFence;
+import io.txcenter.kit.ZooKeeperClient;
+import io.txcenter.kit.ZooKeeperCredential;
+import io.txcenter.outbox.OutboxAppendAction;
+import io.txcenter.outbox.OutboxAppendTcc;
+import io.txcenter.outbox.OutboxMapper;
+import io.txcenter.outbox.OutboxStatus;
+import io.txcenter.outbox.RetryLadder;
+import io.txcenter.outbox.SubscriptionRegistry;
+import io.txcenter.outbox.TagExpression;
+import io.txcenter.outbox.api.EventConsumer;
+import io.txcenter.outbox.api.EventMessage;
+import io.txcenter.outbox.api.OutboxCheck;
+import io.txcenter.outbox.api.OutboxMessage;
+import io.txcenter.testsupport.FenceHarness;
+import io.txcenter.testsupport.FreePorts;
+import io.txcenter.testsupport.TestDatabase;
+import io.txcenter.zk.EmbeddedZooKeeper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.seata.core.model.GlobalStatus;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The relay's cycle on a real MariaDB outbox with subscriptions in a real ZooKeeper: failures are
+ * contained per step, topic, subscription and consumer group; unrouted messages are alerted and
+ * kept; check-back takes the fence lock first, on the database's UTC clock, and settles the fence.
+ * Consumers are in-process {@link EventConsumer}s: the relay only sees that interface (in
+ * production a Dubbo reference, whose timeout is modelled by a consumer that blocks).
+ */
+public class OutboxRelayIT {
+
+  private static final String CREDENTIAL = "txc:" + UUID.randomUUID();
+  private static final RetryLadder LADDER = RetryLadder.parse("1h");
+
+  @TempDir static Path dir;
+  private static EmbeddedZooKeeper zkServer;
+  private static CuratorFramework zk;
+  private static SubscriptionRegistry registry;
+  private static HikariDataSource dataSource;
+  private static String schema;
+  private static JdbcTemplate jdbc;
+  private static OutboxMapper mapper;
+  private static TransactionTemplate transactions;
+
+  private final Map<String, EventConsumer> consumers = new ConcurrentHashMap<>();
+  private ExecutorService deliveryThreads;
+
+  @BeforeAll
+  static void start() throws Exception {
+    zkServer = EmbeddedZooKeeper.start(FreePorts.next(), dir.resolve("zk"), List.of(CREDENTIAL));
+    zk =
+        ZooKeeperClient.connect(
+            zkServer.connectString(), ZooKeeperCredential.parse(CREDENTIAL), 10_000);
+    registry = new SubscriptionRegistry(zk);
+    dataSource = TestDatabase.get().freshSchema("relay", "common", "outbox");
+    jdbc = new JdbcTemplate(dataSource);
+    schema = jdbc.queryForObject("SELECT DATABASE()", String.class);
+    TccFence.install(dataSource);
+    mapper = MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+    transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (zk != null) {
+      zk.close();
+    }
+    if (zkServer != null) {
+      zkServer.close();
+    }
+    if (dataSource != null) {
+      dataSource.close();
+      TestDatabase.get().dropSchema(schema);
+    }
+  }
+
+  @BeforeEach
+  void emptyOutbox() {
+    for (String table :
+        List.of(
+            "outbox_message",
+            "outbox_delivery",
+            "outbox_dead_letter",
+            "outbox_counter",
+            "outbox_alert",
+            "tcc_fence_log")) {
+      jdbc.update("DELETE FROM " + table);
+    }
+    deliveryThreads = Executors.newCachedThreadPool();
+  }
+
+  @AfterEach
+  void stopThreads() {
+    deliveryThreads.shutdownNow();
+  }
+
+  // ------------------------------------------------------------------ defect: one bad subscription
+
+  @Test
+  void givenMalformedSubscriptions_theValidOnesStillReceive_andEachBadOneIsAlerted()
+      throws Exception {
+    String topic = topic();
+    registry.register(topic, "good", TagExpression.parse("OPS"));
+    // nodes no subscriber would write, made directly: an unparsable expression, a bad group name
+    zk.create()
+        .creatingParentsIfNeeded()
+        .forPath(
+            SubscriptionRegistry.ROOT + "/" + topic + "/broken",
+            "OPS ||| (((".getBytes(StandardCharsets.UTF_8));
+    zk.create()
+        .forPath(
+            SubscriptionRegistry.ROOT + "/" + topic + "/Not_A_Group",
+            "*".getBytes(StandardCharsets.UTF_8));
+    List<String> received = recordingConsumer("good");
+    long first = readyMessage(topic, "OPS", "k-1");
+    long second = readyMessage(topic, "OPS", "k-2");
+    OutboxRelay relay = relay(Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Begin);
+
+    for (int i = 0; i < 3; i++) {
+      relay.cycle();
+    }
+
+    assertThat(fannedOut(first)).isEqualTo(1);
+    assertThat(fannedOut(second)).isEqualTo(1);
+    assertThat(deliveryStatus(first, "good")).isEqualTo("DELIVERED");
+    assertThat(deliveryStatus(second, "good")).isEqualTo("DELIVERED");
+    assertThat(received).hasSize(2);
+    assertThat(
+            jdbc.queryForList(
+                "SELECT subject FROM outbox_alert WHERE alert = 'BAD_SUBSCRIPTION' ORDER BY subject",
+                String.class))
+        .containsExactlyInAnyOrder(topic + "/Not_A_Group", topic + "/broken");
+    // raised once within the repeat window, however many cycles saw it
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT MAX(times) FROM outbox_alert WHERE alert = 'BAD_SUBSCRIPTION'",
+                Integer.class))
+        .isEqualTo(1);
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_delivery", Integer.class))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void givenATopicWhoseSubscriptionsCannotBeRead_theOtherTopicsStillFanOut() throws Exception {
+    String good = topic();
+    String unreadable = topic();
+    registry.register(good, "good", TagExpression.parse("*"));
+    recordingConsumer("good");
+    // ZooKeeper refuses to read this node: an ACL granting nobody anything
+    zk.create()
+        .creatingParentsIfNeeded()
+        .withACL(
+            List.of(
+                new org.apache.zookeeper.data.ACL(0, ZooKeeperCredential.parse(CREDENTIAL).id())))
+        .forPath(SubscriptionRegistry.ROOT + "/" + unreadable);
+    long stuck = readyMessage(unreadable, "OPS", "k-1");
+    long routed = readyMessage(good, "OPS", "k-2");
+    OutboxRelay relay = relay(Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Begin);
+
+    relay.cycle();
+
+    assertThat(fannedOut(stuck)).as("waits until its topic can be read").isZero();
+    assertThat(deliveryStatus(routed, "good")).isEqualTo("DELIVERED");
+    assertThat(alerts("STEP_FAILED")).containsExactly("subscriptions " + unreadable);
+  }
+
+  // ------------------------------------------------------------------ defect: no subscription
+
+  @Test
+  void givenNoSubscription_theMessageIsAlerted_andFannedOutOnceASubscriptionAppears()
+      throws Exception {
+    String topic = topic();
+    long message = readyMessage(topic, "CS", "k-1");
+    String messageId = messageId(message);
+    OutboxRelay relay = relay(Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Begin);
+
+    relay.cycle();
+    relay.cycle();
+
+    assertThat(fannedOut(message)).isEqualTo(OutboxMapper.UNROUTED);
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_delivery", Integer.class)).isZero();
+    assertThat(alerts("NO_SUBSCRIPTION")).containsExactly(messageId);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT detail FROM outbox_alert WHERE alert = 'NO_SUBSCRIPTION'", String.class))
+        .contains("topic=" + topic)
+        .contains("tags=CS")
+        .contains("message=" + messageId);
+    assertThat(counter("unrouted")).isEqualTo(1);
+
+    List<String> received = recordingConsumer("late");
+    registry.register(topic, "late", TagExpression.parse("CS"));
+    relay.cycle();
+
+    assertThat(fannedOut(message)).isEqualTo(OutboxMapper.FANNED_OUT);
+    assertThat(deliveryStatus(message, "late")).isEqualTo("DELIVERED");
+    assertThat(received).containsExactly(messageId);
+    assertThat(counter("routed_late")).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ defect: one hung group
+
+  @Test
+  void givenAHungConsumerGroup_aHealthyGroupIsDeliveredWithinItsOwnBound() throws Exception {
+    String topic = topic();
+    registry.register(topic, "slow", TagExpression.parse("SLOW"));
+    registry.register(topic, "fast", TagExpression.parse("FAST"));
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger slowEntered = new AtomicInteger();
+    consumers.put(
+        "slow",
+        message -> {
+          slowEntered.incrementAndGet();
+          try {
+            // what a hung provider costs a Dubbo reference: the call's timeout (txc: 10 s)
+            if (!release.await(10, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("Invoke remote method timeout (10000 ms)");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new IllegalStateException("provider gone");
+        });
+    List<String> fast = recordingConsumer("fast");
+    for (int i = 0; i < 210; i++) {
+      readyMessage(topic, "SLOW", "s-" + i);
+    }
+    OutboxRelay relay = relay(Duration.ofSeconds(60), Duration.ofMillis(300), GlobalStatus.Begin);
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread loop = relayLoop(relay, running);
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> slowEntered.get() >= 1);
+      // the healthy group's messages come while the hung group's first attempt is in progress
+      for (int i = 0; i < 20; i++) {
+        readyMessage(topic, "FAST", "f-" + i);
+      }
+      long published = System.nanoTime();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> fast.size() == 20);
+
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - published);
+      System.out.printf("healthy group: 20 deliveries in %d ms beside a hung group%n", millis);
+      assertThat(delivered("fast")).isEqualTo(20);
+      assertThat(delivered("slow")).isZero();
+      assertThat(slowEntered.get()).as("the hung group is never attempted twice at once").isOne();
+    } finally {
+      release.countDown();
+      running.set(false);
+      loop.join(30_000);
+    }
+  }
+
+  // ------------------------------------------------------------------ defect: lock order
+
+  @Test
+  void givenCancelHoldsTheFenceRow_aConcurrentCheckBackDiscard_waitsForIt_withoutDeadlock()
+      throws Exception {
+    CountDownLatch cancelLocked = new CountDownLatch(1);
+    CountDownLatch releaseCancel = new CountDownLatch(1);
+    PausingAppend action = new PausingAppend(mapper, cancelLocked, releaseCancel);
+    FenceHarness fence = new FenceHarness(action, OutboxAppendAction.NAME);
+    BusinessActionContext branch = FenceHarness.newBranch();
+    fence.tryPhase(branch, () -> append(action, branch, "k-lock"));
+    OutboxRelay relay = relay(Duration.ZERO, Duration.ofSeconds(2), GlobalStatus.Rollbacked);
+    await().until(() -> prepared(branch) == 2 && isPastImmunity(branch));
+
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      // the TC's Cancel: Seata's fence locks the fence row, then calls cancel (paused here)
+      Future<Boolean> cancel = two.submit(() -> fence.cancel(branch));
+      assertThat(cancelLocked.await(10, TimeUnit.SECONDS)).isTrue();
+      // the check-back of the same branch, as the TC answers Rollbacked
+      Future<?> checkBack = two.submit(relay::checkBack);
+      await().atMost(Duration.ofSeconds(10)).until(() -> lockWaits() >= 1);
+      // Cancel goes on to the outbox rows: the check-back must hold none of them
+      releaseCancel.countDown();
+
+      assertThat(cancel.get(30, TimeUnit.SECONDS)).isTrue();
+      checkBack.get(30, TimeUnit.SECONDS);
+    } finally {
+      releaseCancel.countDown();
+      two.shutdownNow();
+    }
+    assertThat(alerts("STEP_FAILED")).as("no deadlock victim").isEmpty();
+    assertThat(statuses(branch)).containsOnly("DISCARDED");
+    assertThat(
+            jdbc.queryForList(
+                "SELECT resolved_by FROM outbox_message WHERE xid = ?",
+                String.class,
+                branch.getXid()))
+        .containsOnly("TCC");
+    assertThat(fenceStatus(branch)).isEqualTo(3);
+  }
+
+  // ------------------------------------------------------------------ defect: time zones
+
+  @Test
+  void givenTheWritersSessionAheadOfUtc_aBranchPastTheImmunity_isResolved() {
+    try (HikariDataSource writer = sessionInZone("+05:00");
+        HikariDataSource reader = sessionInZone("-03:00")) {
+      BusinessActionContext branch = preparedVia(writer, "k-tz-ahead");
+      OutboxRelay relay =
+          relay(reader, Duration.ofMillis(300), Duration.ofSeconds(2), GlobalStatus.Committed);
+
+      // 300 ms after the Try, by the JVM's clock: no earlier, and well within the 5 h skew
+      long tried = System.nanoTime();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                relay.checkBack();
+                return statuses(branch).equals(Set.of("READY"));
+              });
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - tried)).isGreaterThan(250);
+    }
+  }
+
+  @Test
+  void givenTheWritersSessionBehindUtc_aFreshBranch_isNotResolvedBeforeTheImmunity() {
+    try (HikariDataSource writer = sessionInZone("-05:00");
+        HikariDataSource reader = sessionInZone("+09:00")) {
+      BusinessActionContext branch = preparedVia(writer, "k-tz-behind");
+      OutboxRelay relay =
+          relay(reader, Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Committed);
+
+      relay.checkBack();
+
+      assertThat(statuses(branch)).containsOnly("PREPARED");
+      assertThat(fenceStatus(branch)).isEqualTo(1);
+    }
+  }
+
+  // ------------------------------------------------------------------ defect: fence left tried
+
+  @Test
+  void givenTheTcAnswersFinished_andTheBusinessCommitted_checkBackSettlesTheFenceRowToo() {
+    OutboxAppendTcc action = new OutboxAppendTcc(mapper);
+    FenceHarness fence = new FenceHarness(action, OutboxAppendAction.NAME);
+    BusinessActionContext branch = FenceHarness.newBranch();
+    fence.tryPhase(branch, () -> append(action, branch, "k-finished"));
+    assertThat(fenceStatus(branch)).isEqualTo(1);
+    OutboxRelay relay =
+        new OutboxRelay(
+            "test",
+            mapper,
+            transactions,
+            registry,
+            consumers::get,
+            xid -> GlobalStatus.Finished,
+            (topic, key, xid) -> OutboxCheck.CheckOutcome.COMMITTED,
+            LADDER,
+            Duration.ZERO,
+            Duration.ofSeconds(2),
+            deliveryThreads,
+            new Alerts(""));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              relay.checkBack();
+              return statuses(branch).equals(Set.of("READY"));
+            });
+
+    assertThat(fenceStatus(branch)).as("committed, as Confirm leaves it").isEqualTo(2);
+    assertThat(counter("checkback_business_ready")).isEqualTo(1);
+    // the TC's own Confirm, if it still comes, is absorbed by the fence
+    assertThat(fence.confirm(branch)).isTrue();
+    assertThat(fenceStatus(branch)).isEqualTo(2);
+    assertThat(
+            jdbc.queryForList(
+                "SELECT resolved_by FROM outbox_message WHERE xid = ?",
+                String.class,
+                branch.getXid()))
+        .containsOnly("CHECKBACK");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Cancel that signals once Seata's fence holds the fence row, then waits to be released. */
+  public static final class PausingAppend extends OutboxAppendTcc {
+    private final CountDownLatch locked;
+    private final CountDownLatch release;
+
+    PausingAppend(OutboxMapper mapper, CountDownLatch locked, CountDownLatch release) {
+      super(mapper);
+      this.locked = locked;
+      this.release = release;
+    }
+
+    @Override
+    public boolean cancel(BusinessActionContext context) {
+      locked.countDown();
+      try {
+        if (!release.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("not released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return super.cancel(context);
+    }
+  }
+
+  private OutboxRelay relay(Duration immunity, Duration groupBudget, GlobalStatus tc) {
+    return relay(dataSource, immunity, groupBudget, tc);
+  }
+
+  private OutboxRelay relay(
+      HikariDataSource on, Duration immunity, Duration groupBudget, GlobalStatus tc) {
+    Function<String, EventConsumer> ofGroup =
+        group -> {
+          EventConsumer consumer = consumers.get(group);
+          if (consumer == null) {
+            throw new IllegalStateException("No provider available for group " + group);
+          }
+          return consumer;
+        };
+    return new OutboxRelay(
+        "test",
+        on == dataSource ? mapper : mapperOn(on),
+        on == dataSource
+            ? transactions
+            : new TransactionTemplate(new DataSourceTransactionManager(on)),
+        registry,
+        ofGroup,
+        xid -> tc,
+        (topic, key, xid) -> OutboxCheck.CheckOutcome.UNKNOWN,
+        LADDER,
+        immunity,
+        groupBudget,
+        deliveryThreads,
+        new Alerts(""));
+  }
+
+  /** The relay's loop as RelayMain runs it: a cycle, and a short poll when it attempted nothing. */
+  private static Thread relayLoop(OutboxRelay relay, AtomicBoolean running) {
+    Thread loop =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                if (relay.cycle() == 0) {
+                  try {
+                    Thread.sleep(20); // the relay's own idle poll (txc.relay.poll.ms)
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              }
+            },
+            "relay-loop");
+    loop.start();
+    return loop;
+  }
+
+  private List<String> recordingConsumer(String group) {
+    List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    consumers.put(group, (EventMessage message) -> received.add(message.messageId()));
+    return received;
+  }
+
+  private static HikariDataSource sessionInZone(String zone) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(TestDatabase.get().url(schema));
+    config.setUsername(TestDatabase.get().user());
+    config.setPassword(TestDatabase.get().password());
+    config.setMaximumPoolSize(2);
+    config.setConnectionInitSql("SET time_zone = '" + zone + "'");
+    return new HikariDataSource(config);
+  }
+
+  private static OutboxMapper mapperOn(HikariDataSource dataSource) {
+    return MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+  }
+
+  /** A Try written through {@code writer} (its session's time zone): PREPARED rows, fence tried. */
+  private static BusinessActionContext preparedVia(HikariDataSource writer, String key) {
+    BusinessActionContext branch = FenceHarness.newBranch();
+    new OutboxAppendTcc(mapperOn(writer))
+        .tryAppend(
+            branch, List.of(new OutboxMessage(topic(), List.of("OPS"), key, "{}", Map.of())));
+    jdbc.update(
+        "INSERT INTO tcc_fence_log (xid, branch_id, action_name, status, gmt_create,"
+            + " gmt_modified) VALUES (?, ?, ?, 1, NOW(3), NOW(3))",
+        branch.getXid(),
+        branch.getBranchId(),
+        OutboxAppendAction.NAME);
+    return branch;
+  }
+
+  private static void append(OutboxAppendTcc action, BusinessActionContext branch, String key) {
+    action.tryAppend(
+        branch,
+        List.of(
+            new OutboxMessage("accompaniment", List.of("OPS", "CS"), key, "{}", Map.of()),
+            new OutboxMessage("accompaniment", List.of("ORCH"), key, "{}", Map.of())));
+  }
+
+  /** A READY message of a made-up committed branch. */
+  private static long readyMessage(String topic, String tags, String key) {
+    String messageId = UUID.randomUUID().toString();
+    BusinessActionContext branch = FenceHarness.newBranch();
+    mapper.insertMessage(
+        messageId, branch.getXid(), branch.getBranchId(), topic, tags, key, "{}", "{}");
+    mapper.settleBranch(branch.getXid(), branch.getBranchId(), OutboxStatus.READY.name(), "TCC");
+    return jdbc.queryForObject(
+        "SELECT id FROM outbox_message WHERE message_id = ?", Long.class, messageId);
+  }
+
+  private static String topic() {
+    return "t-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static String messageId(long pk) {
+    return jdbc.queryForObject(
+        "SELECT message_id FROM outbox_message WHERE id = ?", String.class, pk);
+  }
+
+  private static int fannedOut(long pk) {
+    return jdbc.queryForObject(
+        "SELECT fanned_out FROM outbox_message WHERE id = ?", Integer.class, pk);
+  }
+
+  private static String deliveryStatus(long pk, String group) {
+    List<String> status =
+        jdbc.queryForList(
+            "SELECT status FROM outbox_delivery WHERE message_pk = ? AND consumer_group = ?",
+            String.class,
+            pk,
+            group);
+    return status.isEmpty() ? null : status.get(0);
+  }
+
+  private static int delivered(String group) {
+    return jdbc.queryForObject(
+        "SELECT COUNT(*) FROM outbox_delivery WHERE consumer_group = ? AND status = 'DELIVERED'",
+        Integer.class,
+        group);
+  }
+
+  private static List<String> alerts(String alert) {
+    return jdbc.queryForList(
+        "SELECT subject FROM outbox_alert WHERE alert = ? ORDER BY id", String.class, alert);
+  }
+
+  private static long counter(String name) {
+    List<Long> value =
+        jdbc.queryForList("SELECT value FROM outbox_counter WHERE name = ?", Long.class, name);
+    return value.isEmpty() ? 0 : value.get(0);
+  }
+
+  private static int prepared(BusinessActionContext branch) {
+    return jdbc.queryForObject(
+        "SELECT COUNT(*) FROM outbox_message WHERE xid = ? AND status = 'PREPARED'",
+        Integer.class,
+        branch.getXid());
+  }
+
+  private static boolean isPastImmunity(BusinessActionContext branch) {
+    return jdbc.queryForObject(
+        "SELECT COUNT(*) = 0 FROM outbox_message WHERE xid = ? AND created_at >= UTC_TIMESTAMP(3)",
+        Boolean.class,
+        branch.getXid());
+  }
+
+  private static Set<String> statuses(BusinessActionContext branch) {
+    return Set.copyOf(
+        jdbc.queryForList(
+            "SELECT status FROM outbox_message WHERE xid = ?", String.class, branch.getXid()));
+  }
+
+  private static int fenceStatus(BusinessActionContext branch) {
+    return jdbc.queryForObject(
+        "SELECT status FROM tcc_fence_log WHERE xid = ? AND branch_id = ?",
+        Integer.class,
+        branch.getXid(),
+        branch.getBranchId());
+  }
+
+  /** Transactions of this schema waiting for a row lock. */
+  private static int lockWaits() {
+    return jdbc.queryForObject(
+        "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist"
+            + " p ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = ?",
+        Integer.class,
+        schema);
+  }
+}
