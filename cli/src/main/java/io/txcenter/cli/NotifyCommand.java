@@ -60,8 +60,8 @@ final class NotifyCommand {
   /** Puts an unacknowledged notification back at the start of its ladder, due now. */
   boolean retry(long id) {
     return jdbc.update(
-            "UPDATE merchant_notify SET state = 'PENDING', attempts = 0, next_attempt_at = NOW(3)"
-                + " WHERE id = ? AND state <> 'ACKED'",
+            "UPDATE merchant_notify SET state = 'PENDING', attempts = 0, next_attempt_at = NOW(3),"
+                + " version = version + 1 WHERE id = ? AND state <> 'ACKED'",
             id)
         == 1;
   }
