@@ -52,4 +52,46 @@ class AlertsTest {
 
     alerts.deadLetter("m-2", "ops", "order-1", 17, "boom");
   }
+
+  @Test
+  void givenTheSameAlertWithinTheRepeatWindow_raise_logsItOnce_andAgainAfterTheWindow() {
+    long[] now = {0};
+    Alerts alerts = new Alerts("", () -> now[0]);
+
+    assertThat(alerts.raise(Alerts.Key.BAD_SUBSCRIPTION, "t/g", java.util.Map.of("a", 1))).isTrue();
+    assertThat(alerts.raise(Alerts.Key.BAD_SUBSCRIPTION, "t/g", java.util.Map.of("a", 1)))
+        .isFalse();
+    assertThat(alerts.raise(Alerts.Key.BAD_SUBSCRIPTION, "t/other", java.util.Map.of())).isTrue();
+    now[0] += Alerts.REPEAT_WINDOW.toNanos();
+    assertThat(alerts.raise(Alerts.Key.BAD_SUBSCRIPTION, "t/g", java.util.Map.of("a", 1))).isTrue();
+  }
+
+  @Test
+  void givenAFieldWithQuotes_theWebhookBody_isValidJson() throws Exception {
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/alerts",
+        exchange -> {
+          bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    server.start();
+    try {
+      Alerts alerts = new Alerts("http://127.0.0.1:" + server.getAddress().getPort() + "/alerts");
+
+      alerts.raise(Alerts.Key.BAD_SUBSCRIPTION, "t/g", java.util.Map.of("group", "g\",\"x\":\"1"));
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 1);
+      com.fasterxml.jackson.databind.JsonNode body =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(bodies.get(0));
+      assertThat(body.get("alert").asText()).isEqualTo("bad-subscription");
+      assertThat(body.get("group").asText()).isEqualTo("g\",\"x\":\"1");
+      assertThat(body.has("x")).isFalse();
+    } finally {
+      server.stop(0);
+    }
+  }
 }
