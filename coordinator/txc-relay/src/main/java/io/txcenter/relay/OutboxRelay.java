@@ -52,6 +52,9 @@ public final class OutboxRelay {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BATCH = 200;
 
+  /** How often unrouted messages are looked at again (each look reads their topics' nodes). */
+  static final Duration UNROUTED_RECHECK = Duration.ofSeconds(1);
+
   private final String outboxName;
   private final OutboxMapper outbox;
   private final TransactionTemplate transactions;
@@ -68,8 +71,11 @@ public final class OutboxRelay {
   /** The delivery task of each consumer group that has one: at most one per group. */
   private final Map<String, Future<Integer>> groupTasks = new HashMap<>();
 
-  /** Where the next look at unrouted messages starts (they are looked at a batch per cycle). */
+  /** Where the next look at unrouted messages starts (they are looked at a batch at a time). */
   private long unroutedCursor;
+
+  /** When unrouted messages were last looked at (System.nanoTime). */
+  private long unroutedLookedAt = System.nanoTime() - UNROUTED_RECHECK.toNanos();
 
   /**
    * {@code deliveryThreads} runs one task per consumer group with due deliveries; it should not
@@ -245,7 +251,11 @@ public final class OutboxRelay {
     for (ReadyMessage message : outbox.findUnfanned(BATCH)) {
       fanOut(message, byTopic, true);
     }
-    // messages no subscription matched: a batch per cycle, in case one appeared since
+    // messages no subscription matched: a batch a second, in case one appeared since
+    if (System.nanoTime() - unroutedLookedAt < UNROUTED_RECHECK.toNanos()) {
+      return;
+    }
+    unroutedLookedAt = System.nanoTime();
     List<ReadyMessage> unrouted = outbox.findUnrouted(unroutedCursor, BATCH);
     unroutedCursor = unrouted.size() < BATCH ? 0 : unrouted.get(unrouted.size() - 1).id();
     for (ReadyMessage message : unrouted) {

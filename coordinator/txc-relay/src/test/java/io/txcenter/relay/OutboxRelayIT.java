@@ -223,7 +223,14 @@ public class OutboxRelayIT {
 
     List<String> received = recordingConsumer("late");
     registry.register(topic, "late", TagExpression.parse("CS"));
-    relay.cycle();
+    // unrouted messages are looked at again once a second
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              relay.cycle();
+              return received.size() == 1;
+            });
 
     assertThat(fannedOut(message)).isEqualTo(OutboxMapper.FANNED_OUT);
     assertThat(deliveryStatus(message, "late")).isEqualTo("DELIVERED");
