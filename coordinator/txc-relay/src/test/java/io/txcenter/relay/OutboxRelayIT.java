@@ -512,6 +512,7 @@ public class OutboxRelayIT {
     config.setPassword(TestDatabase.get().password());
     config.setMaximumPoolSize(2);
     config.setConnectionInitSql("SET time_zone = '" + zone + "'");
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED"); // as Database.open
     return new HikariDataSource(config);
   }
 
