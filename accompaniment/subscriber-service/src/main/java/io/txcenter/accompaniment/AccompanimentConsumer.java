@@ -4,6 +4,7 @@ import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.api.ConsumerException;
 import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.outbox.api.EventMessage;
+import io.txcenter.outbox.api.EventMessageCheck;
 import java.sql.Timestamp;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,9 +30,8 @@ public final class AccompanimentConsumer implements EventConsumer {
 
   @Override
   public void consume(EventMessage message) {
-    if (message == null || message.messageId() == null) {
-      throw new ConsumerException(ConsumerException.Code.REJECTED, "message without an id");
-    }
+    // a forged or corrupt message is refused before anything, even a configured failure
+    EventMessageCheck.requireWellFormed(message);
     if (message.attempt() <= failFirst) {
       throw new ConsumerException(
           ConsumerException.Code.TRANSIENT,

@@ -6,6 +6,7 @@ import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.api.ConsumerException;
 import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.outbox.api.EventMessage;
+import io.txcenter.outbox.api.EventMessageCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public final class AccountingConsumer implements EventConsumer {
 
   @Override
   public void consume(EventMessage message) {
+    EventMessageCheck.requireWellFormed(message);
     JsonNode voucher;
     try {
       voucher = JSON.readTree(message.payload());
@@ -45,7 +47,7 @@ public final class AccountingConsumer implements EventConsumer {
       throw new ConsumerException(
           ConsumerException.Code.REJECTED,
           "not a payment voucher with paymentNo, merchantId and amountCents > 0: "
-              + message.payload());
+              + EventMessageCheck.shown(message.payload()));
     }
     IdempotentConsumer.Outcome outcome =
         idempotent.consume(

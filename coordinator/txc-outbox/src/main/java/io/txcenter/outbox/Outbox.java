@@ -65,7 +65,8 @@ public final class Outbox {
     }
     if (message.topic() == null || !topics.knows(message.topic())) {
       throw new OutboxException(
-          OutboxErrorCode.UNKNOWN_TOPIC, "no topic [" + message.topic() + "] in this outbox");
+          OutboxErrorCode.UNKNOWN_TOPIC,
+          "no topic [" + abbreviate(message.topic()) + "] in this outbox");
     }
     if (message.tags() == null || message.tags().isEmpty()) {
       throw new OutboxException(OutboxErrorCode.UNKNOWN_TAG, "a message needs at least one tag");
@@ -74,13 +75,15 @@ public final class Outbox {
       if (tag == null || !topics.accepts(message.topic(), tag)) {
         throw new OutboxException(
             OutboxErrorCode.UNKNOWN_TAG,
-            "topic [" + message.topic() + "] has no tag [" + tag + "]");
+            "topic [" + abbreviate(message.topic()) + "] has no tag [" + abbreviate(tag) + "]");
       }
     }
     if (message.businessKey() == null || !message.businessKey().matches("[A-Za-z0-9_-]{1,64}")) {
       throw new OutboxException(
           OutboxErrorCode.INVALID_MESSAGE,
-          "'businessKey' must match [A-Za-z0-9_-]{1,64}, was [" + message.businessKey() + "]");
+          "'businessKey' must match [A-Za-z0-9_-]{1,64}, was ["
+              + abbreviate(message.businessKey())
+              + "]");
     }
     String payload = message.payload();
     if (payload == null || payload.length() > MAX_PAYLOAD) {
@@ -102,6 +105,6 @@ public final class Outbox {
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= 80 ? text : text.substring(0, 80) + "…";
+    return text == null || text.length() <= 80 ? text : text.substring(0, 80) + "…";
   }
 }

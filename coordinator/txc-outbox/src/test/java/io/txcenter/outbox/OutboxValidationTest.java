@@ -36,6 +36,21 @@ class OutboxValidationTest {
   }
 
   @Test
+  void givenAHugeTopicTagOrKey_theRefusalQuotesAtMost80CharactersOfIt() {
+    String huge = "x".repeat(10_000);
+    List<OutboxMessage> hostile =
+        List.of(
+            new OutboxMessage(huge, List.of("OPS"), "order-1", OBJECT, Map.of()),
+            new OutboxMessage(TOPIC, List.of(huge), "order-1", OBJECT, Map.of()),
+            new OutboxMessage(TOPIC, List.of("OPS"), huge, OBJECT, Map.of()));
+    for (OutboxMessage message : hostile) {
+      assertThatThrownBy(() -> outbox.validate(message))
+          .isInstanceOf(OutboxException.class)
+          .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200).contains("x…"));
+    }
+  }
+
+  @Test
   void givenWellFormedMessage_validate_acceptsIt() {
     assertThatCode(() -> outbox.validate(message(List.of("OPS", "CS"), "order-1_A", OBJECT)))
         .doesNotThrowAnyException();

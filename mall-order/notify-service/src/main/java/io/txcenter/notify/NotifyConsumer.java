@@ -6,6 +6,7 @@ import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.api.ConsumerException;
 import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.outbox.api.EventMessage;
+import io.txcenter.outbox.api.EventMessageCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class NotifyConsumer implements EventConsumer {
 
   @Override
   public void consume(EventMessage message) {
+    EventMessageCheck.requireWellFormed(message);
     JsonNode event;
     try {
       event = JSON.readTree(message.payload());
@@ -38,7 +40,8 @@ public final class NotifyConsumer implements EventConsumer {
     if (paymentNo.isEmpty() || !merchant.matches("[A-Za-z0-9_-]{1,64}") || status.isEmpty()) {
       throw new ConsumerException(
           ConsumerException.Code.REJECTED,
-          "not a payment notification with paymentNo, merchantId and status: " + message.payload());
+          "not a payment notification with paymentNo, merchantId and status: "
+              + EventMessageCheck.shown(message.payload()));
     }
     IdempotentConsumer.Outcome outcome =
         idempotent.consume(

@@ -24,7 +24,8 @@ public final class PaymentOutboxCheck implements OutboxCheck {
   public CheckOutcome check(String topic, String businessKey, String xid) {
     PaymentRecord payment = payments.find(businessKey);
     CheckOutcome outcome;
-    if (payment == null || !xid.equals(payment.xid())) {
+    // a question without an xid is about no transaction of this payment (and must not throw)
+    if (payment == null || xid == null || !xid.equals(payment.xid())) {
       outcome = CheckOutcome.ROLLED_BACK;
     } else if ("PROCESSING".equals(payment.status())) {
       outcome = CheckOutcome.UNKNOWN;

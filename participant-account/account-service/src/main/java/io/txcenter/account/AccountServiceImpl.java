@@ -110,13 +110,14 @@ public final class AccountServiceImpl implements AccountService {
   private static void requireAccountId(String accountId) {
     if (accountId == null || !accountId.matches(ID_PATTERN)) {
       throw invalid(
-          accountId, "'accountId' must match " + ID_PATTERN + ", was [" + accountId + "]");
+          shown(accountId),
+          "'accountId' must match " + ID_PATTERN + ", was [" + shown(accountId) + "]");
     }
   }
 
   private static void requireBizNo(String accountId, String bizNo) {
     if (bizNo == null || !bizNo.matches(ID_PATTERN)) {
-      throw invalid(accountId, "'bizNo' must match " + ID_PATTERN + ", was [" + bizNo + "]");
+      throw invalid(accountId, "'bizNo' must match " + ID_PATTERN + ", was [" + shown(bizNo) + "]");
     }
   }
 
@@ -131,5 +132,13 @@ public final class AccountServiceImpl implements AccountService {
 
   private static AccountException invalid(String accountId, String message) {
     return new AccountException(AccountErrorCode.INVALID_REQUEST, accountId, message);
+  }
+
+  /**
+   * {@code value} as an error message may quote it: at most 64 characters, then "…" (input is
+   * unbounded; a message and the exception's fields travel back to the caller and into logs).
+   */
+  static String shown(String value) {
+    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 }

@@ -187,14 +187,14 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
     if (!channelId.equals(channel)) {
       throw new PointsException(
           PointsErrorCode.UNKNOWN_CHANNEL,
-          channel,
-          "this service holds channel [" + channelId + "], not [" + channel + "]");
+          shown(channel),
+          "this service holds channel [" + channelId + "], not [" + shown(channel) + "]");
     }
   }
 
   private void requireKey(String name, String key) {
     if (key == null || !key.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid("'" + name + "' must match [A-Za-z0-9_-]{1,64}, was [" + key + "]");
+      throw invalid("'" + name + "' must match [A-Za-z0-9_-]{1,64}, was [" + shown(key) + "]");
     }
   }
 
@@ -215,5 +215,13 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
 
   private PointsException invalid(String message) {
     return new PointsException(PointsErrorCode.INVALID_REQUEST, channelId, message);
+  }
+
+  /**
+   * {@code value} as an error message may quote it: at most 64 characters, then "…" (input is
+   * unbounded; a message and the exception's fields travel back to the caller and into logs).
+   */
+  static String shown(String value) {
+    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 }

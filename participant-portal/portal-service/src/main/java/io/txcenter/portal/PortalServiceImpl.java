@@ -145,13 +145,16 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
 
   private static void requireChannel(String channelId) {
     if (channelId == null || !channelId.matches("[a-z0-9-]{1,32}")) {
-      throw invalid(channelId, "'channelId' must match [a-z0-9-]{1,32}, was [" + channelId + "]");
+      throw invalid(
+          shown(channelId),
+          "'channelId' must match [a-z0-9-]{1,32}, was [" + shown(channelId) + "]");
     }
   }
 
   private static void requireOrderNo(String channelId, String orderNo) {
     if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid(channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + orderNo + "]");
+      throw invalid(
+          channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + shown(orderNo) + "]");
     }
   }
 
@@ -166,5 +169,13 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
 
   private static PortalException invalid(String channelId, String message) {
     return new PortalException(PortalErrorCode.INVALID_REQUEST, channelId, message);
+  }
+
+  /**
+   * {@code value} as an error message may quote it: at most 64 characters, then "…" (input is
+   * unbounded; a message and the exception's fields travel back to the caller and into logs).
+   */
+  static String shown(String value) {
+    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 }

@@ -11,7 +11,9 @@ public interface EventConsumer {
    * Applies one message. Returning normally acknowledges it; throwing makes the relay retry it on
    * its backoff ladder and, once the ladder is exhausted, move it to the dead-letter queue.
    *
-   * @throws ConsumerException the message was not applied; {@code code} says why
+   * @throws ConsumerException the message was not applied; {@code code} says why. A message the
+   *     relay would never send (see {@link EventMessageCheck#requireWellFormed}) is {@code
+   *     REJECTED} before anything is read or written.
    */
   void consume(EventMessage message) throws ConsumerException;
 }
