@@ -99,6 +99,11 @@ class RpcAuthIT {
     assertForbidden(
         () -> payment.reference(AccountService.class, null).open("m-pay", 1_000_000_000L),
         "AccountService.open");
+    // issue 13: hasAccount is the payment service's alone (it refuses payments to no account)
+    assertForbidden(
+        () -> mall.reference(AccountService.class, null).hasAccount("m-pay"),
+        "AccountService.hasAccount");
+    assertThat(payment.reference(AccountService.class, null).hasAccount("m-no-such")).isFalse();
     PointsBalance after = clients.points(A).balance(A, user);
     assertThat(List.of(after.available(), after.frozen(), after.spent(), after.granted()))
         .containsExactly(1_000L, 0L, 0L, 1_000L);

@@ -14,9 +14,8 @@ import io.txcenter.payment.api.PaymentService;
 import io.txcenter.payment.store.PaymentMapper;
 import io.txcenter.payment.tcc.PaymentSettleTcc;
 import io.txcenter.points.api.PointsService;
+import io.txcenter.portal.api.PortalService;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The payment process: its own JVM and schema, because the payment platform is its own system (its
  * own outbox, its own failure domain in the chaos run) that the mall does not share. Settings:
  * {@code txc.jdbc.url} (payment schema), {@code txc.dubbo.port} (20894), {@code
- * txc.payment.tx-timeout.ms} (30000), {@code txc.payment.claim-lease.s} (60).
+ * txc.payment.tx-timeout.ms} (30000), {@code txc.payment.claim-lease.s} (60), {@code
+ * txc.payment.max-channels} (256: most points references it keeps, one per channel the portal
+ * knows).
  */
 public final class PaymentMain {
 
@@ -50,16 +51,19 @@ public final class PaymentMain {
     int claimLease = (int) Settings.longValue("txc.payment.claim-lease.s", 60);
     startClaimReaper(payments, claimLease);
     DubboNode node = runtime.dubbo(20894);
-    Map<String, PointsService> channels = new ConcurrentHashMap<>();
+    // a points reference (and its ZooKeeper consumer node) only for a channel the portal knows
+    PaymentChannels channels =
+        new PaymentChannels(
+            node.reference(PortalService.class, null),
+            group -> node.reference(PointsService.class, group),
+            (int) Settings.longValue("txc.payment.max-channels", 256));
     PaymentService service =
         new PaymentServiceImpl(
             payments,
             BankKeys.fromSecrets(),
             ParticipantRuntime.tccProxy(new PaymentSettleTcc(payments)),
             node.reference(AccountService.class, null),
-            channel ->
-                channels.computeIfAbsent(
-                    channel, group -> node.reference(PointsService.class, group)),
+            channels,
             new PaymentEvents(outbox),
             (int) Settings.longValue("txc.payment.tx-timeout.ms", 30_000),
             claimLease);

@@ -41,13 +41,13 @@ class ExpiredClaimReleaseIT {
   void givenClaimsOfEveryKind_onlyTheExpiredUnboundOne_isReleased() {
     for (String no : new String[] {"pay-orphan", "pay-bound", "pay-fresh", "pay-paid"}) {
       payments.insertIgnore(no, "m-1", 7, "ch-a", 100, 1);
-      assertThat(payments.claim(no, "bk-" + no, 60)).isEqualTo(1);
+      assertThat(payments.claim(no, "bank-a", "bk-" + no, "PAID", "t-" + no, 60)).isEqualTo(1);
     }
     // the orphan and the bound claim are an hour old; the bound one has its global transaction
     jdbc.update(
         "UPDATE payment_order SET claimed_at = NOW(3) - INTERVAL 1 HOUR"
             + " WHERE payment_no IN ('pay-orphan', 'pay-bound')");
-    assertThat(payments.bindBranch("pay-bound", "xid-1", "PAID", null)).isEqualTo(1);
+    assertThat(payments.bindBranch("pay-bound", "t-pay-bound", "xid-1", "PAID", null)).isEqualTo(1);
     jdbc.update(
         "UPDATE payment_order SET status = 'PAID', claimed_at = NOW(3) - INTERVAL 1 HOUR"
             + " WHERE payment_no = 'pay-paid'");
@@ -59,7 +59,8 @@ class ExpiredClaimReleaseIT {
     assertThat(status("pay-fresh")).isEqualTo("PROCESSING");
     assertThat(status("pay-paid")).isEqualTo("PAID");
     // released, it can be claimed again by the bank's next callback
-    assertThat(payments.claim("pay-orphan", "bk-again", 60)).isEqualTo(1);
+    assertThat(payments.claim("pay-orphan", "bank-a", "bk-again", "PAID", "t-again", 60))
+        .isEqualTo(1);
   }
 
   private static String status(String paymentNo) {

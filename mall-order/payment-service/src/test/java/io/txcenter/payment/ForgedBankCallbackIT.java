@@ -50,8 +50,8 @@ class ForgedBankCallbackIT {
             payments,
             new BankKeys(name -> Optional.ofNullable(secrets.get(name))),
             new PaymentSettleTcc(payments),
-            null,
-            channel -> null,
+            Participants.accounts("m-1"),
+            Participants.channels(new Participants.Portal("ch-a")),
             null,
             5_000,
             60);

@@ -60,8 +60,8 @@ class PaymentCoordinatorDownIT {
             payments,
             new BankKeys(name -> Optional.ofNullable(BANK_SECRETS.get(name))),
             new PaymentSettleTcc(payments),
-            null,
-            channel -> null,
+            Participants.accounts("m-1"),
+            Participants.channels(new Participants.Portal("ch-a")),
             null,
             5_000,
             60);

@@ -29,6 +29,8 @@ public final class AccountMain {
             Callers.of(AccountService.class)
                 .allow("tryCredit", "payment")
                 .allow("balance", "operator")
+                // payment only: it refuses payments to a merchant without an account
+                .allow("hasAccount", "payment")
                 .allow("open", "operator"))
         .start();
     runtime.serve();

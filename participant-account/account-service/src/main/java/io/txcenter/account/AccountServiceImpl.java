@@ -89,6 +89,12 @@ public final class AccountServiceImpl implements AccountService {
   }
 
   @Override
+  public boolean hasAccount(String accountId) {
+    requireAccountId(accountId);
+    return accounts.find(accountId) != null;
+  }
+
+  @Override
   public AccountBalance open(String accountId, long openingBalance) {
     requireAccountId(accountId);
     requireAmount(accountId, "openingBalance", openingBalance, 0);

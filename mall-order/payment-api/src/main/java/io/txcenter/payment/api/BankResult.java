@@ -27,21 +27,28 @@ public record BankResult(
     return new BankResult(bankId, bankTxnNo, success, amountCents, reason, signature);
   }
 
-  /** Never prints the signature: a log line needs the fields, not the proof. */
+  /**
+   * Never prints the signature (a log line needs the fields, not the proof), and cuts each string
+   * to 64 characters: a result is printed before its fields are checked.
+   */
   @Override
   public String toString() {
     return "BankResult[bankId="
-        + bankId
+        + cut(bankId)
         + ", bankTxnNo="
-        + bankTxnNo
+        + cut(bankTxnNo)
         + ", success="
         + success
         + ", amountCents="
         + amountCents
         + ", reason="
-        + reason
+        + cut(reason)
         + ", signed="
         + (signature != null)
         + "]";
+  }
+
+  private static String cut(String value) {
+    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 }

@@ -1,6 +1,10 @@
 package io.txcenter.payment.store;
 
-/** A {@code payment_order} row. */
+/**
+ * A {@code payment_order} row. {@code targetStatus}: the outcome the current claim reports (set by
+ * the claim, kept when settled); {@code bankId}/{@code bankTxnNo}: the bank transaction that
+ * claimed or settled it (none while CREATED).
+ */
 public record PaymentRecord(
     String paymentNo,
     String merchantId,
@@ -10,4 +14,6 @@ public record PaymentRecord(
     long awardPoints,
     String status,
     String xid,
-    String bankTxnNo) {}
+    String bankTxnNo,
+    String bankId,
+    String targetStatus) {}

@@ -11,7 +11,11 @@ public interface PaymentSettleAction {
 
   String NAME = "paymentSettle";
 
-  /** Binds the claimed (PROCESSING) order to this transaction with the status Confirm will set. */
+  /**
+   * Binds the claimed (PROCESSING) order to this transaction with the status Confirm will set, if
+   * the claim is still {@code claimToken}'s; otherwise (the claim expired and another callback took
+   * it over) it fails and changes nothing.
+   */
   @TwoPhaseBusinessAction(
       name = NAME,
       commitMethod = "confirm",
@@ -21,7 +25,8 @@ public interface PaymentSettleAction {
       BusinessActionContext context,
       @BusinessActionContextParameter(paramName = "paymentNo") String paymentNo,
       String targetStatus,
-      String reason);
+      String reason,
+      String claimToken);
 
   /** The order takes its target status (PAID or FAILED); idempotent. */
   boolean confirm(BusinessActionContext context);

@@ -29,8 +29,10 @@ public class PaymentSettleTcc implements PaymentSettleAction {
       BusinessActionContext context,
       @BusinessActionContextParameter(paramName = "paymentNo") String paymentNo,
       String targetStatus,
-      String reason) {
-    if (payments.bindBranch(paymentNo, context.getXid(), targetStatus, reason) != 1) {
+      String reason,
+      String claimToken) {
+    if (payments.bindBranch(paymentNo, claimToken, context.getXid(), targetStatus, reason) != 1) {
+      // the claim was released (lease expired) and maybe taken by another callback: not ours
       throw new IllegalStateException(
           "payment [" + paymentNo + "] is not claimed by this callback");
     }

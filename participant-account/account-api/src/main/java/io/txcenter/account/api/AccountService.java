@@ -31,6 +31,14 @@ public interface AccountService {
   AccountBalance balance(String accountId) throws AccountException;
 
   /**
+   * Whether the account exists: the payment service asks it before it accepts a payment to a
+   * merchant, which it could never credit otherwise. Callable by the payment service only.
+   *
+   * @throws AccountException {@code INVALID_REQUEST}
+   */
+  boolean hasAccount(String accountId) throws AccountException;
+
+  /**
    * Opens an account with {@code openingBalance} (in [0, {@link #MAX_AMOUNT}]); idempotent: an
    * existing account is left as it is. Returns the account as stored.
    *
