@@ -120,8 +120,8 @@ class InputCorpusIT {
     p.put("PaymentService.completePayment result.reason huge", "MALFORMED_BANK_RESULT");
     // payment: one bank transaction settles two payments (defect 2); a conflicting result is
     // absorbed as a duplicate (defect 3). Code names are guesses: check the payment branch.
-    p.put("PaymentService.completePayment result.bankTxnNo reused", "DUPLICATE_BANK_TXN");
-    p.put("PaymentService.completePayment result repeat-conflicting-status", "CONFLICTING_RESULT");
+    p.put("PaymentService.completePayment result.bankTxnNo reused", "BANK_TXN_REUSED");
+    p.put("PaymentService.completePayment result repeat-conflicting-status", "CONFLICTING_BANK_RESULT");
     // payment: inputs echoed whole in INVALID_REQUEST / MALFORMED_BANK_RESULT messages (not in
     // any helper's list: to assign; the code stays, the message must be cut)
     for (String echoed :
@@ -804,7 +804,7 @@ class InputCorpusIT {
                 SPARE.get(spare),
                 BankResult.unsigned(LocalBank.ID, paidBankTxn, true, 1_000, null)
                     .withSignature(SIGN)),
-            Expect.code("DUPLICATE_BANK_TXN")));
+            Expect.code("BANK_TXN_REUSED")));
     cases.add(
         new Case(
             "PaymentService.completePayment result repeat-conflicting-status",
@@ -815,7 +815,7 @@ class InputCorpusIT {
                 paidPayment,
                 BankResult.unsigned(LocalBank.ID, paidBankTxn, false, 1_000, "declined")
                     .withSignature(SIGN)),
-            Expect.code("CONFLICTING_RESULT")));
+            Expect.code("CONFLICTING_BANK_RESULT")));
     // Try methods: without a global transaction, and with a forged one
     for (String tryMethod :
         List.of(
