@@ -204,7 +204,7 @@ class PaymentIT {
     assertThatThrownBy(() -> clients.points(A).balance(A, user))
         .hasMessageContaining("UNKNOWN_USER");
 
-    clients.account().open(merchant, 0);
+    clients.account().open(merchant, 0, "test PaymentIT");
     PaymentView paid =
         clients.payment().completePayment(created.paymentNo(), success(created.paymentNo(), 900));
 
@@ -458,7 +458,7 @@ class PaymentIT {
 
   private static String merchant() {
     String merchant = "m-" + UUID.randomUUID().toString().substring(0, 8);
-    clients.account().open(merchant, 0);
+    clients.account().open(merchant, 0, "test PaymentIT");
     return merchant;
   }
 

@@ -138,7 +138,7 @@ class PointsFreezeFenceIT extends TccReservationContract {
     assertCode(new FreezeRequest(CHANNEL, "bad order!", user, 5), PointsErrorCode.INVALID_REQUEST);
     assertCode(new FreezeRequest(CHANNEL, "o-1", 0, 5), PointsErrorCode.INVALID_REQUEST);
     assertCode(new FreezeRequest(CHANNEL, "o-1", user, 5), PointsErrorCode.NO_GLOBAL_TRANSACTION);
-    assertThatThrownBy(() -> service.grant(CHANNEL, user, -1))
+    assertThatThrownBy(() -> service.grant(CHANNEL, user, -1, "test"))
         .isInstanceOfSatisfying(
             PointsException.class,
             e -> assertThat(e.code()).isEqualTo(PointsErrorCode.INVALID_AMOUNT));
@@ -199,7 +199,7 @@ class PointsFreezeFenceIT extends TccReservationContract {
 
   private static long userWith(long granted) {
     long user = USERS.incrementAndGet();
-    PointsBalance balance = service.grant(CHANNEL, user, granted);
+    PointsBalance balance = service.grant(CHANNEL, user, granted, "test");
     assertThat(balance.available()).isEqualTo(granted);
     return user;
   }

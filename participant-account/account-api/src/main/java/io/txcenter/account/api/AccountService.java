@@ -31,11 +31,13 @@ public interface AccountService {
   AccountBalance balance(String accountId) throws AccountException;
 
   /**
-   * Opens an account with {@code openingBalance} (in [0, {@link #MAX_AMOUNT}]); idempotent: an
-   * existing account is left as it is. Returns the account as stored.
+   * Opens an account with {@code openingBalance} (in [0, {@link #MAX_AMOUNT}]) and records the
+   * opening (the verified caller as operator, the time, {@code reason}) in the same local
+   * transaction, so the audit can explain the opening balance; idempotent: an existing account is
+   * left as it is, and no second opening is recorded. Returns the account as stored.
    *
    * @throws AccountException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
    *     STORAGE_FAILURE}
    */
-  AccountBalance open(String accountId, long openingBalance) throws AccountException;
+  AccountBalance open(String accountId, long openingBalance, String reason) throws AccountException;
 }

@@ -34,9 +34,11 @@ public interface PortalService {
   List<ChannelQuota> quotas();
 
   /**
-   * Grants quota to a channel (creating it if needed): raises both available and granted.
+   * Grants quota to a channel (creating it if needed): raises both available and granted, and
+   * records the grant (the verified caller as operator, the time, {@code reason}) in the same local
+   * transaction, so the audit can explain the quota.
    *
    * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}
    */
-  ChannelQuota grant(String channelId, long amount) throws PortalException;
+  ChannelQuota grant(String channelId, long amount, String reason) throws PortalException;
 }
