@@ -136,6 +136,40 @@ class AccountCreditFenceIT extends TccReservationContract {
   }
 
   @Test
+  void open_recordsWhoWhenWhy_once() {
+    String account = "acc-" + ACCOUNTS.incrementAndGet();
+
+    service.open(account, 250, "merchant onboarding #17");
+    service.open(account, 999, "a second opening is no opening");
+
+    assertThat(
+            jdbc.queryForList(
+                "SELECT opening_balance, operator, reason FROM account_opening"
+                    + " WHERE account_id = ? AND opened_at IS NOT NULL",
+                account))
+        .containsExactly(
+            Map.of(
+                "opening_balance", 250L,
+                "operator", "local",
+                "reason", "merchant onboarding #17"));
+  }
+
+  @Test
+  void open_withoutAnAcceptableReason_isRefused_andOpensNothing() {
+    String account = "acc-" + ACCOUNTS.incrementAndGet();
+
+    for (String reason : new String[] {null, " ", "x".repeat(129), "drop\ttable"}) {
+      assertServiceCode(() -> service.open(account, 5, reason), AccountErrorCode.INVALID_REQUEST);
+    }
+
+    assertThat(accountRows(account)).isZero();
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM account_opening WHERE account_id = ?", Long.class, account))
+        .isZero();
+  }
+
+  @Test
   void givenBadRequests_service_refusesWithStableCodes_andChangesNothing() {
     String account = accountWith(100);
     Map<String, Object> before = jdbc.queryForMap(rowSql(), account);

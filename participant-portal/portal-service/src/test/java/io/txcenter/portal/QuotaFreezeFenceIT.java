@@ -207,6 +207,20 @@ class QuotaFreezeFenceIT extends TccReservationContract {
     return "c" + CHANNELS.incrementAndGet();
   }
 
+  @Test
+  void grant_recordsWhoWhenWhy_andRefusesWithoutAReason() {
+    String channel = channelWith(30);
+
+    assertCode(() -> service.grant(channel, 5, null), PortalErrorCode.INVALID_REQUEST);
+    assertCode(() -> service.grant(channel, 5, "r".repeat(129)), PortalErrorCode.INVALID_REQUEST);
+
+    assertThat(
+            jdbc.queryForList(
+                "SELECT amount, operator, reason FROM quota_grant WHERE channel_id = ?", channel))
+        .containsExactly(Map.of("amount", 30L, "operator", "local", "reason", "test"));
+    assertThat(service.quota(channel).granted()).isEqualTo(30);
+  }
+
   private static String channelWith(long granted) {
     String channel = nextChannel();
     ChannelQuota quota = service.grant(channel, granted, "test");
