@@ -34,7 +34,9 @@ public interface AccountService {
    * Opens an account with {@code openingBalance} (in [0, {@link #MAX_AMOUNT}]) and records the
    * opening (the verified caller as operator, the time, {@code reason}) in the same local
    * transaction, so the audit can explain the opening balance; idempotent: an existing account is
-   * left as it is, and no second opening is recorded. Returns the account as stored.
+   * left as it is, and no second opening is recorded. Returns the account as stored. {@code reason}
+   * (why, and for whom) is required: at most 128 characters of letters, digits, spaces and plain
+   * punctuation, else {@code INVALID_REQUEST} and nothing changes.
    *
    * @throws AccountException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
    *     STORAGE_FAILURE}

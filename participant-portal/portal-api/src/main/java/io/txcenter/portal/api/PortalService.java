@@ -36,7 +36,9 @@ public interface PortalService {
   /**
    * Grants quota to a channel (creating it if needed): raises both available and granted, and
    * records the grant (the verified caller as operator, the time, {@code reason}) in the same local
-   * transaction, so the audit can explain the quota.
+   * transaction, so the audit can explain the quota. {@code reason} (why, and for whom) is
+   * required: at most 128 characters of letters, digits, spaces and plain punctuation, else {@code
+   * INVALID_REQUEST} and nothing changes.
    *
    * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}
    */
