@@ -2,8 +2,25 @@ package io.txcenter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.txcenter.account.AccountServiceImpl;
+import io.txcenter.account.store.AccountMapper;
+import io.txcenter.account.tcc.AccountCreditTcc;
 import io.txcenter.kit.Database;
+import io.txcenter.kit.MyBatisStore;
 import io.txcenter.kit.SchemaMigrator;
+import io.txcenter.mall.BenchOrders;
+import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.PlaceOrderRequest;
+import io.txcenter.mall.store.OrderMapper;
+import io.txcenter.outbox.OutboxMapper;
+import io.txcenter.points.PointsServiceImpl;
+import io.txcenter.points.store.PointsMapper;
+import io.txcenter.points.tcc.PointsCreditTcc;
+import io.txcenter.points.tcc.PointsFreezeTcc;
+import io.txcenter.portal.PortalServiceImpl;
+import io.txcenter.portal.store.QuotaMapper;
+import io.txcenter.portal.tcc.QuotaFreezeTcc;
 import io.txcenter.testsupport.FreePorts;
 import io.txcenter.testsupport.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The audit against a topology's schemas on a real database, with no processes: a clean world of
@@ -297,6 +315,123 @@ class AuditIT {
             + " target_status = NULL WHERE payment_no = 'P-2'");
 
     assertViolation("READY events with no completed payment of that transaction", "P-2");
+  }
+
+  /**
+   * The services' own code, in-process on the same schemas: grants and an opening through the
+   * services (which record them), and an order through the bench's non-atomic plain path (which
+   * records it): the audit explains every change.
+   */
+  @Test
+  void grantsOpeningAndPlainBenchOrder_throughTheServicesCode_auditClean() {
+    TestDatabase db = TestDatabase.get();
+    List<HikariDataSource> pools = new java.util.ArrayList<>();
+    java.util.function.Function<String, HikariDataSource> pool =
+        schema -> {
+          HikariDataSource ds =
+              Database.open("audit-it", db.url(schema), db.user(), db.password(), 2);
+          pools.add(ds);
+          return ds;
+        };
+    try {
+      Map<String, PointsServiceImpl> points = new LinkedHashMap<>();
+      for (String channel : List.of(A, B)) {
+        HikariDataSource ds = pool.apply(ch(channel));
+        PointsMapper mapper =
+            MyBatisStore.open(ds, "mapper/PointsMapper.xml").getMapper(PointsMapper.class);
+        points.put(
+            channel,
+            new PointsServiceImpl(
+                channel,
+                new PointsFreezeTcc(mapper),
+                new PointsCreditTcc(mapper),
+                mapper,
+                new DataSourceTransactionManager(ds)));
+      }
+      HikariDataSource portalDs = pool.apply(schema("portal"));
+      QuotaMapper quotas =
+          MyBatisStore.open(portalDs, "mapper/QuotaMapper.xml").getMapper(QuotaMapper.class);
+      PortalServiceImpl portal =
+          new PortalServiceImpl(
+              new QuotaFreezeTcc(quotas), quotas, new DataSourceTransactionManager(portalDs));
+      HikariDataSource accountDs = pool.apply(schema("account"));
+      AccountMapper accounts =
+          MyBatisStore.open(accountDs, "mapper/AccountMapper.xml").getMapper(AccountMapper.class);
+      AccountServiceImpl account =
+          new AccountServiceImpl(
+              new AccountCreditTcc(accounts),
+              accounts,
+              new DataSourceTransactionManager(accountDs));
+      HikariDataSource mallDs = pool.apply(schema("mall"));
+      var mallSql = MyBatisStore.open(mallDs, "mapper/OrderMapper.xml", "mapper/OutboxMapper.xml");
+      BenchOrders bench =
+          new BenchOrders(
+              mallSql.getMapper(OrderMapper.class),
+              mallSql.getMapper(OutboxMapper.class),
+              mallDs,
+              new DataSourceTransactionManager(mallDs),
+              points::get,
+              portal,
+              channel -> {
+                throw new IllegalStateException("no global transactions here");
+              },
+              pool.apply(schema("monolith")),
+              1_000);
+      long bob = 2;
+
+      points.get(A).grant(A, bob, 300, "audit test seed");
+      points.get(B).grant(B, bob, 200, "audit test seed");
+      portal.grant(A, 50, "audit test top-up");
+      account.open("m-2", 1_000, "audit test merchant");
+      bench.placePlain(
+          new PlaceOrderRequest(
+              "O-bench-1", bob, List.of(new OrderLine(A, 7), new OrderLine(B, 3))));
+      // the plain path's events are READY but not yet fanned out: the relay's work, done here
+      jdbc.update(
+          "UPDATE " + schema("mall") + ".outbox_message SET fanned_out = 1 WHERE business_key = ?",
+          "O-bench-1");
+      for (Map<String, Object> m :
+          jdbc.queryForList(
+              "SELECT id, message_id, tags FROM "
+                  + schema("mall")
+                  + ".outbox_message WHERE business_key = 'O-bench-1'")) {
+        List<String> groups =
+            "ORCH".equals(m.get("tags"))
+                ? List.of("orch", "compliance", "datacenter")
+                : List.of("ops", "cs", "compliance", "datacenter");
+        for (String g : groups) {
+          update(
+              schema("mall")
+                  + ".outbox_delivery (message_pk, consumer_group, business_key, status,"
+                  + " next_attempt_at) VALUES (?, ?, 'O-bench-1', 'DELIVERED', NOW(3))",
+              m.get("id"),
+              g);
+          update(
+              config.schemaOfSubscriber(g)
+                  + ".consumed_message (consumer_group, message_id)"
+                  + " VALUES (?, ?)",
+              g,
+              m.get("message_id"));
+        }
+      }
+
+      Audit.Result result = audit();
+
+      assertThat(result.violations()).isEmpty();
+      assertThat(
+              jdbc.queryForObject(
+                  "SELECT operator FROM "
+                      + schema("account")
+                      + ".account_opening WHERE account_id = 'm-2'",
+                  String.class))
+          .isEqualTo("local");
+      jdbc.update("DELETE FROM " + schema("mall") + ".bench_order WHERE order_no = 'O-bench-1'");
+      assertThat(audit().violations())
+          .anySatisfy(
+              v -> assertThat(v).contains("no record of the bench's plain path", "O-bench-1"));
+    } finally {
+      pools.forEach(HikariDataSource::close);
+    }
   }
 
   // ---------------------------------------------------------------- the world and its helpers
