@@ -12,8 +12,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Checks the invariants of DESIGN.md §6 that exist so far, across every schema of a topology:
  * points and quota conservation per channel, nothing frozen or left trying after quiescence, every
- * order all-confirmed or all-cancelled, account credits consistent, no fence row left {@code
- * tried}. Waits (bounded) for quiescence first: in-flight transactions may still be settling.
+ * order all-confirmed or all-cancelled, account credits consistent, no fence row left {@code tried}
+ * in any schema that has a fence table. Waits (bounded) for quiescence first: in-flight
+ * transactions may still be settling.
+ *
+ * <p>Every balance is explained both ways (docs/architecture.md, "The audit"): each change has a
+ * business record as its cause (an operator's grant or opening, a confirmed order, a paid payment,
+ * a recorded bench order) made by the same global transaction, and each cause has exactly its
+ * effects. Each order's outcome agrees with its outbox events.
  */
 public final class Audit {
 
@@ -66,10 +72,11 @@ public final class Audit {
     auditPortal();
     auditAccounts();
     auditOrders();
+    auditOrderEvents();
     auditOutbox(mall(), mallSubscriptions());
     auditOutbox(config.schema("payment"), paymentSubscriptions());
     auditPayments();
-    noFenceTried(config.schema("payment"));
+    auditFences();
     long sessions = tcSessions.count();
     check(sessions == 0, "TC: " + sessions + " global sessions left after quiescence");
     for (String violation : violations) {
@@ -129,7 +136,7 @@ public final class Audit {
         "SELECT COUNT(*) FROM "
             + config.schema("notify")
             + ".merchant_notify WHERE state = 'PENDING'");
-    for (String schema : participantSchemas()) {
+    for (String schema : fenceSchemas()) {
       put(
           n,
           schema + " fence rows tried",
@@ -165,8 +172,11 @@ public final class Audit {
                 + " (SELECT COALESCE(SUM(c.points), 0) FROM "
                 + s
                 + ".points_credit c WHERE c.channel_id = u.channel_id AND c.user_id = u.user_id"
-                + " AND c.status = 'CONFIRMED') AS credits"
-                + " FROM "
+                + " AND c.status = 'CONFIRMED') AS credits,"
+                + " (SELECT COALESCE(SUM(g.points), 0) FROM "
+                + s
+                + ".points_grant g WHERE g.channel_id = u.channel_id AND g.user_id = u.user_id)"
+                + " AS grants FROM "
                 + s
                 + ".user_points u WHERE u.channel_id = ?",
             channel)) {
@@ -194,10 +204,62 @@ public final class Audit {
       check(
           credited == num(row, "credits"),
           who + ": credited=" + credited + " but confirmed credits=" + num(row, "credits"));
+      check(
+          granted == num(row, "grants"),
+          who + ": granted=" + granted + " but recorded grants=" + num(row, "grants"));
     }
     noTried(s, "points_freeze", "channel " + channel);
     noTried(s, "points_credit", "channel " + channel);
-    noFenceTried(s);
+    String m = mall();
+    none(
+        "SELECT g.user_id FROM "
+            + s
+            + ".points_grant g WHERE g.channel_id = ? AND NOT EXISTS (SELECT 1 FROM "
+            + s
+            + ".user_points u WHERE u.channel_id = g.channel_id AND u.user_id = g.user_id)",
+        "channel " + channel + ": points granted to users with no points account",
+        channel);
+    // a spend is explained by the confirmed order of the same global transaction with that line,
+    // or by a recorded bench transaction of one-point freezes (<order_no>-b<i>) with that xid
+    none(
+        "SELECT CONCAT(f.order_no, ' xid ', f.xid) FROM "
+            + s
+            + ".points_freeze f WHERE f.channel_id = ? AND f.status = 'CONFIRMED'"
+            + " AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o JOIN "
+            + m
+            + ".order_line l ON l.order_no = o.order_no AND l.channel_id = f.channel_id"
+            + " WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED' AND o.xid = f.xid"
+            + " AND o.user_id = f.user_id AND l.points = f.points)"
+            + " AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".bench_order b WHERE b.path = 'BRANCHES' AND b.xid = f.xid AND f.points = 1"
+            + " AND LEFT(f.order_no, CHAR_LENGTH(b.order_no) + 2) = CONCAT(b.order_no, '-b'))",
+        "channel " + channel + ": points spent with no confirmed order of that transaction",
+        channel);
+    none(
+        "SELECT CONCAT(b.order_no, ' ', COUNT(*), '/', b.branches) FROM "
+            + m
+            + ".bench_order b JOIN "
+            + s
+            + ".points_freeze f ON f.xid = b.xid AND f.status = 'CONFIRMED' AND f.channel_id = ?"
+            + " WHERE b.path = 'BRANCHES' GROUP BY b.order_no, b.branches"
+            + " HAVING COUNT(*) <> b.branches",
+        "channel " + channel + ": bench transactions confirmed only some of their freezes",
+        channel);
+    // an award is explained by the PAID payment whose global transaction made it
+    none(
+        "SELECT CONCAT(c.biz_no, ' xid ', c.xid) FROM "
+            + s
+            + ".points_credit c WHERE c.channel_id = ? AND c.status = 'CONFIRMED'"
+            + " AND NOT EXISTS (SELECT 1 FROM "
+            + config.schema("payment")
+            + ".payment_order p WHERE p.payment_no = c.biz_no AND p.status = 'PAID'"
+            + " AND p.xid = c.xid AND p.user_id = c.user_id AND p.channel_id = c.channel_id"
+            + " AND p.award_points = c.points)",
+        "channel " + channel + ": points credited with no PAID payment of that transaction",
+        channel);
   }
 
   private void auditPortal() {
@@ -208,7 +270,9 @@ public final class Audit {
                 + " (SELECT COALESCE(SUM(f.amount), 0) FROM "
                 + s
                 + ".quota_freeze f WHERE f.channel_id = q.channel_id AND f.status = 'CONFIRMED')"
-                + " AS confirmed FROM "
+                + " AS confirmed, (SELECT COALESCE(SUM(g.amount), 0) FROM "
+                + s
+                + ".quota_grant g WHERE g.channel_id = q.channel_id) AS grants FROM "
                 + s
                 + ".channel_quota q")) {
       String who = "quota of channel " + row.get("channel_id");
@@ -227,9 +291,33 @@ public final class Audit {
       check(
           used == num(row, "confirmed"),
           who + ": used=" + used + " but confirmed freezes=" + num(row, "confirmed"));
+      check(
+          granted == num(row, "grants"),
+          who + ": granted=" + granted + " but recorded grants=" + num(row, "grants"));
     }
     noTried(s, "quota_freeze", "portal");
-    noFenceTried(s);
+    none(
+        "SELECT g.channel_id FROM "
+            + s
+            + ".quota_grant g WHERE NOT EXISTS (SELECT 1 FROM "
+            + s
+            + ".channel_quota q WHERE q.channel_id = g.channel_id)",
+        "portal: quota granted to channels with no quota");
+    // a use is explained by the confirmed order of the same transaction with that line; the bench's
+    // plain path uses quota outside any global transaction, as 'direct:<channel>:<order>'
+    String m = mall();
+    none(
+        "SELECT CONCAT(f.channel_id, ' ', f.order_no, ' xid ', f.xid) FROM "
+            + s
+            + ".quota_freeze f WHERE f.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o JOIN "
+            + m
+            + ".order_line l ON l.order_no = o.order_no AND l.channel_id = f.channel_id"
+            + " WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED' AND l.points = f.amount"
+            + " AND f.xid = CASE WHEN o.xid = CONCAT('direct:', o.order_no)"
+            + " THEN CONCAT('direct:', f.channel_id, ':', o.order_no) ELSE o.xid END)",
+        "portal: quota used with no confirmed order of that transaction");
   }
 
   private void auditAccounts() {
@@ -240,7 +328,12 @@ public final class Audit {
                 + " (SELECT COALESCE(SUM(c.amount), 0) FROM "
                 + s
                 + ".account_credit c WHERE c.account_id = a.account_id AND c.status = 'CONFIRMED')"
-                + " AS confirmed FROM "
+                + " AS confirmed, (SELECT COUNT(*) FROM "
+                + s
+                + ".account_opening g WHERE g.account_id = a.account_id) AS openings,"
+                + " (SELECT COALESCE(SUM(g.opening_balance), 0) FROM "
+                + s
+                + ".account_opening g WHERE g.account_id = a.account_id) AS opened FROM "
                 + s
                 + ".account a")) {
       String who = "account " + row.get("account_id");
@@ -254,9 +347,32 @@ public final class Audit {
       check(
           num(row, "pending_credit") == 0,
           who + ": pending credit " + num(row, "pending_credit") + " after quiescence");
+      check(
+          num(row, "openings") == 1 && num(row, "opened") == num(row, "opening_balance"),
+          who
+              + ": opening_balance="
+              + num(row, "opening_balance")
+              + " but "
+              + num(row, "openings")
+              + " recorded openings of "
+              + num(row, "opened"));
     }
     noTried(s, "account_credit", "account");
-    noFenceTried(s);
+    none(
+        "SELECT g.account_id FROM "
+            + s
+            + ".account_opening g WHERE NOT EXISTS (SELECT 1 FROM "
+            + s
+            + ".account a WHERE a.account_id = g.account_id)",
+        "account: openings recorded for accounts that do not exist");
+    none(
+        "SELECT CONCAT(c.account_id, ' ', c.biz_no, ' xid ', c.xid) FROM "
+            + s
+            + ".account_credit c WHERE c.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
+            + config.schema("payment")
+            + ".payment_order p WHERE p.payment_no = c.biz_no AND p.status = 'PAID'"
+            + " AND p.xid = c.xid AND p.merchant_id = c.account_id AND p.amount_cents = c.amount)",
+        "account: money credited with no PAID payment of that transaction");
   }
 
   private void auditOrders() {
@@ -267,7 +383,21 @@ public final class Audit {
             + jdbc.queryForList(
                 "SELECT order_no FROM " + m + ".mall_order WHERE status = 'TRYING' LIMIT 10",
                 String.class));
-    noFenceTried(m);
+    // the bench's non-atomic path is the only way to an order outside a global transaction
+    none(
+        "SELECT o.order_no FROM "
+            + m
+            + ".mall_order o WHERE o.xid LIKE 'direct:%' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".bench_order b WHERE b.order_no = o.order_no AND b.path = 'PLAIN' AND b.xid = o.xid)",
+        "orders placed outside a global transaction with no record of the bench's plain path");
+    none(
+        "SELECT b.order_no FROM "
+            + m
+            + ".bench_order b WHERE b.path = 'PLAIN' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o WHERE o.order_no = b.order_no AND o.xid = b.xid)",
+        "bench plain orders recorded but not placed");
     for (Map<String, Object> line :
         jdbc.queryForList(
             "SELECT o.order_no, o.status, l.channel_id, l.points FROM "
@@ -311,27 +441,57 @@ public final class Audit {
         check(used.isEmpty(), who + ": " + line.get("status") + " order has quota uses " + used);
       }
     }
-    for (String channel : config.channels()) {
-      check(
-          count(
-                  "SELECT COUNT(*) FROM "
-                      + config.schemaOfChannel(channel)
-                      + ".points_freeze f WHERE f.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1"
-                      + " FROM "
-                      + m
-                      + ".mall_order o WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED')")
-              == 0,
-          "channel " + channel + ": points spent for orders that are not CONFIRMED");
+  }
+
+  /**
+   * Each order's outcome agrees with its outbox: a CONFIRMED order has its two events (ORDER_PLACED
+   * tagged OPS,CS and POINTS_SPENT tagged ORCH) READY, once each, from its own transaction (their
+   * delivery to every matching group is {@link #auditOutbox}'s); any other order has no READY
+   * event; no order has a READY event of another transaction; and no READY event lacks its
+   * confirmed order.
+   */
+  private void auditOrderEvents() {
+    String m = mall();
+    for (Map<String, Object> order :
+        jdbc.queryForList(
+            "SELECT o.order_no, o.status,"
+                + " COALESCE(SUM(e.status = 'READY' AND e.xid = o.xid AND e.tags = 'OPS,CS'), 0)"
+                + " AS placed,"
+                + " COALESCE(SUM(e.status = 'READY' AND e.xid = o.xid AND e.tags = 'ORCH'), 0)"
+                + " AS spent,"
+                + " COALESCE(SUM(e.status = 'READY' AND e.xid <> o.xid), 0) AS foreign_ready,"
+                + " COALESCE(SUM(e.status = 'READY'), 0) AS ready FROM "
+                + m
+                + ".mall_order o LEFT JOIN "
+                + m
+                + ".outbox_message e ON e.business_key = o.order_no"
+                + " GROUP BY o.order_no, o.status")) {
+      String who = "order " + order.get("order_no") + " (" + order.get("status") + ")";
+      if ("CONFIRMED".equals(order.get("status"))) {
+        check(
+            num(order, "placed") == 1
+                && num(order, "spent") == 1
+                && num(order, "foreign_ready") == 0,
+            who
+                + ": expected its ORDER_PLACED and POINTS_SPENT events READY once each, found "
+                + num(order, "placed")
+                + " and "
+                + num(order, "spent")
+                + ", and "
+                + num(order, "foreign_ready")
+                + " READY events of other transactions");
+      } else {
+        check(num(order, "ready") == 0, who + ": has " + num(order, "ready") + " READY events");
+      }
     }
-    check(
-        count(
-                "SELECT COUNT(*) FROM "
-                    + config.schema("portal")
-                    + ".quota_freeze f WHERE f.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
-                    + m
-                    + ".mall_order o WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED')")
-            == 0,
-        "portal: quota used for orders that are not CONFIRMED");
+    none(
+        "SELECT CONCAT(e.business_key, ' ', e.tags) FROM "
+            + m
+            + ".outbox_message e WHERE e.status = 'READY' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o WHERE o.order_no = e.business_key AND o.xid = e.xid"
+            + " AND o.status = 'CONFIRMED')",
+        m + ": READY events with no confirmed order of that transaction");
   }
 
   /** A consumer group of an outbox: the topic it subscribes, its schema, its tag expression. */
@@ -368,6 +528,13 @@ public final class Audit {
     long prepared =
         count("SELECT COUNT(*) FROM " + outbox + ".outbox_message WHERE status = 'PREPARED'");
     check(prepared == 0, outbox + ": " + prepared + " messages still PREPARED after quiescence");
+    none(
+        "SELECT CONCAT(o.business_key, ' ', o.status, ' to ', d.consumer_group) FROM "
+            + outbox
+            + ".outbox_delivery d JOIN "
+            + outbox
+            + ".outbox_message o ON o.id = d.message_pk WHERE o.status <> 'READY'",
+        outbox + ": messages fanned out or delivered that are not READY");
     Map<String, java.util.Set<String>> applied = new java.util.HashMap<>();
     for (Subscription sub : subscriptions) {
       applied.put(
@@ -456,7 +623,7 @@ public final class Audit {
     String accounting = config.schemaOfSubscriber("accounting");
     for (Map<String, Object> pay :
         jdbc.queryForList(
-            "SELECT payment_no, status, channel_id, amount_cents, award_points FROM "
+            "SELECT payment_no, status, channel_id, amount_cents, award_points, xid FROM "
                 + p
                 + ".payment_order")) {
       String no = (String) pay.get("payment_no");
@@ -491,6 +658,24 @@ public final class Audit {
               no);
       String who = "payment " + no + " (" + status + ")";
       check(!"PROCESSING".equals(status), who + ": still PROCESSING after quiescence");
+      List<String> events =
+          jdbc.queryForList(
+              "SELECT CONCAT(topic, ':', tags) FROM "
+                  + p
+                  + ".outbox_message WHERE business_key = ? AND status = 'READY'"
+                  + " AND xid = ? ORDER BY topic",
+              String.class,
+              no,
+              String.valueOf(pay.get("xid")));
+      List<String> expected =
+          switch (status) {
+            case "PAID" -> List.of("accounting:VOUCHER", "merchant-notify:PAID");
+            case "FAILED" -> List.of("merchant-notify:FAILED");
+            default -> List.of();
+          };
+      check(
+          events.equals(expected),
+          who + ": READY events of its transaction " + events + ", expected " + expected);
       List<Map<String, Object>> notes =
           jdbc.queryForList(
               "SELECT payment_status, state FROM "
@@ -524,6 +709,48 @@ public final class Audit {
         check(num(voucher, "vouchers") == 0, who + ": has a voucher");
       }
     }
+    none(
+        "SELECT CONCAT(e.business_key, ' ', e.topic, ':', e.tags) FROM "
+            + p
+            + ".outbox_message e WHERE e.status = 'READY' AND NOT EXISTS (SELECT 1 FROM "
+            + p
+            + ".payment_order o WHERE o.payment_no = e.business_key AND o.xid = e.xid"
+            + " AND o.status IN ('PAID', 'FAILED'))",
+        p + ": READY events with no completed payment of that transaction");
+  }
+
+  /**
+   * No fence row left {@code tried} in any schema of the topology that has a fence table, and every
+   * participant's schema has one (a schema the audit cannot see into is a blind spot).
+   */
+  private void auditFences() {
+    List<String> withFence = fenceSchemas();
+    for (String schema : participantSchemas()) {
+      check(withFence.contains(schema), schema + ": no tcc_fence_log to audit");
+    }
+    for (String schema : withFence) {
+      noFenceTried(schema);
+    }
+  }
+
+  /** The topology's schemas that have a {@code tcc_fence_log}, in the topology's order. */
+  private List<String> fenceSchemas() {
+    java.util.Set<String> found =
+        new java.util.HashSet<>(
+            jdbc.queryForList(
+                "SELECT table_schema FROM information_schema.tables"
+                    + " WHERE table_name = 'tcc_fence_log'",
+                String.class));
+    return config.schemas().stream().filter(found::contains).toList();
+  }
+
+  /**
+   * One check: {@code sql} (selecting one text column, the offending keys) finds nothing; the
+   * violation names up to ten of what it found.
+   */
+  private void none(String sql, String violation, Object... args) {
+    List<String> found = jdbc.queryForList(sql + " LIMIT 10", String.class, args);
+    check(found.isEmpty(), violation + ": " + found);
   }
 
   private void noTried(String schema, String table, String who) {

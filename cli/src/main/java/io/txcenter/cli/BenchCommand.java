@@ -232,9 +232,9 @@ final class BenchCommand {
 
   private void seed(Clients clients) {
     for (String channel : config.channels()) {
-      clients.portal().grant(channel, 900_000_000L);
+      clients.portal().grant(channel, 900_000_000L, "bench seed");
       for (long u = FIRST_USER; u < FIRST_USER + USERS; u++) {
-        clients.points(channel).grant(channel, u, 900_000_000L);
+        clients.points(channel).grant(channel, u, 900_000_000L, "bench seed");
       }
     }
     clients.bench().seedMonolith(config.channels(), FIRST_USER, USERS, 900_000_000L, 900_000_000L);

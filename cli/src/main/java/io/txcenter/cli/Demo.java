@@ -85,12 +85,12 @@ public final class Demo {
   }
 
   private void seed(String a, String b) {
-    clients.portal().grant(a, 10_000);
-    clients.portal().grant(b, 600);
-    clients.points(a).grant(a, ALICE, 5_000);
-    clients.points(b).grant(b, ALICE, 3_000);
-    clients.points(a).grant(a, BOB, 1_000);
-    clients.points(b).grant(b, BOB, 100);
+    clients.portal().grant(a, 10_000, "demo seed");
+    clients.portal().grant(b, 600, "demo seed");
+    clients.points(a).grant(a, ALICE, 5_000, "demo seed");
+    clients.points(b).grant(b, ALICE, 3_000, "demo seed");
+    clients.points(a).grant(a, BOB, 1_000, "demo seed");
+    clients.points(b).grant(b, BOB, 100, "demo seed");
     out.printf(
         "seeded: quota %s=10000 %s=600; alice %s=5000 %s=3000; bob %s=1000 %s=100%n",
         a, b, a, b, a, b);

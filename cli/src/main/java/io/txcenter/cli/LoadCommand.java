@@ -172,15 +172,15 @@ final class LoadCommand {
       long users = Math.max(8, plan.concurrency() * 4L);
       long firstUser = 3_000_000L + (System.currentTimeMillis() % 1_000_000L) * 10;
       long quota = Math.min(100L * (plan.orders() + 1) * 100, 100_000_000L);
-      clients.portal().grant(a, quota);
-      clients.portal().grant(b, quota);
+      clients.portal().grant(a, quota, "load seed");
+      clients.portal().grant(b, quota, "load seed");
       for (long u = firstUser; u < firstUser + users; u++) {
-        clients.points(a).grant(a, u, 1_000_000);
-        clients.points(b).grant(b, u, 1_000_000);
+        clients.points(a).grant(a, u, 1_000_000, "load seed");
+        clients.points(b).grant(b, u, 1_000_000, "load seed");
       }
       long poorUser = firstUser + users;
-      clients.points(a).grant(a, poorUser, 1);
-      clients.points(b).grant(b, poorUser, 1_000_000);
+      clients.points(a).grant(a, poorUser, 1, "load seed");
+      clients.points(b).grant(b, poorUser, 1_000_000, "load seed");
       // rich enough to freeze more points than the channel has quota left: the portal refuses
       long richUser = poorUser + 1;
       long quotaLeft =
@@ -190,9 +190,9 @@ final class LoadCommand {
               .sum();
       long buster =
           Math.min(quotaLeft + 1_000_000, io.txcenter.points.api.PointsService.MAX_POINTS);
-      clients.points(b).grant(b, richUser, buster);
+      clients.points(b).grant(b, richUser, buster, "load seed");
       String merchant = "m-load-" + run;
-      clients.account().open(merchant, 0);
+      clients.account().open(merchant, 0, "load seed");
       Users who = new Users(firstUser, users, poorUser, richUser, buster);
 
       List<Runnable> requests = new ArrayList<>();

@@ -40,7 +40,7 @@ final class PaymentDemo {
   void run() {
     String a = config.channels().get(0);
     String b = config.channels().get(1);
-    clients.account().open(MERCHANT, 0);
+    clients.account().open(MERCHANT, 0, "payment demo merchant");
     String tea = create(1, Demo.ALICE, a, 12_000, 120);
     String cake = create(2, Demo.BOB, b, 5_000, 50);
     String declined = create(3, Demo.ALICE, a, 3_000, 30);

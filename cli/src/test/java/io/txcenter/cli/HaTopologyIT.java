@@ -73,7 +73,7 @@ class HaTopologyIT {
       throw e;
     }
     clients = new Clients(config);
-    clients.portal().grant("ch-a", 1_000_000);
+    clients.portal().grant("ch-a", 1_000_000, "test HaTopologyIT");
   }
 
   @AfterAll
@@ -112,7 +112,7 @@ class HaTopologyIT {
   @Test
   void givenATcNodeAndAZooKeeperMemberKilled_ordersGoOn_andNoInvariantBreaks() throws Exception {
     long user = 7_000_000 + System.currentTimeMillis() % 100_000;
-    clients.points("ch-a").grant("ch-a", user, 1_000_000);
+    clients.points("ch-a").grant("ch-a", user, 1_000_000, "test HaTopologyIT");
     for (int i = 0; i < 5; i++) {
       assertThat(place(user).status()).isEqualTo(OrderStatus.CONFIRMED);
     }
@@ -157,7 +157,7 @@ class HaTopologyIT {
   @Test
   void givenAPointsServiceKilledAndRestarted_theMallReachesItAgainWithinSeconds() throws Exception {
     long user = 7_100_000 + System.currentTimeMillis() % 100_000;
-    clients.points("ch-a").grant("ch-a", user, 1_000_000);
+    clients.points("ch-a").grant("ch-a", user, 1_000_000, "test HaTopologyIT");
     assertThat(place(user).status()).isEqualTo(OrderStatus.CONFIRMED);
 
     kill("points-ch-a");
@@ -177,7 +177,7 @@ class HaTopologyIT {
   @Test
   void givenAPointsServiceKilledInsideConfirm_theTcConfirmsAfterItsRestart_once() throws Exception {
     long user = 7_200_000 + System.currentTimeMillis() % 100_000;
-    clients.points("ch-a").grant("ch-a", user, 1_000);
+    clients.points("ch-a").grant("ch-a", user, 1_000, "test HaTopologyIT");
     Path arm = config.chaosDir().resolve("arm").resolve("points-ch-a");
     Path hit = config.chaosDir().resolve("hit").resolve("points-ch-a");
     java.nio.file.Files.createDirectories(arm.getParent());

@@ -452,8 +452,8 @@ class OutboxIT {
 
   private static long newUser() {
     long user = USERS.incrementAndGet();
-    clients.points(A).grant(A, user, 10_000);
-    clients.points(B).grant(B, user, 10_000);
+    clients.points(A).grant(A, user, 10_000, "test OutboxIT");
+    clients.points(B).grant(B, user, 10_000, "test OutboxIT");
     return user;
   }
 

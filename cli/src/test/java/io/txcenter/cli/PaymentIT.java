@@ -441,7 +441,7 @@ class PaymentIT {
 
   private static String merchant() {
     String merchant = "m-" + UUID.randomUUID().toString().substring(0, 8);
-    clients.account().open(merchant, 0);
+    clients.account().open(merchant, 0, "test PaymentIT");
     return merchant;
   }
 

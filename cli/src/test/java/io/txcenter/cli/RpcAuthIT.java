@@ -41,7 +41,7 @@ class RpcAuthIT {
   private static final String A = SharedTopology.A;
   private static final AtomicLong USERS =
       new AtomicLong(700_000_000 + System.currentTimeMillis() % 1_000_000);
-  private static final Class<?>[] GRANT = {String.class, long.class, long.class};
+  private static final Class<?>[] GRANT = {String.class, long.class, long.class, String.class};
 
   private static TopologyConfig config;
   private static Clients clients;
@@ -70,8 +70,10 @@ class RpcAuthIT {
     AccountService accounts = ActAs.anonymous(AccountService.class, null, config.accountPort());
     String account = "m-anon-" + UUID.randomUUID().toString().substring(0, 8);
 
-    assertUnauthenticated(() -> points.grant(A, user, 1_000_000_000L), "no credential");
-    assertUnauthenticated(() -> accounts.open(account, 1_000_000_000L), "no credential");
+    assertUnauthenticated(
+        () -> points.grant(A, user, 1_000_000_000L, "test RpcAuthIT"), "no credential");
+    assertUnauthenticated(
+        () -> accounts.open(account, 1_000_000_000L, "test RpcAuthIT"), "no credential");
 
     assertNoPoints(user);
     assertThatThrownBy(() -> clients.account().balance(account))
@@ -83,7 +85,7 @@ class RpcAuthIT {
   void givenThePaymentServicesCredential_freezingAndGrantingPointsAreForbidden_andNothingChanges()
       throws Exception {
     long user = USERS.incrementAndGet();
-    clients.points(A).grant(A, user, 1_000);
+    clients.points(A).grant(A, user, 1_000, "test RpcAuthIT");
     PointsService asPayment = payment.reference(PointsService.class, A);
     SharedTopology.seataClient();
 
@@ -95,9 +97,13 @@ class RpcAuthIT {
 
     assertThat(refusal)
         .hasMessageStartingWith("FORBIDDEN: caller [payment] may not call PointsService.tryFreeze");
-    assertForbidden(() -> asPayment.grant(A, user, 1_000_000_000L), "PointsService.grant");
     assertForbidden(
-        () -> payment.reference(AccountService.class, null).open("m-pay", 1_000_000_000L),
+        () -> asPayment.grant(A, user, 1_000_000_000L, "test RpcAuthIT"), "PointsService.grant");
+    assertForbidden(
+        () ->
+            payment
+                .reference(AccountService.class, null)
+                .open("m-pay", 1_000_000_000L, "test RpcAuthIT"),
         "AccountService.open");
     // issue 13: hasAccount is the payment service's alone (it refuses payments to no account)
     assertForbidden(
@@ -124,7 +130,7 @@ class RpcAuthIT {
       throws Exception {
     long user = USERS.incrementAndGet();
     String merchant = "m-credit-" + UUID.randomUUID().toString().substring(0, 8);
-    clients.account().open(merchant, 0);
+    clients.account().open(merchant, 0, "test RpcAuthIT");
     SharedTopology.seataClient();
 
     GlobalTransaction tx = GlobalTransactionContext.createNew();
@@ -175,7 +181,7 @@ class RpcAuthIT {
     assertThat(eventsApplied("ops", orderNo)).isEmpty();
 
     long user = USERS.incrementAndGet();
-    clients.points(A).grant(A, user, 100);
+    clients.points(A).grant(A, user, 100, "test RpcAuthIT");
     assertThat(
             clients
                 .mall()
@@ -192,12 +198,13 @@ class RpcAuthIT {
     long user = USERS.incrementAndGet();
     PointsService points = ActAs.anonymous(PointsService.class, A, config.pointsPort(A));
     Map<String, String> signed =
-        ActAs.signed("operator", PointsService.class, A, "grant", GRANT, A, user, 5L);
+        ActAs.signed(
+            "operator", PointsService.class, A, "grant", GRANT, A, user, 5L, "test RpcAuthIT");
 
     ActAs.attach(signed);
-    assertThat(points.grant(A, user, 5).granted()).isEqualTo(5);
+    assertThat(points.grant(A, user, 5, "test RpcAuthIT").granted()).isEqualTo(5);
     ActAs.attach(signed);
-    assertUnauthenticated(() -> points.grant(A, user, 5), "replayed request");
+    assertUnauthenticated(() -> points.grant(A, user, 5, "test RpcAuthIT"), "replayed request");
 
     assertThat(clients.points(A).balance(A, user).granted()).isEqualTo(5);
   }
@@ -207,8 +214,11 @@ class RpcAuthIT {
     long user = USERS.incrementAndGet();
     PointsService points = ActAs.anonymous(PointsService.class, A, config.pointsPort(A));
 
-    ActAs.attach(ActAs.signed("operator", PointsService.class, A, "grant", GRANT, A, user, 5L));
-    assertUnauthenticated(() -> points.grant(A, user, 5_000_000), "bad signature");
+    ActAs.attach(
+        ActAs.signed(
+            "operator", PointsService.class, A, "grant", GRANT, A, user, 5L, "test RpcAuthIT"));
+    assertUnauthenticated(
+        () -> points.grant(A, user, 5_000_000, "test RpcAuthIT"), "bad signature");
 
     assertNoPoints(user);
   }
@@ -216,7 +226,7 @@ class RpcAuthIT {
   @Test
   void givenUp_theBenchmarkOnlyServicesAreNotExported() {
     long user = USERS.incrementAndGet();
-    clients.points(A).grant(A, user, 100);
+    clients.points(A).grant(A, user, 100, "test RpcAuthIT");
     DirectPointsService direct = mall.reference(DirectPointsService.class, A);
 
     assertThatThrownBy(() -> direct.spend(new FreezeRequest(A, order(), user, 100)))
@@ -230,7 +240,7 @@ class RpcAuthIT {
   void givenTheOperator_grantWorks() {
     long user = USERS.incrementAndGet();
 
-    clients.points(A).grant(A, user, 7);
+    clients.points(A).grant(A, user, 7, "test RpcAuthIT");
 
     assertThat(clients.points(A).balance(A, user).available()).isEqualTo(7);
   }

@@ -105,8 +105,8 @@ public final class SharedTopology implements BeforeAllCallback {
     }
     Clients clients = new Clients(config);
     try {
-      clients.portal().grant(A, 1_000_000);
-      clients.portal().grant(B, 1_000_000);
+      clients.portal().grant(A, 1_000_000, "test SharedTopology");
+      clients.portal().grant(B, 1_000_000, "test SharedTopology");
     } catch (RuntimeException e) {
       // nothing else would stop the processes: the store has no Running yet
       clients.close();

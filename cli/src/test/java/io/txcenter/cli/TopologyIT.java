@@ -216,8 +216,8 @@ class TopologyIT {
 
   private static long newUser(long pointsA, long pointsB) {
     long user = USERS.incrementAndGet();
-    clients.points(A).grant(A, user, pointsA);
-    clients.points(B).grant(B, user, pointsB);
+    clients.points(A).grant(A, user, pointsA, "test TopologyIT");
+    clients.points(B).grant(B, user, pointsB, "test TopologyIT");
     return user;
   }
 

@@ -1,5 +1,6 @@
 package io.txcenter.mall;
 
+import io.txcenter.kit.OperatorAction;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.OrderBenchService;
@@ -45,6 +46,7 @@ public final class BenchOrders implements OrderBenchService {
 
   private final OrderMapper orders;
   private final OutboxMapper outbox;
+  private final JdbcTemplate mall;
   private final TransactionTemplate mallLocal;
   private final Function<String, DirectPointsService> directPoints;
   private final DirectQuotaService directQuota;
@@ -56,6 +58,7 @@ public final class BenchOrders implements OrderBenchService {
   public BenchOrders(
       OrderMapper orders,
       OutboxMapper outbox,
+      DataSource mall,
       PlatformTransactionManager mallTransactions,
       Function<String, DirectPointsService> directPoints,
       DirectQuotaService directQuota,
@@ -64,6 +67,7 @@ public final class BenchOrders implements OrderBenchService {
       int timeoutMillis) {
     this.orders = orders;
     this.outbox = outbox;
+    this.mall = new JdbcTemplate(mall);
     this.mallLocal = readCommitted(mallTransactions);
     this.directPoints = directPoints;
     this.directQuota = directQuota;
@@ -96,6 +100,8 @@ public final class BenchOrders implements OrderBenchService {
           for (OrderLine line : request.lines()) {
             orders.insertLine(request.orderNo(), line.channelId(), line.points());
           }
+          // with the order: the audit's record that it took the non-atomic path
+          recordBench(request.orderNo(), PLAIN, xid, 0);
         });
     // the outbox rows as a confirmed append leaves them: inserted, then READY
     mallLocal.executeWithoutResult(
@@ -237,6 +243,9 @@ public final class BenchOrders implements OrderBenchService {
     }
     String xid = tx.getXid();
     try {
+      // before the first Try: the audit's record of the freezes this transaction makes with no
+      // order
+      recordBench(orderNo, BRANCHES, xid, branches);
       for (int i = 0; i < branches; i++) {
         points
             .apply(channelId)
@@ -262,6 +271,21 @@ public final class BenchOrders implements OrderBenchService {
     return OrderStatus.CONFIRMED;
   }
 
+  /** Paths of {@code bench_order}. */
+  static final String PLAIN = "PLAIN";
+
+  static final String BRANCHES = "BRANCHES";
+
+  private void recordBench(String orderNo, String path, String xid, int branches) {
+    mall.update(
+        "INSERT INTO bench_order (order_no, path, xid, branches, operator) VALUES (?, ?, ?, ?, ?)",
+        orderNo,
+        path,
+        xid,
+        branches,
+        OperatorAction.operator());
+  }
+
   @Override
   public void seedMonolith(
       List<String> channels, long firstUser, int users, long pointsEach, long quota) {
@@ -269,9 +293,17 @@ public final class BenchOrders implements OrderBenchService {
       throw new MallException(
           MallErrorCode.INVALID_REQUEST, "seed needs channels, users >= 1, points and quota >= 1");
     }
+    String operator = OperatorAction.operator();
     monolithLocal.executeWithoutResult(
         status -> {
           for (String channel : channels) {
+            // the grants' records, as the portal and the points services keep them
+            monolith.update(
+                "INSERT INTO quota_grant (channel_id, amount, operator, reason)"
+                    + " VALUES (?, ?, ?, 'bench monolith seed')",
+                channel,
+                quota,
+                operator);
             monolith.update(
                 "INSERT INTO channel_quota (channel_id, granted, available) VALUES (?, ?, ?)"
                     + " ON DUPLICATE KEY UPDATE available = available + VALUES(available),"
@@ -289,6 +321,13 @@ public final class BenchOrders implements OrderBenchService {
                   u,
                   pointsEach,
                   pointsEach);
+              monolith.update(
+                  "INSERT INTO points_grant (channel_id, user_id, points, operator, reason)"
+                      + " VALUES (?, ?, ?, ?, 'bench monolith seed')",
+                  channel,
+                  u,
+                  pointsEach,
+                  operator);
             }
           }
         });

@@ -89,6 +89,7 @@ public final class MallMain {
           new BenchOrders(
               orders,
               runtime.mapper(OutboxMapper.class),
+              runtime.dataSource(),
               runtime.transactionManager(),
               channel ->
                   direct.computeIfAbsent(

@@ -92,7 +92,7 @@ class KnownChannelsTest {
     }
 
     @Override
-    public ChannelQuota grant(String channelId, long amount) {
+    public ChannelQuota grant(String channelId, long amount, String reason) {
       throw new UnsupportedOperationException();
     }
   }

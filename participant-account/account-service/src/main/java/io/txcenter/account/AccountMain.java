@@ -24,7 +24,7 @@ public final class AccountMain {
         .dubbo(20892)
         .export(
             AccountService.class,
-            new AccountServiceImpl(credit, accounts),
+            new AccountServiceImpl(credit, accounts, runtime.transactionManager()),
             null,
             Callers.of(AccountService.class)
                 .allow("tryCredit", "payment")

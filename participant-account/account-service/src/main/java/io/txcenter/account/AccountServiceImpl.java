@@ -8,9 +8,13 @@ import io.txcenter.account.api.CreditRequest;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.kit.FenceErrors;
+import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The Dubbo provider of the accounts: validates, then runs the TCC action's Try. */
 public final class AccountServiceImpl implements AccountService {
@@ -21,10 +25,16 @@ public final class AccountServiceImpl implements AccountService {
 
   private final AccountCreditAction creditAction;
   private final AccountMapper accounts;
+  private final TransactionTemplate local;
 
-  public AccountServiceImpl(AccountCreditAction creditAction, AccountMapper accounts) {
+  public AccountServiceImpl(
+      AccountCreditAction creditAction,
+      AccountMapper accounts,
+      PlatformTransactionManager transactions) {
     this.creditAction = creditAction;
     this.accounts = accounts;
+    this.local = new TransactionTemplate(transactions);
+    this.local.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
   }
 
   @Override
@@ -95,16 +105,31 @@ public final class AccountServiceImpl implements AccountService {
   }
 
   @Override
-  public AccountBalance open(String accountId, long openingBalance) {
+  public AccountBalance open(String accountId, long openingBalance, String reason) {
     requireAccountId(accountId);
     requireAmount(accountId, "openingBalance", openingBalance, 0);
+    String problem = OperatorAction.reasonProblem(reason);
+    if (problem != null) {
+      throw invalid(accountId, problem);
+    }
+    String operator = OperatorAction.operator();
     try {
-      int created = accounts.open(accountId, openingBalance);
+      Boolean created =
+          local.execute(
+              status -> {
+                if (accounts.open(accountId, openingBalance) == 0) {
+                  return false;
+                }
+                // the cause of the opening balance, in the same local transaction
+                accounts.insertOpening(accountId, openingBalance, operator, reason);
+                return true;
+              });
       log.info(
-          "account opened account={} openingBalance={} created={}",
+          "account opened account={} openingBalance={} created={} operator={}",
           accountId,
           openingBalance,
-          created == 1);
+          created,
+          operator);
       return accounts.find(accountId);
     } catch (RuntimeException e) {
       log.error("account open failed account={}", accountId, e);

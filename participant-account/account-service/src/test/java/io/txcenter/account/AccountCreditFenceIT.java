@@ -42,12 +42,13 @@ class AccountCreditFenceIT extends TccReservationContract {
   static void openSchema() {
     dataSource = TestDatabase.get().freshSchema("account", "common", "account");
     jdbc = new JdbcTemplate(dataSource);
-    TccFence.install(dataSource);
+    org.springframework.transaction.PlatformTransactionManager transactions =
+        TccFence.install(dataSource);
     accounts =
         MyBatisStore.open(dataSource, "mapper/AccountMapper.xml").getMapper(AccountMapper.class);
     action = new AccountCreditTcc(accounts);
     fence = new FenceHarness(action, AccountCreditAction.NAME);
-    service = new AccountServiceImpl(action, accounts);
+    service = new AccountServiceImpl(action, accounts, transactions);
   }
 
   @AfterAll
@@ -128,10 +129,44 @@ class AccountCreditFenceIT extends TccReservationContract {
   void givenOpenAccount_openAgain_keepsTheStoredRow() {
     String account = accountWith(700);
 
-    AccountBalance again = service.open(account, 5);
+    AccountBalance again = service.open(account, 5, "test");
 
     assertThat(again).isEqualTo(new AccountBalance(account, 700, 0, 700));
     assertThat(balance(account)).isEqualTo(List.of(700L, 0L, 0L));
+  }
+
+  @Test
+  void open_recordsWhoWhenWhy_once() {
+    String account = "acc-" + ACCOUNTS.incrementAndGet();
+
+    service.open(account, 250, "merchant onboarding #17");
+    service.open(account, 999, "a second opening is no opening");
+
+    assertThat(
+            jdbc.queryForList(
+                "SELECT opening_balance, operator, reason FROM account_opening"
+                    + " WHERE account_id = ? AND opened_at IS NOT NULL",
+                account))
+        .containsExactly(
+            Map.of(
+                "opening_balance", 250L,
+                "operator", "local",
+                "reason", "merchant onboarding #17"));
+  }
+
+  @Test
+  void open_withoutAnAcceptableReason_isRefused_andOpensNothing() {
+    String account = "acc-" + ACCOUNTS.incrementAndGet();
+
+    for (String reason : new String[] {null, " ", "x".repeat(129), "drop\ttable"}) {
+      assertServiceCode(() -> service.open(account, 5, reason), AccountErrorCode.INVALID_REQUEST);
+    }
+
+    assertThat(accountRows(account)).isZero();
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM account_opening WHERE account_id = ?", Long.class, account))
+        .isZero();
   }
 
   @Test
@@ -153,11 +188,12 @@ class AccountCreditFenceIT extends TccReservationContract {
     assertCode(new CreditRequest("a".repeat(65), "b-1", 5), AccountErrorCode.INVALID_REQUEST);
     assertCode(null, AccountErrorCode.INVALID_REQUEST);
     assertCode(new CreditRequest(account, "b-1", 5), AccountErrorCode.NO_GLOBAL_TRANSACTION);
-    assertServiceCode(() -> service.open(account + "-x", -1), AccountErrorCode.INVALID_AMOUNT);
     assertServiceCode(
-        () -> service.open(account + "-x", AccountService.MAX_AMOUNT + 1),
+        () -> service.open(account + "-x", -1, "test"), AccountErrorCode.INVALID_AMOUNT);
+    assertServiceCode(
+        () -> service.open(account + "-x", AccountService.MAX_AMOUNT + 1, "test"),
         AccountErrorCode.INVALID_AMOUNT);
-    assertServiceCode(() -> service.open("bad id!", 0), AccountErrorCode.INVALID_REQUEST);
+    assertServiceCode(() -> service.open("bad id!", 0, "test"), AccountErrorCode.INVALID_REQUEST);
     assertServiceCode(() -> service.balance("bad id!"), AccountErrorCode.INVALID_REQUEST);
     assertServiceCode(() -> service.balance("acc-nobody"), AccountErrorCode.UNKNOWN_ACCOUNT);
 
@@ -188,7 +224,7 @@ class AccountCreditFenceIT extends TccReservationContract {
 
   private static String accountWith(long openingBalance) {
     String account = "acc-" + ACCOUNTS.incrementAndGet();
-    AccountBalance opened = service.open(account, openingBalance);
+    AccountBalance opened = service.open(account, openingBalance, "test");
     assertThat(opened).isEqualTo(new AccountBalance(account, openingBalance, 0, openingBalance));
     return account;
   }

@@ -1,6 +1,7 @@
 package io.txcenter.points;
 
 import io.txcenter.kit.FenceErrors;
+import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.points.api.CreditRequest;
 import io.txcenter.points.api.DirectPointsService;
@@ -164,12 +165,27 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
   }
 
   @Override
-  public PointsBalance grant(String channel, long userId, long amount) {
+  public PointsBalance grant(String channel, long userId, long amount, String reason) {
     requireChannel(channel);
     requireUser(userId);
     requireAmount(amount);
-    points.grant(channel, userId, amount);
-    log.info("points granted channel={} user={} points={}", channel, userId, amount);
+    String problem = OperatorAction.reasonProblem(reason);
+    if (problem != null) {
+      throw invalid(problem);
+    }
+    String operator = OperatorAction.operator();
+    local.executeWithoutResult(
+        status -> {
+          points.grant(channel, userId, amount);
+          // the cause of the raise of granted, in the same local transaction: the audit's record
+          points.insertGrant(channel, userId, amount, operator, reason);
+        });
+    log.info(
+        "points granted channel={} user={} points={} operator={}",
+        channel,
+        userId,
+        amount,
+        operator);
     return points.find(channel, userId);
   }
 

@@ -72,7 +72,7 @@ class PointsCreditFenceIT extends TccReservationContract {
   @Override
   protected String newResource(long amount) {
     long user = USERS.incrementAndGet();
-    service.grant(CHANNEL, user, amount);
+    service.grant(CHANNEL, user, amount, "test");
     return String.valueOf(user);
   }
 

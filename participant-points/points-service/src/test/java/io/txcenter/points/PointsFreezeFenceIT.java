@@ -138,7 +138,7 @@ class PointsFreezeFenceIT extends TccReservationContract {
     assertCode(new FreezeRequest(CHANNEL, "bad order!", user, 5), PointsErrorCode.INVALID_REQUEST);
     assertCode(new FreezeRequest(CHANNEL, "o-1", 0, 5), PointsErrorCode.INVALID_REQUEST);
     assertCode(new FreezeRequest(CHANNEL, "o-1", user, 5), PointsErrorCode.NO_GLOBAL_TRANSACTION);
-    assertThatThrownBy(() -> service.grant(CHANNEL, user, -1))
+    assertThatThrownBy(() -> service.grant(CHANNEL, user, -1, "test"))
         .isInstanceOfSatisfying(
             PointsException.class,
             e -> assertThat(e.code()).isEqualTo(PointsErrorCode.INVALID_AMOUNT));
@@ -197,9 +197,49 @@ class PointsFreezeFenceIT extends TccReservationContract {
     action.tryFreeze(branch, CHANNEL, "order-" + branch.getBranchId(), user, amount);
   }
 
+  @Test
+  void grant_recordsWhoWhenWhy_inTheSameTransaction() {
+    long user = USERS.incrementAndGet();
+
+    service.grant(CHANNEL, user, 40, "welcome bonus");
+    service.grant(CHANNEL, user, 2, "goodwill, ticket 88");
+
+    assertThat(
+            jdbc.queryForList(
+                "SELECT points, operator, reason FROM points_grant"
+                    + " WHERE channel_id = ? AND user_id = ? ORDER BY id",
+                CHANNEL,
+                user))
+        .containsExactly(
+            Map.of("points", 40L, "operator", "local", "reason", "welcome bonus"),
+            Map.of("points", 2L, "operator", "local", "reason", "goodwill, ticket 88"));
+    assertThat(service.balance(CHANNEL, user).granted()).isEqualTo(42);
+  }
+
+  @Test
+  void grant_withoutAnAcceptableReason_isRefused_andChangesNothing() {
+    long user = USERS.incrementAndGet();
+
+    for (String reason : new String[] {null, "", "x".repeat(129), "<script>"}) {
+      assertThatThrownBy(() -> service.grant(CHANNEL, user, 5, reason))
+          .isInstanceOfSatisfying(
+              PointsException.class,
+              e -> assertThat(e.code()).isEqualTo(PointsErrorCode.INVALID_REQUEST));
+    }
+
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT (SELECT COUNT(*) FROM user_points WHERE user_id = ?)"
+                    + " + (SELECT COUNT(*) FROM points_grant WHERE user_id = ?)",
+                Long.class,
+                user,
+                user))
+        .isZero();
+  }
+
   private static long userWith(long granted) {
     long user = USERS.incrementAndGet();
-    PointsBalance balance = service.grant(CHANNEL, user, granted);
+    PointsBalance balance = service.grant(CHANNEL, user, granted, "test");
     assertThat(balance.available()).isEqualTo(granted);
     return user;
   }

@@ -1,6 +1,7 @@
 package io.txcenter.portal;
 
 import io.txcenter.kit.FenceErrors;
+import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.portal.api.ChannelQuota;
 import io.txcenter.portal.api.DirectQuotaService;
@@ -126,11 +127,21 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
   }
 
   @Override
-  public ChannelQuota grant(String channelId, long amount) {
+  public ChannelQuota grant(String channelId, long amount, String reason) {
     requireChannel(channelId);
     requireAmount(channelId, amount);
-    quotas.grant(channelId, amount);
-    log.info("quota granted channel={} amount={}", channelId, amount);
+    String problem = OperatorAction.reasonProblem(reason);
+    if (problem != null) {
+      throw invalid(channelId, problem);
+    }
+    String operator = OperatorAction.operator();
+    local.executeWithoutResult(
+        status -> {
+          quotas.grant(channelId, amount);
+          // the cause of the raise of granted, in the same local transaction: the audit's record
+          quotas.insertGrant(channelId, amount, operator, reason);
+        });
+    log.info("quota granted channel={} amount={} operator={}", channelId, amount, operator);
     return quotas.find(channelId);
   }
 

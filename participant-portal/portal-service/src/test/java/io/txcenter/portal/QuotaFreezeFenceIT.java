@@ -144,10 +144,11 @@ class QuotaFreezeFenceIT extends TccReservationContract {
     assertCode(new QuotaFreezeRequest(null, "o-1", 5), PortalErrorCode.INVALID_REQUEST);
     assertCode((QuotaFreezeRequest) null, PortalErrorCode.INVALID_REQUEST);
     assertCode(new QuotaFreezeRequest(channel, "o-1", 5), PortalErrorCode.NO_GLOBAL_TRANSACTION);
-    assertCode(() -> service.grant(channel, -1), PortalErrorCode.INVALID_AMOUNT);
+    assertCode(() -> service.grant(channel, -1, "test"), PortalErrorCode.INVALID_AMOUNT);
     assertCode(
-        () -> service.grant(channel, PortalService.MAX_QUOTA + 1), PortalErrorCode.INVALID_AMOUNT);
-    assertCode(() -> service.grant("bad channel", 5), PortalErrorCode.INVALID_REQUEST);
+        () -> service.grant(channel, PortalService.MAX_QUOTA + 1, "test"),
+        PortalErrorCode.INVALID_AMOUNT);
+    assertCode(() -> service.grant("bad channel", 5, "test"), PortalErrorCode.INVALID_REQUEST);
     assertCode(() -> service.quota(unknown), PortalErrorCode.UNKNOWN_CHANNEL);
     assertCode(() -> service.quota("Bad"), PortalErrorCode.INVALID_REQUEST);
 
@@ -206,9 +207,23 @@ class QuotaFreezeFenceIT extends TccReservationContract {
     return "c" + CHANNELS.incrementAndGet();
   }
 
+  @Test
+  void grant_recordsWhoWhenWhy_andRefusesWithoutAReason() {
+    String channel = channelWith(30);
+
+    assertCode(() -> service.grant(channel, 5, null), PortalErrorCode.INVALID_REQUEST);
+    assertCode(() -> service.grant(channel, 5, "r".repeat(129)), PortalErrorCode.INVALID_REQUEST);
+
+    assertThat(
+            jdbc.queryForList(
+                "SELECT amount, operator, reason FROM quota_grant WHERE channel_id = ?", channel))
+        .containsExactly(Map.of("amount", 30L, "operator", "local", "reason", "test"));
+    assertThat(service.quota(channel).granted()).isEqualTo(30);
+  }
+
   private static String channelWith(long granted) {
     String channel = nextChannel();
-    ChannelQuota quota = service.grant(channel, granted);
+    ChannelQuota quota = service.grant(channel, granted, "test");
     assertThat(quota.available()).isEqualTo(granted);
     assertThat(quota.granted()).isEqualTo(granted);
     return channel;

@@ -39,11 +39,15 @@ public interface AccountService {
   boolean hasAccount(String accountId) throws AccountException;
 
   /**
-   * Opens an account with {@code openingBalance} (in [0, {@link #MAX_AMOUNT}]); idempotent: an
-   * existing account is left as it is. Returns the account as stored.
+   * Opens an account with {@code openingBalance} (in [0, {@link #MAX_AMOUNT}]) and records the
+   * opening (the verified caller as operator, the time, {@code reason}) in the same local
+   * transaction, so the audit can explain the opening balance; idempotent: an existing account is
+   * left as it is, and no second opening is recorded. Returns the account as stored. {@code reason}
+   * (why, and for whom) is required: at most 128 characters of letters, digits, spaces and plain
+   * punctuation, else {@code INVALID_REQUEST} and nothing changes.
    *
    * @throws AccountException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
    *     STORAGE_FAILURE}
    */
-  AccountBalance open(String accountId, long openingBalance) throws AccountException;
+  AccountBalance open(String accountId, long openingBalance, String reason) throws AccountException;
 }

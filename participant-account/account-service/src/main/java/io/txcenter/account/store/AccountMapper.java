@@ -20,6 +20,13 @@ public interface AccountMapper {
   /** Creates the account unless it exists (INSERT IGNORE); 0 rows when it existed. */
   int open(@Param("accountId") String accountId, @Param("openingBalance") long openingBalance);
 
+  /** The record of an operator's opening ({@code account_opening}). */
+  int insertOpening(
+      @Param("accountId") String accountId,
+      @Param("openingBalance") long openingBalance,
+      @Param("operator") String operator,
+      @Param("reason") String reason);
+
   int insertCredit(CreditRecord record);
 
   CreditRecord findCreditForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);

@@ -40,10 +40,15 @@ public interface PointsService {
   PointsBalance balance(String channelId, long userId) throws PointsException;
 
   /**
-   * Grants points to a user (opening the account if needed): raises both available and granted.
+   * Grants points to a user (opening the account if needed): raises both available and granted, and
+   * records the grant (the verified caller as operator, the time, {@code reason}) in the same local
+   * transaction, so the audit can explain the points. {@code reason} (why, and for whom) is
+   * required: at most 128 characters of letters, digits, spaces and plain punctuation, else {@code
+   * INVALID_REQUEST} and nothing changes.
    *
    * @throws PointsException {@code UNKNOWN_CHANNEL}, {@code INVALID_AMOUNT}, {@code
    *     INVALID_REQUEST}
    */
-  PointsBalance grant(String channelId, long userId, long points) throws PointsException;
+  PointsBalance grant(String channelId, long userId, long points, String reason)
+      throws PointsException;
 }

@@ -35,6 +35,14 @@ public interface PointsMapper {
       @Param("userId") long userId,
       @Param("points") long points);
 
+  /** The record of an operator's grant ({@code points_grant}). */
+  int insertGrant(
+      @Param("channelId") String channelId,
+      @Param("userId") long userId,
+      @Param("points") long points,
+      @Param("operator") String operator,
+      @Param("reason") String reason);
+
   int insertFreeze(FreezeRecord record);
 
   /** Opens the user's account in the channel with nothing in it, if absent. */

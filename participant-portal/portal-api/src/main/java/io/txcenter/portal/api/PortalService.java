@@ -34,9 +34,13 @@ public interface PortalService {
   List<ChannelQuota> quotas();
 
   /**
-   * Grants quota to a channel (creating it if needed): raises both available and granted.
+   * Grants quota to a channel (creating it if needed): raises both available and granted, and
+   * records the grant (the verified caller as operator, the time, {@code reason}) in the same local
+   * transaction, so the audit can explain the quota. {@code reason} (why, and for whom) is
+   * required: at most 128 characters of letters, digits, spaces and plain punctuation, else {@code
+   * INVALID_REQUEST} and nothing changes.
    *
    * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}
    */
-  ChannelQuota grant(String channelId, long amount) throws PortalException;
+  ChannelQuota grant(String channelId, long amount, String reason) throws PortalException;
 }

@@ -24,6 +24,13 @@ public interface QuotaMapper {
 
   int grant(@Param("channelId") String channelId, @Param("amount") long amount);
 
+  /** The record of an operator's grant ({@code quota_grant}). */
+  int insertGrant(
+      @Param("channelId") String channelId,
+      @Param("amount") long amount,
+      @Param("operator") String operator,
+      @Param("reason") String reason);
+
   int insertFreeze(QuotaFreezeRecord record);
 
   QuotaFreezeRecord findFreezeForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);
