@@ -5,6 +5,8 @@ import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.portal.api.DirectQuotaService;
+import io.txcenter.portal.api.PortalErrorCode;
+import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
@@ -36,7 +38,14 @@ public final class PortalMain {
                     .allow("tryFreezeQuota", "mall")
                     .allow("quota", "mall", "operator")
                     .allow("quotas", "mall", "operator")
-                    .allow("grant", "operator"));
+                    .allow("grant", "operator"),
+                (unexpected, badInput, message) ->
+                    new PortalException(
+                        badInput
+                            ? PortalErrorCode.INVALID_REQUEST
+                            : PortalErrorCode.STORAGE_FAILURE,
+                        null,
+                        message));
     if (Settings.bool("txc.bench.enabled", false)) {
       // the benchmark's plain arm only: not atomic, never exported by up
       node.export(

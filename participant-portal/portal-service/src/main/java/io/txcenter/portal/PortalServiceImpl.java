@@ -1,5 +1,6 @@
 package io.txcenter.portal;
 
+import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.portal.api.ChannelQuota;
@@ -102,10 +103,23 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
             channelId,
             "branch already cancelled, order [" + request.orderNo() + "]");
       }
+      if (FenceErrors.isTransactionNotActive(e)) {
+        log.warn(
+            "quota freeze outside an active transaction refused xid={} order={} channel={}",
+            xid,
+            request.orderNo(),
+            channelId);
+        throw new PortalException(
+            PortalErrorCode.TRANSACTION_NOT_ACTIVE,
+            channelId,
+            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
+      }
       log.error(
           "quota freeze failed xid={} order={} channel={}", xid, request.orderNo(), channelId, e);
       throw new PortalException(
-          PortalErrorCode.STORAGE_FAILURE, channelId, "storage failure: " + e.getMessage());
+          PortalErrorCode.STORAGE_FAILURE,
+          channelId,
+          "storage failure: " + Echo.cut(e.getMessage()));
     }
   }
 
@@ -145,13 +159,16 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
 
   private static void requireChannel(String channelId) {
     if (channelId == null || !channelId.matches("[a-z0-9-]{1,32}")) {
-      throw invalid(channelId, "'channelId' must match [a-z0-9-]{1,32}, was [" + channelId + "]");
+      throw invalid(
+          Echo.cut(channelId),
+          "'channelId' must match [a-z0-9-]{1,32}, was [" + Echo.cut(channelId) + "]");
     }
   }
 
   private static void requireOrderNo(String channelId, String orderNo) {
     if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid(channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + orderNo + "]");
+      throw invalid(
+          channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(orderNo) + "]");
     }
   }
 
