@@ -33,9 +33,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.dubbo.rpc.RpcContext;
 import org.apache.seata.core.context.RootContext;
 import org.apache.seata.tm.api.GlobalTransaction;
 import org.apache.seata.tm.api.GlobalTransactionContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -236,7 +238,20 @@ class HostileInputIT {
       return call.get();
     } finally {
       RootContext.unbind();
+      RpcContext.getClientAttachment().removeAttachment(RootContext.KEY_XID);
     }
+  }
+
+  /**
+   * Leaves this thread as it found it: no XID bound, none left in Dubbo's attachments, so that the
+   * shared topology's next test does not call the mall inside this test's transaction.
+   */
+  @AfterEach
+  void forgetXid() {
+    RootContext.unbind();
+    RpcContext.getClientAttachment().removeAttachment(RootContext.KEY_XID);
+    RpcContext.getServerAttachment().removeAttachment(RootContext.KEY_XID);
+    assertThat(RootContext.getXID()).isNull();
   }
 
   private static Throwable catching(Runnable call) {

@@ -144,10 +144,11 @@ public final class MallServiceImpl implements MallService {
     } catch (TransactionException | RuntimeException e) {
       log.error("order rollback not acknowledged xid={} order={}", xid, request.orderNo(), e);
     }
-    if (isDuplicateOrder(cause)) {
+    OrderRecord first = isDuplicateOrder(cause) ? orders.find(request.orderNo()) : null;
+    if (first != null && !xid.equals(first.xid())) {
       // lost the insert of the order row to a concurrent call: its row and lines are committed
       // together, so the content comparison sees the whole first order
-      return repeated(orders.find(request.orderNo()), request, xid);
+      return repeated(first, request, xid);
     }
     orders.markRejected(request.orderNo(), xid, code);
     log.info(

@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Provider filter at the API boundary: an exception that leaves a provider and is neither one the
- * invoked method declares (the API's typed exception) nor Dubbo's own {@link RpcException} is
- * replaced by the API's typed exception from the export's {@link ErrorBoundary}. A filter rather
- * than a try/catch in every service: it also sees what fails outside the service's code (Dubbo's
- * invoker casting an argument of a foreign class) and it cannot be forgotten on a new method.
+ * invoked method declares (the API's typed exception) nor Dubbo's own {@link RpcException} (nor the
+ * {@link SecurityException} of txcenter's authentication) is replaced by the API's typed exception
+ * from the export's {@link ErrorBoundary}. A filter rather than a try/catch in every service: it
+ * also sees what fails outside the service's code (Dubbo's invoker casting an argument of a foreign
+ * class) and it cannot be forgotten on a new method.
  *
  * <p>Order -9000: inside {@link RpcAuthFilter} (-10000), so an unauthenticated call is refused
  * before anything here runs, and before Dubbo's {@code ExceptionFilter} sees the result.
@@ -42,7 +43,7 @@ public final class ErrorBoundaryFilter implements Filter, Filter.Listener {
   public Result invoke(Invoker<?> invoker, Invocation invocation) throws RpcException {
     try {
       return invoker.invoke(invocation);
-    } catch (RpcException e) {
+    } catch (RpcException | SecurityException e) {
       throw e;
     } catch (RuntimeException e) {
       RuntimeException typed = typed(invoker, invocation, e);
@@ -70,8 +71,10 @@ public final class ErrorBoundaryFilter implements Filter, Filter.Listener {
   /** {@code thrown} itself when it may cross as it is, else the API's typed exception. */
   private static RuntimeException typed(
       Invoker<?> invoker, Invocation invocation, Throwable thrown) {
-    if (thrown instanceof RpcException rpc) {
-      return rpc;
+    // Dubbo's own failures and txcenter's authentication refusals (RpcAuthFilter) are not the
+    // provider's: they cross as they are
+    if (thrown instanceof RpcException || thrown instanceof SecurityException) {
+      return (RuntimeException) thrown;
     }
     ErrorBoundary boundary =
         BOUNDARIES.get(key(invoker.getInterface().getName(), invoker.getUrl().getGroup()));

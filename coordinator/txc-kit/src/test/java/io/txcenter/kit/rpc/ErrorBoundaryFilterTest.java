@@ -62,12 +62,14 @@ class ErrorBoundaryFilterTest {
   }
 
   @Test
-  void theApisOwnErrors_andDubbosOwn_crossAsTheyAre() {
+  void theApisOwnErrors_dubbosOwn_andAuthenticationRefusals_crossAsTheyAre() {
     ShopException own = new ShopException("UNKNOWN_ITEM", "no [x]");
     RpcException rpc = new RpcException("timeout");
 
     assertThat(respond("g1", own)).isSameAs(own);
     assertThat(respond("g1", rpc)).isSameAs(rpc);
+    SecurityException refused = new SecurityException("UNAUTHENTICATED: no credential");
+    assertThat(respond("g1", refused)).isSameAs(refused);
   }
 
   @Test
