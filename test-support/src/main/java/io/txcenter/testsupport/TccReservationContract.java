@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.txcenter.kit.FenceErrors;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,13 @@ public abstract class TccReservationContract {
 
   /** Calls the action's Try for {@code branch}, reserving {@code amount} of {@code key}. */
   protected abstract void tryReserve(BusinessActionContext branch, String key, long amount);
+
+  /**
+   * Calls the action's Try for {@code branch}, reserving {@code amount} of {@code key} for the
+   * business operation {@code businessKey} (an order, a payment).
+   */
+  protected abstract void tryReserveFor(
+      BusinessActionContext branch, String key, long amount, String businessKey);
 
   /**
    * [free, reserved, settled] of {@code key}, after asserting the participant's own invariant
@@ -113,6 +121,57 @@ public abstract class TccReservationContract {
     assertThat(state(key)).isEqualTo(expectedState(500, 0, 0));
     assertThat(fenceRows(branch)).isZero();
     assertThat(reservationRows(branch)).isZero();
+  }
+
+  @Test
+  void givenALiveReservation_aSecondBranchOfTheSameTransactionForTheSameBusinessKey_isRefused() {
+    String key = newResource(1_000);
+    String businessKey = "bk-" + UUID.randomUUID().toString().substring(0, 12);
+    BusinessActionContext first = FenceHarness.newBranch();
+    BusinessActionContext second = branchOf(first.getXid());
+    fence().tryPhase(first, () -> tryReserveFor(first, key, 300, businessKey));
+
+    // the fence keys on (xid, branch_id): only the business table can see the second reservation
+    assertThatThrownBy(
+            () -> fence().tryPhase(second, () -> tryReserveFor(second, key, 300, businessKey)))
+        .hasMessageStartingWith("DUPLICATE_RESERVATION");
+
+    assertThat(state(key)).isEqualTo(expectedState(1_000, 300, 0));
+    assertThat(reservationRows(second)).isZero();
+    assertThat(fenceRows(second)).isZero();
+    // nor can another global transaction reserve it while the first is live
+    BusinessActionContext other = FenceHarness.newBranch();
+    assertThatThrownBy(
+            () -> fence().tryPhase(other, () -> tryReserveFor(other, key, 1, businessKey)))
+        .hasMessageStartingWith("DUPLICATE_RESERVATION");
+    assertThat(fence().confirm(first)).isTrue();
+    assertThat(state(key)).isEqualTo(expectedState(1_000, 0, 300));
+    BusinessActionContext late = FenceHarness.newBranch();
+    assertThatThrownBy(() -> fence().tryPhase(late, () -> tryReserveFor(late, key, 1, businessKey)))
+        .hasMessageStartingWith("DUPLICATE_RESERVATION");
+    assertThat(state(key)).isEqualTo(expectedState(1_000, 0, 300));
+  }
+
+  @Test
+  void givenACancelledReservation_itsBusinessKeyCanBeReservedByANewTransaction() {
+    String key = newResource(1_000);
+    String businessKey = "bk-" + UUID.randomUUID().toString().substring(0, 12);
+    BusinessActionContext first = FenceHarness.newBranch();
+    fence().tryPhase(first, () -> tryReserveFor(first, key, 300, businessKey));
+    assertThat(fence().cancel(first)).isTrue();
+
+    BusinessActionContext retry = FenceHarness.newBranch();
+    fence().tryPhase(retry, () -> tryReserveFor(retry, key, 200, businessKey));
+
+    assertThat(state(key)).isEqualTo(expectedState(1_000, 200, 0));
+    assertThat(reservationStatus(retry)).isEqualTo("TRIED");
+  }
+
+  /** A new branch of the global transaction {@code xid}. */
+  protected static BusinessActionContext branchOf(String xid) {
+    BusinessActionContext branch = FenceHarness.newBranch();
+    branch.setXid(xid);
+    return branch;
   }
 
   @Test

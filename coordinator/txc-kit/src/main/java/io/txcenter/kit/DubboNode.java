@@ -2,6 +2,8 @@ package io.txcenter.kit;
 
 import io.txcenter.kit.dubbo.BindHostTransporter;
 import io.txcenter.kit.rpc.Callers;
+import io.txcenter.kit.rpc.ErrorBoundary;
+import io.txcenter.kit.rpc.ErrorBoundaryFilter;
 import io.txcenter.kit.rpc.RpcAuth;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -126,6 +128,18 @@ public final class DubboNode {
     }
     services.add(service);
     bootstrap.service(service);
+    return this;
+  }
+
+  /**
+   * Exports as {@link #export(Class, Object, String, Callers)} does, and turns every exception that
+   * leaves a method of {@code api} without being one it declares into the API's typed exception
+   * made by {@code boundary} (see {@link ErrorBoundaryFilter}).
+   */
+  public <T> DubboNode export(
+      Class<T> api, T implementation, String group, Callers callers, ErrorBoundary boundary) {
+    export(api, implementation, group, callers);
+    ErrorBoundaryFilter.register(api, group, boundary);
     return this;
   }
 

@@ -7,6 +7,8 @@ import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.rpc.Callers;
+import io.txcenter.mall.api.MallErrorCode;
+import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.MallService;
 import io.txcenter.mall.api.OrderBenchService;
 import io.txcenter.mall.store.OrderMapper;
@@ -66,7 +68,11 @@ public final class MallMain {
             null,
             Callers.of(MallService.class)
                 .allow("placeOrder", "operator")
-                .allow("order", "operator"))
+                .allow("order", "operator"),
+            (unexpected, badInput, message) ->
+                new MallException(
+                    badInput ? MallErrorCode.INVALID_REQUEST : MallErrorCode.TRANSACTION_FAILED,
+                    message))
         .export(
             OutboxCheck.class,
             new OrderOutboxCheck(orders),

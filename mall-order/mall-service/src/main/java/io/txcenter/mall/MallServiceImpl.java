@@ -1,5 +1,6 @@
 package io.txcenter.mall;
 
+import io.txcenter.kit.Echo;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.MallService;
@@ -18,6 +19,7 @@ import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.ChannelQuota;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +76,7 @@ public final class MallServiceImpl implements MallService {
     validate(request);
     OrderRecord existing = orders.find(request.orderNo());
     if (existing != null) {
-      log.info("order repeated order={} status={}", existing.orderNo(), existing.status());
-      return result(existing, true);
+      return repeated(existing, request, null);
     }
     checkChannelsAndBalances(request);
     long total = request.lines().stream().mapToLong(OrderLine::points).sum();
@@ -143,10 +144,11 @@ public final class MallServiceImpl implements MallService {
     } catch (TransactionException | RuntimeException e) {
       log.error("order rollback not acknowledged xid={} order={}", xid, request.orderNo(), e);
     }
-    if (isDuplicateOrder(cause)) {
-      OrderRecord first = orders.find(request.orderNo());
-      log.info("order raced a duplicate xid={} order={}", xid, request.orderNo());
-      return result(first, true);
+    OrderRecord first = isDuplicateOrder(cause) ? orders.find(request.orderNo()) : null;
+    if (first != null && !xid.equals(first.xid())) {
+      // lost the insert of the order row to a concurrent call: its row and lines are committed
+      // together, so the content comparison sees the whole first order
+      return repeated(first, request, xid);
     }
     orders.markRejected(request.orderNo(), xid, code);
     log.info(
@@ -162,6 +164,45 @@ public final class MallServiceImpl implements MallService {
           "order [" + request.orderNo() + "] was not recorded: " + cause.getMessage());
     }
     return result(record, false);
+  }
+
+  /**
+   * The answer to a call whose order number is taken: the first order's outcome for an identical
+   * request, {@code DUPLICATE_ORDER} for any other content. Identical means the same user and the
+   * same lines as a set: one line per channel, in any order, each with the same points.
+   */
+  private OrderResult repeated(OrderRecord first, PlaceOrderRequest request, String lostXid) {
+    if (first.userId() != request.userId() || !sameLines(first, request.lines())) {
+      log.warn(
+          "order number reused with other content refused order={} xid={} firstXid={}",
+          request.orderNo(),
+          lostXid,
+          first.xid());
+      throw new MallException(
+          MallErrorCode.DUPLICATE_ORDER,
+          "order ["
+              + request.orderNo()
+              + "] was already placed with other content (user or lines); use a new order number");
+    }
+    log.info(
+        "order repeated order={} status={} xid={} firstXid={}",
+        first.orderNo(),
+        first.status(),
+        lostXid,
+        first.xid());
+    return result(first, true);
+  }
+
+  private boolean sameLines(OrderRecord first, List<OrderLine> lines) {
+    Map<String, Long> stored = new HashMap<>();
+    for (OrderLine line : orders.findLines(first.orderNo())) {
+      stored.put(line.channelId(), line.points());
+    }
+    Map<String, Long> asked = new HashMap<>();
+    for (OrderLine line : lines) {
+      asked.put(line.channelId(), line.points());
+    }
+    return stored.equals(asked);
   }
 
   private void checkChannelsAndBalances(PlaceOrderRequest request) {
@@ -191,7 +232,7 @@ public final class MallServiceImpl implements MallService {
         balance =
             pointsOfChannel.apply(line.channelId()).balance(line.channelId(), request.userId());
       } catch (PointsException e) {
-        throw new MallException(MallErrorCode.valueOf(e.code().name()), e.getMessage());
+        throw new MallException(mallCode(e), e.getMessage());
       } catch (RpcException e) {
         throw unavailable("points service of channel [" + line.channelId() + "]", e);
       }
@@ -209,6 +250,16 @@ public final class MallServiceImpl implements MallService {
                 + "]");
       }
     }
+  }
+
+  /** The mall's code of a points refusal of the same name; a failure of the service otherwise. */
+  private static MallErrorCode mallCode(PointsException e) {
+    for (MallErrorCode code : MallErrorCode.values()) {
+      if (code.name().equals(e.code().name())) {
+        return code;
+      }
+    }
+    return MallErrorCode.SERVICE_UNAVAILABLE;
   }
 
   private static String refusalCode(RuntimeException e) {
@@ -268,14 +319,18 @@ public final class MallServiceImpl implements MallService {
               + "]");
     }
     Set<String> channels = new HashSet<>();
-    for (OrderLine line : lines) {
-      if (line == null
-          || line.channelId() == null
-          || !line.channelId().matches("[a-z0-9-]{1,32}")) {
+    // List<OrderLine> is a compile-time type only: a hostile client sends any allowed class (or a
+    // map standing for a refused one) in it, which must be refused here, not fail as a cast later
+    for (Object item : lines) {
+      if (!(item instanceof OrderLine line)) {
         throw invalid(
-            "'channelId' must match [a-z0-9-]{1,32}, was ["
-                + (line == null ? null : line.channelId())
+            "'lines' must hold order lines, found ["
+                + (item == null ? null : item.getClass().getSimpleName())
                 + "]");
+      }
+      if (line.channelId() == null || !line.channelId().matches("[a-z0-9-]{1,32}")) {
+        throw invalid(
+            "'channelId' must match [a-z0-9-]{1,32}, was [" + Echo.cut(line.channelId()) + "]");
       }
       if (!channels.add(line.channelId())) {
         throw invalid("channel [" + line.channelId() + "] appears twice; use one line per channel");
@@ -296,7 +351,7 @@ public final class MallServiceImpl implements MallService {
 
   private static void requireOrderNo(String orderNo) {
     if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid("'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + orderNo + "]");
+      throw invalid("'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(orderNo) + "]");
     }
   }
 

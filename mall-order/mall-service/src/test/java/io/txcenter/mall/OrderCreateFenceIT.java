@@ -10,6 +10,8 @@ import io.txcenter.kit.TccFence;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.OrderResult;
+import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.tcc.OrderCreateAction;
@@ -125,6 +127,94 @@ class OrderCreateFenceIT {
         request(
             orderNo(), 1, new OrderLine("ch-a", io.txcenter.mall.api.MallService.MAX_POINTS + 1)),
         MallErrorCode.INVALID_AMOUNT);
+  }
+
+  @Test
+  void givenAnOrder_anIdenticalRepeat_returnsItsOutcome_evenWithTheLinesInAnotherOrder() {
+    String order = orderNo();
+    placeFirst(order);
+
+    OrderResult repeat =
+        mall().placeOrder(request(order, 7, new OrderLine("ch-b", 20), new OrderLine("ch-a", 10)));
+
+    assertThat(repeat.duplicate()).isTrue();
+    assertThat(repeat.orderNo()).isEqualTo(order);
+    assertThat(repeat.status()).isEqualTo(OrderStatus.CONFIRMED);
+    assertThat(repeat.totalPoints()).isEqualTo(30);
+  }
+
+  @Test
+  void givenAnOrder_aRepeatWithOtherLinesOrAnotherUser_isRefusedDuplicateOrder_andChangesNothing() {
+    String order = orderNo();
+    placeFirst(order);
+    List<java.util.Map<String, Object>> before =
+        jdbc.queryForList("SELECT * FROM order_line WHERE order_no = ? ORDER BY channel_id", order);
+    java.util.Map<String, Object> orderBefore =
+        jdbc.queryForMap("SELECT * FROM mall_order WHERE order_no = ?", order);
+
+    for (PlaceOrderRequest other :
+        List.of(
+            request(order, 8, new OrderLine("ch-a", 10), new OrderLine("ch-b", 20)),
+            request(order, 7, new OrderLine("ch-a", 10), new OrderLine("ch-b", 21)),
+            request(order, 7, new OrderLine("ch-a", 10)),
+            request(order, 7, new OrderLine("ch-a", 10), new OrderLine("ch-c", 20)),
+            request(
+                order,
+                7,
+                new OrderLine("ch-a", 10),
+                new OrderLine("ch-b", 20),
+                new OrderLine("ch-c", 1)))) {
+      assertThatThrownBy(() -> mall().placeOrder(other))
+          .as("%s", other)
+          .isInstanceOfSatisfying(
+              MallException.class,
+              e -> assertThat(e.code()).isEqualTo(MallErrorCode.DUPLICATE_ORDER));
+    }
+
+    assertThat(
+            jdbc.queryForList(
+                "SELECT * FROM order_line WHERE order_no = ? ORDER BY channel_id", order))
+        .isEqualTo(before);
+    assertThat(jdbc.queryForMap("SELECT * FROM mall_order WHERE order_no = ?", order))
+        .isEqualTo(orderBefore);
+  }
+
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void givenALineOfAForeignClass_validation_refusesItAsInvalidRequest_notAsAClassCast() {
+    List lines = new java.util.ArrayList<>();
+    lines.add(new OrderLine("ch-a", 5));
+    lines.add(java.util.Map.of("channelId", "ch-b", "points", 5L));
+
+    assertCode(new PlaceOrderRequest(orderNo(), 1, lines), MallErrorCode.INVALID_REQUEST);
+  }
+
+  @Test
+  void givenAMillionCharacterOrderNumber_theRefusalEchoesOnly64OfThem() {
+    String huge = "o".repeat(1_000_000);
+
+    assertThatThrownBy(() -> mall().placeOrder(request(huge, 1, new OrderLine("ch-a", 5))))
+        .isInstanceOfSatisfying(
+            MallException.class, e -> assertThat(e.code()).isEqualTo(MallErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("o".repeat(64) + "…(1000000 chars)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    assertThatThrownBy(() -> mall().order(huge))
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    assertThatThrownBy(
+            () -> mall().placeOrder(request(orderNo(), 1, new OrderLine("c".repeat(100_000), 5))))
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+  }
+
+  /** The mall before its pre-checks: a repeat is answered from the order's own rows. */
+  private static MallServiceImpl mall() {
+    return new MallServiceImpl(orders, action, null, channel -> null, null, false, 30_000);
+  }
+
+  /** Records an order of user 7 with lines ch-a 10, ch-b 20, confirmed, as its branch would. */
+  private static void placeFirst(String order) {
+    BusinessActionContext branch = FenceHarness.newBranch();
+    fence.tryPhase(branch, () -> create(branch, order));
+    assertThat(fence.confirm(branch)).isTrue();
   }
 
   private static void assertCode(PlaceOrderRequest request, MallErrorCode code) {

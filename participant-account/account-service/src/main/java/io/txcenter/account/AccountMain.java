@@ -1,5 +1,7 @@
 package io.txcenter.account;
 
+import io.txcenter.account.api.AccountErrorCode;
+import io.txcenter.account.api.AccountException;
 import io.txcenter.account.api.AccountService;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditAction;
@@ -31,7 +33,12 @@ public final class AccountMain {
                 .allow("balance", "operator")
                 // payment only: it refuses payments to a merchant without an account
                 .allow("hasAccount", "payment")
-                .allow("open", "operator"))
+                .allow("open", "operator"),
+            (unexpected, badInput, message) ->
+                new AccountException(
+                    badInput ? AccountErrorCode.INVALID_REQUEST : AccountErrorCode.STORAGE_FAILURE,
+                    null,
+                    message))
         .start();
     runtime.serve();
   }

@@ -7,6 +7,7 @@ import io.txcenter.account.api.AccountService;
 import io.txcenter.account.api.CreditRequest;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditAction;
+import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
@@ -74,6 +75,17 @@ public final class AccountServiceImpl implements AccountService {
             request.accountId(),
             "branch already cancelled, biz [" + request.bizNo() + "]");
       }
+      if (FenceErrors.isTransactionNotActive(e)) {
+        log.warn(
+            "account credit outside an active transaction refused xid={} biz={} account={}",
+            xid,
+            request.bizNo(),
+            request.accountId());
+        throw new AccountException(
+            AccountErrorCode.TRANSACTION_NOT_ACTIVE,
+            request.accountId(),
+            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
+      }
       log.error(
           "account credit failed xid={} biz={} account={}",
           xid,
@@ -83,7 +95,7 @@ public final class AccountServiceImpl implements AccountService {
       throw new AccountException(
           AccountErrorCode.STORAGE_FAILURE,
           request.accountId(),
-          "storage failure: " + e.getMessage());
+          "storage failure: " + Echo.cut(e.getMessage()));
     }
   }
 
@@ -134,21 +146,24 @@ public final class AccountServiceImpl implements AccountService {
     } catch (RuntimeException e) {
       log.error("account open failed account={}", accountId, e);
       throw new AccountException(
-          AccountErrorCode.STORAGE_FAILURE, accountId, "storage failure: " + e.getMessage());
+          AccountErrorCode.STORAGE_FAILURE,
+          accountId,
+          "storage failure: " + Echo.cut(e.getMessage()));
     }
   }
 
   private static void requireAccountId(String accountId) {
     if (accountId == null || !accountId.matches(ID_PATTERN)) {
       throw invalid(
-          shown(accountId),
-          "'accountId' must match " + ID_PATTERN + ", was [" + shown(accountId) + "]");
+          Echo.cut(accountId),
+          "'accountId' must match " + ID_PATTERN + ", was [" + Echo.cut(accountId) + "]");
     }
   }
 
   private static void requireBizNo(String accountId, String bizNo) {
     if (bizNo == null || !bizNo.matches(ID_PATTERN)) {
-      throw invalid(accountId, "'bizNo' must match " + ID_PATTERN + ", was [" + shown(bizNo) + "]");
+      throw invalid(
+          accountId, "'bizNo' must match " + ID_PATTERN + ", was [" + Echo.cut(bizNo) + "]");
     }
   }
 
@@ -163,13 +178,5 @@ public final class AccountServiceImpl implements AccountService {
 
   private static AccountException invalid(String accountId, String message) {
     return new AccountException(AccountErrorCode.INVALID_REQUEST, accountId, message);
-  }
-
-  /**
-   * {@code value} as an error message may quote it: at most 64 characters, then "…" (input is
-   * unbounded; a message and the exception's fields travel back to the caller and into logs).
-   */
-  static String shown(String value) {
-    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 }

@@ -29,6 +29,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** The account-credit action on a real database, driven through Seata's fence phase by phase. */
 class AccountCreditFenceIT extends TccReservationContract {
 
+  @Test
+  void givenAMillionCharacterAccountOrBizNo_theRefusalEchoesOnly64Characters() {
+    String huge = "b".repeat(1_000_000);
+
+    assertThatThrownBy(() -> service.tryCredit(new CreditRequest("acc-x", huge, 5)))
+        .isInstanceOfSatisfying(
+            AccountException.class,
+            e -> assertThat(e.code()).isEqualTo(AccountErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("b".repeat(64) + "…(1000000 chars)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    assertThatThrownBy(() -> service.balance(huge))
+        .isInstanceOfSatisfying(
+            AccountException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(AccountErrorCode.INVALID_REQUEST);
+              assertThat(e.getMessage()).hasSizeLessThan(200);
+              assertThat(e.accountId()).hasSizeLessThan(100);
+            });
+  }
+
   private static final AtomicLong ACCOUNTS = new AtomicLong(1_000);
 
   private static HikariDataSource dataSource;
@@ -76,6 +96,12 @@ class AccountCreditFenceIT extends TccReservationContract {
   @Override
   protected void tryReserve(BusinessActionContext branch, String account, long amount) {
     credit(branch, account, amount);
+  }
+
+  @Override
+  protected void tryReserveFor(
+      BusinessActionContext branch, String account, long amount, String bizNo) {
+    action.tryCredit(branch, account, bizNo, amount);
   }
 
   @Override

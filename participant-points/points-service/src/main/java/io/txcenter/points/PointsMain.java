@@ -5,6 +5,8 @@ import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.points.api.DirectPointsService;
+import io.txcenter.points.api.PointsErrorCode;
+import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.points.store.PointsMapper;
 import io.txcenter.points.tcc.PointsCreditAction;
@@ -45,7 +47,14 @@ public final class PointsMain {
                     .allow("tryFreeze", "mall")
                     .allow("tryCredit", "payment")
                     .allow("balance", "mall", "operator")
-                    .allow("grant", "operator"));
+                    .allow("grant", "operator"),
+                (unexpected, badInput, message) ->
+                    new PointsException(
+                        badInput
+                            ? PointsErrorCode.INVALID_REQUEST
+                            : PointsErrorCode.STORAGE_FAILURE,
+                        channel,
+                        message));
     if (Settings.bool("txc.bench.enabled", false)) {
       // the benchmark's plain arm only: not atomic, never exported by up
       node.export(

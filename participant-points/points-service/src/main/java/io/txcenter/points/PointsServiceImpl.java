@@ -1,5 +1,6 @@
 package io.txcenter.points;
 
+import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
@@ -144,9 +145,18 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
             channelId,
             "branch already cancelled, key [" + key + "]");
       }
+      if (FenceErrors.isTransactionNotActive(e)) {
+        log.warn("points {} outside an active transaction refused xid={} key={}", action, xid, key);
+        throw new PointsException(
+            PointsErrorCode.TRANSACTION_NOT_ACTIVE,
+            channelId,
+            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
+      }
       log.error("points {} failed xid={} key={}", action, xid, key, e);
       throw new PointsException(
-          PointsErrorCode.STORAGE_FAILURE, channelId, "storage failure: " + e.getMessage());
+          PointsErrorCode.STORAGE_FAILURE,
+          channelId,
+          "storage failure: " + Echo.cut(e.getMessage()));
     }
   }
 
@@ -203,14 +213,14 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
     if (!channelId.equals(channel)) {
       throw new PointsException(
           PointsErrorCode.UNKNOWN_CHANNEL,
-          shown(channel),
-          "this service holds channel [" + channelId + "], not [" + shown(channel) + "]");
+          Echo.cut(channel),
+          "this service holds channel [" + channelId + "], not [" + Echo.cut(channel) + "]");
     }
   }
 
   private void requireKey(String name, String key) {
     if (key == null || !key.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid("'" + name + "' must match [A-Za-z0-9_-]{1,64}, was [" + shown(key) + "]");
+      throw invalid("'" + name + "' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(key) + "]");
     }
   }
 
@@ -231,13 +241,5 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
 
   private PointsException invalid(String message) {
     return new PointsException(PointsErrorCode.INVALID_REQUEST, channelId, message);
-  }
-
-  /**
-   * {@code value} as an error message may quote it: at most 64 characters, then "…" (input is
-   * unbounded; a message and the exception's fields travel back to the caller and into logs).
-   */
-  static String shown(String value) {
-    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 }

@@ -81,6 +81,12 @@ class PointsCreditFenceIT extends TccReservationContract {
     action.tryCredit(branch, CHANNEL, "pay-" + branch.getBranchId(), Long.parseLong(user), amount);
   }
 
+  @Override
+  protected void tryReserveFor(
+      BusinessActionContext branch, String user, long amount, String bizNo) {
+    action.tryCredit(branch, CHANNEL, bizNo, Long.parseLong(user), amount);
+  }
+
   /** [available, pending credits, credited]; checks the channel's conservation law too. */
   @Override
   protected List<Long> state(String user) {

@@ -30,6 +30,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** The points-freeze action on a real database, driven through Seata's fence phase by phase. */
 class PointsFreezeFenceIT extends TccReservationContract {
 
+  @Test
+  void givenAMillionCharacterOrderNumber_theRefusalEchoesOnly64OfThem() {
+    String huge = "o".repeat(1_000_000);
+
+    assertThatThrownBy(() -> service.tryFreeze(new FreezeRequest(CHANNEL, huge, 1, 5)))
+        .isInstanceOfSatisfying(
+            PointsException.class,
+            e -> assertThat(e.code()).isEqualTo(PointsErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("o".repeat(64) + "…(1000000 chars)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    assertThatThrownBy(() -> service.balance("c".repeat(1_000_000), 1))
+        .isInstanceOfSatisfying(
+            PointsException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(PointsErrorCode.UNKNOWN_CHANNEL);
+              assertThat(e.getMessage()).hasSizeLessThan(200);
+              assertThat(e.channelId()).hasSizeLessThan(100);
+            });
+  }
+
   private static final String CHANNEL = "ch-t";
   private static final AtomicLong USERS = new AtomicLong(1_000);
 
@@ -78,6 +98,12 @@ class PointsFreezeFenceIT extends TccReservationContract {
   @Override
   protected void tryReserve(BusinessActionContext branch, String user, long amount) {
     freeze(branch, Long.parseLong(user), amount);
+  }
+
+  @Override
+  protected void tryReserveFor(
+      BusinessActionContext branch, String user, long amount, String orderNo) {
+    action.tryFreeze(branch, CHANNEL, orderNo, Long.parseLong(user), amount);
   }
 
   /** [available, frozen, spent] of the user, after checking they add up to what was granted. */

@@ -5,6 +5,8 @@ import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.portal.api.DirectQuotaService;
+import io.txcenter.portal.api.PortalErrorCode;
+import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
@@ -37,7 +39,14 @@ public final class PortalMain {
                     .allow("quota", "mall", "operator")
                     // payment: it refuses payments in a channel the portal does not know
                     .allow("quotas", "mall", "operator", "payment")
-                    .allow("grant", "operator"));
+                    .allow("grant", "operator"),
+                (unexpected, badInput, message) ->
+                    new PortalException(
+                        badInput
+                            ? PortalErrorCode.INVALID_REQUEST
+                            : PortalErrorCode.STORAGE_FAILURE,
+                        null,
+                        message));
     if (Settings.bool("txc.bench.enabled", false)) {
       // the benchmark's plain arm only: not atomic, never exported by up
       node.export(

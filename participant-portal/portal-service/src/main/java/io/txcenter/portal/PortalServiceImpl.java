@@ -1,5 +1,6 @@
 package io.txcenter.portal;
 
+import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
@@ -103,10 +104,23 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
             channelId,
             "branch already cancelled, order [" + request.orderNo() + "]");
       }
+      if (FenceErrors.isTransactionNotActive(e)) {
+        log.warn(
+            "quota freeze outside an active transaction refused xid={} order={} channel={}",
+            xid,
+            request.orderNo(),
+            channelId);
+        throw new PortalException(
+            PortalErrorCode.TRANSACTION_NOT_ACTIVE,
+            channelId,
+            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
+      }
       log.error(
           "quota freeze failed xid={} order={} channel={}", xid, request.orderNo(), channelId, e);
       throw new PortalException(
-          PortalErrorCode.STORAGE_FAILURE, channelId, "storage failure: " + e.getMessage());
+          PortalErrorCode.STORAGE_FAILURE,
+          channelId,
+          "storage failure: " + Echo.cut(e.getMessage()));
     }
   }
 
@@ -157,15 +171,15 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
   private static void requireChannel(String channelId) {
     if (channelId == null || !channelId.matches("[a-z0-9-]{1,32}")) {
       throw invalid(
-          shown(channelId),
-          "'channelId' must match [a-z0-9-]{1,32}, was [" + shown(channelId) + "]");
+          Echo.cut(channelId),
+          "'channelId' must match [a-z0-9-]{1,32}, was [" + Echo.cut(channelId) + "]");
     }
   }
 
   private static void requireOrderNo(String channelId, String orderNo) {
     if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
       throw invalid(
-          channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + shown(orderNo) + "]");
+          channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(orderNo) + "]");
     }
   }
 
@@ -180,13 +194,5 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
 
   private static PortalException invalid(String channelId, String message) {
     return new PortalException(PortalErrorCode.INVALID_REQUEST, channelId, message);
-  }
-
-  /**
-   * {@code value} as an error message may quote it: at most 64 characters, then "…" (input is
-   * unbounded; a message and the exception's fields travel back to the caller and into logs).
-   */
-  static String shown(String value) {
-    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 }

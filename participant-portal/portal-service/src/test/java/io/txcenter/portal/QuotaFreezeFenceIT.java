@@ -30,6 +30,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** The quota-freeze action on a real database, driven through Seata's fence phase by phase. */
 class QuotaFreezeFenceIT extends TccReservationContract {
 
+  @Test
+  void givenAMillionCharacterOrderNumberOrChannel_theRefusalEchoesOnly64Characters() {
+    String huge = "o".repeat(1_000_000);
+
+    assertThatThrownBy(() -> service.tryFreezeQuota(new QuotaFreezeRequest("ch-x", huge, 5)))
+        .isInstanceOfSatisfying(
+            PortalException.class,
+            e -> assertThat(e.code()).isEqualTo(PortalErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("o".repeat(64) + "…(1000000 chars)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    assertThatThrownBy(() -> service.quota("c".repeat(1_000_000)))
+        .isInstanceOfSatisfying(
+            PortalException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(PortalErrorCode.INVALID_REQUEST);
+              assertThat(e.getMessage()).hasSizeLessThan(200);
+              assertThat(e.channelId()).hasSizeLessThan(100);
+            });
+  }
+
   private static final AtomicLong CHANNELS = new AtomicLong();
 
   private static HikariDataSource dataSource;
@@ -76,6 +96,12 @@ class QuotaFreezeFenceIT extends TccReservationContract {
   @Override
   protected void tryReserve(BusinessActionContext branch, String channel, long amount) {
     freeze(branch, channel, amount);
+  }
+
+  @Override
+  protected void tryReserveFor(
+      BusinessActionContext branch, String channel, long amount, String orderNo) {
+    action.tryFreezeQuota(branch, channel, orderNo, amount);
   }
 
   /** [available, frozen, used] of the channel, after checking they add up to what was granted. */

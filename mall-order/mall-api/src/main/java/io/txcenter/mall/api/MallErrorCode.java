@@ -9,6 +9,8 @@ public enum MallErrorCode {
   INSUFFICIENT_POINTS,
   QUOTA_EXHAUSTED,
   UNKNOWN_ORDER,
+  /** The order number is taken by an order of other content (user or lines). */
+  DUPLICATE_ORDER,
   SERVICE_UNAVAILABLE,
   TRANSACTION_FAILED
 }

@@ -1,11 +1,16 @@
 package io.txcenter.mall.store;
 
+import io.txcenter.mall.api.OrderLine;
+import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
 /** MyBatis mapper of the mall schema ({@code mapper/OrderMapper.xml}). */
 public interface OrderMapper {
 
   OrderRecord find(@Param("orderNo") String orderNo);
+
+  /** The lines of an order, by channel. */
+  List<OrderLine> findLines(@Param("orderNo") String orderNo);
 
   int insertOrder(
       @Param("orderNo") String orderNo,

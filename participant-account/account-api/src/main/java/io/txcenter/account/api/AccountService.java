@@ -4,6 +4,11 @@ package io.txcenter.account.api;
  * Accounts of the payment platform, in cents. A credit lands only on Confirm: between Try and
  * Confirm it is pending (visible in {@code pendingCredit}, never spendable, never in {@code
  * balance}). Exported without a Dubbo group.
+ *
+ * <p>Errors: every method throws only {@link AccountException}, or Dubbo's {@code RpcException} for
+ * a call that never reached the service. A request holding a value of a class the API does not name
+ * is refused {@code INVALID_REQUEST}; an unexpected failure inside the service is {@code
+ * STORAGE_FAILURE}. Messages echo at most 64 characters of any value the caller sent.
  */
 public interface AccountService {
 
@@ -15,10 +20,14 @@ public interface AccountService {
    * for {@code bizNo}, inside the caller's global transaction. Confirm (moves the amount from
    * pending credit to balance) and Cancel (drops the pending credit) are driven by the transaction
    * coordinator, never by the caller; both are idempotent, and a Try that arrives after its branch
-   * was cancelled is refused. An unconfirmed credit is never in the balance.
+   * was cancelled is refused. An unconfirmed credit is never in the balance. A {@code bizNo} (a
+   * payment) holds at most one live (tried or confirmed) credit: a second one, even from another
+   * branch of the same global transaction, is refused; a cancelled credit frees it.
    *
    * @throws AccountException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
-   *     UNKNOWN_ACCOUNT}, {@code NO_GLOBAL_TRANSACTION}, {@code BRANCH_SUSPENDED}, {@code
+   *     UNKNOWN_ACCOUNT}, {@code NO_GLOBAL_TRANSACTION}, {@code TRANSACTION_NOT_ACTIVE} (the
+   *     caller's XID names no transaction, or one no longer active), {@code BRANCH_SUSPENDED},
+   *     {@code DUPLICATE_RESERVATION} (the business number already holds a credit), {@code
    *     STORAGE_FAILURE}
    */
   void tryCredit(CreditRequest request) throws AccountException;

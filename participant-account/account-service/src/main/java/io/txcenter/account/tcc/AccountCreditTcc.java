@@ -8,6 +8,7 @@ import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -40,9 +41,22 @@ public class AccountCreditTcc implements AccountCreditAction {
       throw new AccountException(
           AccountErrorCode.UNKNOWN_ACCOUNT, accountId, "account [" + accountId + "] not found");
     }
-    accounts.insertCredit(
-        new CreditRecord(
-            context.getXid(), context.getBranchId(), accountId, bizNo, amount, CreditRecord.TRIED));
+    try {
+      accounts.insertCredit(
+          new CreditRecord(
+              context.getXid(),
+              context.getBranchId(),
+              accountId,
+              bizNo,
+              amount,
+              CreditRecord.TRIED));
+    } catch (DuplicateKeyException e) {
+      // uk_account_credit_live: one live credit per business number (a payment)
+      throw new AccountException(
+          AccountErrorCode.DUPLICATE_RESERVATION,
+          accountId,
+          "[" + bizNo + "] already holds a credit");
+    }
     log.info(
         "account credit pending xid={} branch={} biz={} account={} amount={}",
         context.getXid(),

@@ -9,5 +9,9 @@ public enum PointsErrorCode {
   INSUFFICIENT_POINTS,
   NO_GLOBAL_TRANSACTION,
   BRANCH_SUSPENDED,
+  /** The business key already holds a live (tried or confirmed) reservation. */
+  DUPLICATE_RESERVATION,
+  /** The caller's global transaction does not exist or is no longer active. */
+  TRANSACTION_NOT_ACTIVE,
   STORAGE_FAILURE
 }

@@ -1,11 +1,14 @@
 package io.txcenter.points.tcc;
 
+import io.txcenter.points.api.PointsErrorCode;
+import io.txcenter.points.api.PointsException;
 import io.txcenter.points.store.CreditRecord;
 import io.txcenter.points.store.PointsMapper;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,15 +36,23 @@ public class PointsCreditTcc implements PointsCreditAction {
       @BusinessActionContextParameter(paramName = "userId") long userId,
       @BusinessActionContextParameter(paramName = "points") long amount) {
     points.openAccount(channelId, userId);
-    points.insertCredit(
-        new CreditRecord(
-            context.getXid(),
-            context.getBranchId(),
-            channelId,
-            bizNo,
-            userId,
-            amount,
-            CreditRecord.TRIED));
+    try {
+      points.insertCredit(
+          new CreditRecord(
+              context.getXid(),
+              context.getBranchId(),
+              channelId,
+              bizNo,
+              userId,
+              amount,
+              CreditRecord.TRIED));
+    } catch (DuplicateKeyException e) {
+      // uk_points_credit_live: one live award per business number and channel
+      throw new PointsException(
+          PointsErrorCode.DUPLICATE_RESERVATION,
+          channelId,
+          "[" + bizNo + "] already holds an award in channel [" + channelId + "]");
+    }
     log.info(
         "points credit tried xid={} branch={} biz={} channel={} user={} points={}",
         context.getXid(),

@@ -8,6 +8,7 @@ import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -55,15 +56,24 @@ public class PointsFreezeTcc implements PointsFreezeAction {
               + channelId
               + "]");
     }
-    points.insertFreeze(
-        new FreezeRecord(
-            context.getXid(),
-            context.getBranchId(),
-            channelId,
-            orderNo,
-            userId,
-            amount,
-            FreezeRecord.TRIED));
+    try {
+      points.insertFreeze(
+          new FreezeRecord(
+              context.getXid(),
+              context.getBranchId(),
+              channelId,
+              orderNo,
+              userId,
+              amount,
+              FreezeRecord.TRIED));
+    } catch (DuplicateKeyException e) {
+      // uk_points_freeze_live: the order already holds a live freeze in this channel (another
+      // branch, maybe of the same global transaction); the fence cannot see it, keyed by branch
+      throw new PointsException(
+          PointsErrorCode.DUPLICATE_RESERVATION,
+          channelId,
+          "order [" + orderNo + "] already holds points frozen in channel [" + channelId + "]");
+    }
     log.info(
         "points frozen xid={} branch={} order={} channel={} user={} points={}",
         context.getXid(),

@@ -5,6 +5,11 @@ import java.util.List;
 /**
  * Quota the portal grants each channel. One portal service holds the quota of every channel,
  * exported without a Dubbo group.
+ *
+ * <p>Errors: every method throws only {@link PortalException}, or Dubbo's {@code RpcException} for
+ * a call that never reached the service. A request holding a value of a class the API does not name
+ * is refused {@code INVALID_REQUEST}; an unexpected failure inside the service is {@code
+ * STORAGE_FAILURE}. Messages echo at most 64 characters of any value the caller sent.
  */
 public interface PortalService {
 
@@ -15,11 +20,15 @@ public interface PortalService {
    * Try of the quota-freeze branch: moves {@code amount} from available to frozen for one channel
    * and an order, inside the caller's global transaction. Confirm (use) and Cancel (release) are
    * driven by the transaction coordinator, never by the caller; both are idempotent, and a Try that
-   * arrives after its branch was cancelled is refused.
+   * arrives after its branch was cancelled is refused. An order holds at most one live (tried or
+   * confirmed) quota freeze per channel: a second one, even from another branch of the same global
+   * transaction, is refused; a cancelled freeze frees the order number.
    *
    * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
    *     UNKNOWN_CHANNEL}, {@code QUOTA_EXHAUSTED}, {@code NO_GLOBAL_TRANSACTION}, {@code
-   *     BRANCH_SUSPENDED}, {@code STORAGE_FAILURE}
+   *     TRANSACTION_NOT_ACTIVE} (the caller's XID names no transaction, or one no longer active),
+   *     {@code BRANCH_SUSPENDED}, {@code DUPLICATE_RESERVATION} (the order already holds quota of
+   *     this channel), {@code STORAGE_FAILURE}
    */
   void tryFreezeQuota(QuotaFreezeRequest request) throws PortalException;
 

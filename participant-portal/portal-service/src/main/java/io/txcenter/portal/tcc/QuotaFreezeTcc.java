@@ -8,6 +8,7 @@ import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -46,14 +47,22 @@ public class QuotaFreezeTcc implements QuotaFreezeAction {
           channelId,
           "channel [" + channelId + "] has less than [" + amount + "] quota available");
     }
-    quotas.insertFreeze(
-        new QuotaFreezeRecord(
-            context.getXid(),
-            context.getBranchId(),
-            channelId,
-            orderNo,
-            amount,
-            QuotaFreezeRecord.TRIED));
+    try {
+      quotas.insertFreeze(
+          new QuotaFreezeRecord(
+              context.getXid(),
+              context.getBranchId(),
+              channelId,
+              orderNo,
+              amount,
+              QuotaFreezeRecord.TRIED));
+    } catch (DuplicateKeyException e) {
+      // uk_quota_freeze_live: the order already holds a live quota freeze of this channel
+      throw new PortalException(
+          PortalErrorCode.DUPLICATE_RESERVATION,
+          channelId,
+          "order [" + orderNo + "] already holds quota frozen in channel [" + channelId + "]");
+    }
     log.info(
         "quota frozen xid={} branch={} order={} channel={} amount={}",
         context.getXid(),

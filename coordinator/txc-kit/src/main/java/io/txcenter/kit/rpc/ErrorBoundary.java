@@ -1,0 +1,44 @@
+package io.txcenter.kit.rpc;
+
+import io.txcenter.kit.Echo;
+
+/**
+ * Turns a failure that escaped a provider without being one of its API's typed exceptions (a {@link
+ * ClassCastException} from an argument of a foreign class, a bug) into that API's typed exception,
+ * so that a caller only ever sees the API's error codes. Registered per export (see {@link
+ * io.txcenter.kit.DubboNode#export(Class, Object, String, Callers, ErrorBoundary)}) and applied by
+ * {@link ErrorBoundaryFilter}.
+ */
+@FunctionalInterface
+public interface ErrorBoundary {
+
+  /**
+   * The API's typed exception for {@code unexpected}: its {@code INVALID_REQUEST} when {@code
+   * badInput}, else its internal failure code. {@code message} is already cut ({@link Echo}).
+   */
+  RuntimeException typed(Throwable unexpected, boolean badInput, String message);
+
+  /**
+   * True for the failures that a malformed request causes in code that trusted the declared types:
+   * an object of another class where the API names one (deserialized as a map, or as some other
+   * allowed class), or an argument the invoker could not pass.
+   */
+  static boolean isBadInput(Throwable unexpected) {
+    return unexpected instanceof ClassCastException
+        || unexpected instanceof ArrayStoreException
+        || unexpected instanceof IllegalArgumentException;
+  }
+
+  /** The message of the typed exception: what failed, cut, without the stack or class loaders. */
+  static String describe(Throwable unexpected) {
+    if (isBadInput(unexpected)) {
+      return "the request holds a value of an unexpected type or shape ("
+          + unexpected.getClass().getSimpleName()
+          + ")";
+    }
+    return "unexpected "
+        + unexpected.getClass().getSimpleName()
+        + ": "
+        + Echo.cut(unexpected.getMessage());
+  }
+}
