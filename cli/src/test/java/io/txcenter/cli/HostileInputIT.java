@@ -141,7 +141,7 @@ class HostileInputIT {
     PortalService portal = mallIdentity.reference(PortalService.class, null);
     AccountService accounts = paymentIdentity.reference(AccountService.class, null);
     String account = "m-xid-" + UUID.randomUUID().toString().substring(0, 8);
-    clients.account().open(account, 0);
+    clients.account().open(account, 0, "test HostileInputIT");
     GlobalTransaction finished = GlobalTransactionContext.createNew();
     finished.begin(60_000, "hostile-finished");
     String finishedXid = finished.getXid();
@@ -280,7 +280,7 @@ class HostileInputIT {
 
   private static long userWith(long points) {
     long user = USERS.incrementAndGet();
-    clients.points(A).grant(A, user, points);
+    clients.points(A).grant(A, user, points, "test HostileInputIT");
     return user;
   }
 

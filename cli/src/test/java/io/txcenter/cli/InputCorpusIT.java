@@ -60,7 +60,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.opentest4j.TestAbortedException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -87,61 +86,6 @@ class InputCorpusIT {
   static final int HUGE = 10_000;
 
   // ---------------------------------------------------------------------------------------------
-  // PENDING: cases whose fix belongs to another helper's branch (issue 13). Each maps to the code
-  // the fix will return. While the current code does not meet it the case is ABORTED (reported as
-  // skipped with what it saw), not failed; once it passes it passes. After merging those branches,
-  // the lead deletes the entries (or runs with -Dtxc.corpus.pending=enforce to make them fail).
-  // ---------------------------------------------------------------------------------------------
-  static final Map<String, String> PENDING = pending();
-
-  private static Map<String, String> pending() {
-    Map<String, String> p = new TreeMap<>();
-    // mall: an object of a class outside the API reaches the caller as a raw ClassCastException
-    p.put("MallService.placeOrder request.lines unexpected-class(String)", "INVALID_REQUEST");
-    p.put(
-        "MallService.placeOrder request.lines unexpected-class(FreezeRequest)", "INVALID_REQUEST");
-    // mall: the same order number with other content returns the first order's outcome
-    p.put("MallService.placeOrder request repeat-other-lines", "DUPLICATE_ORDER");
-    p.put("MallService.placeOrder request repeat-other-user", "DUPLICATE_ORDER");
-    // mall: the order number echoed whole (defect 8, cutting echoed input)
-    p.put("MallService.placeOrder request.orderNo huge", "INVALID_REQUEST");
-    p.put("MallService.placeOrder request.lines[0].channelId huge", "INVALID_REQUEST");
-    p.put("MallService.order orderNo huge", "INVALID_REQUEST");
-    // participants: a forged XID gives STORAGE_FAILURE (TCC branch Register error)
-    p.put("PointsService.tryFreeze forged-xid", "TRANSACTION_NOT_ACTIVE");
-    p.put("PointsService.tryCredit forged-xid", "TRANSACTION_NOT_ACTIVE");
-    p.put("PortalService.tryFreezeQuota forged-xid", "TRANSACTION_NOT_ACTIVE");
-    p.put("AccountService.tryCredit forged-xid", "TRANSACTION_NOT_ACTIVE");
-    // payment: payments that can never complete are accepted (defect 4)
-    p.put("PaymentService.createPayment request.merchantId unknown", "UNKNOWN_MERCHANT");
-    p.put("PaymentService.createPayment request.channelId unknown", "UNKNOWN_CHANNEL");
-    // payment: a failure reason past VARCHAR(256) leaves the payment PROCESSING (defect 1)
-    p.put("PaymentService.completePayment result.reason over-width(257)", "MALFORMED_BANK_RESULT");
-    p.put("PaymentService.completePayment result.reason huge", "MALFORMED_BANK_RESULT");
-    // payment: one bank transaction settles two payments (defect 2); a conflicting result is
-    // absorbed as a duplicate (defect 3). Code names are guesses: check the payment branch.
-    p.put("PaymentService.completePayment result.bankTxnNo reused", "BANK_TXN_REUSED");
-    p.put("PaymentService.completePayment result repeat-conflicting-status", "CONFLICTING_BANK_RESULT");
-    // payment: inputs echoed whole in INVALID_REQUEST / MALFORMED_BANK_RESULT messages (not in
-    // any helper's list: to assign; the code stays, the message must be cut)
-    for (String echoed :
-        List.of(
-            "createPayment request.paymentNo",
-            "createPayment request.merchantId",
-            "createPayment request.channelId",
-            "completePayment paymentNo",
-            "completePayment result.bankId",
-            "completePayment result.bankTxnNo",
-            "queryPayment paymentNo")) {
-      p.put("PaymentService." + echoed + " huge", "");
-    }
-    return Collections.unmodifiableMap(p);
-  }
-
-  private static final boolean ENFORCE_PENDING =
-      "enforce".equals(System.getProperty("txc.corpus.pending"));
-
-  // ---------------------------------------------------------------------------------------------
   // Who may call what: each method is called as its legitimate caller so a case reaches the
   // method's validation, not the RPC authorization (see the Callers rules of each *Main).
   // ---------------------------------------------------------------------------------------------
@@ -151,6 +95,7 @@ class InputCorpusIT {
           "PointsService.tryCredit", "payment",
           "PortalService.tryFreezeQuota", "mall",
           "AccountService.tryCredit", "payment",
+          "AccountService.hasAccount", "payment",
           "OutboxCheck.check", "relay",
           "EventConsumer.consume", "relay");
 
@@ -224,6 +169,10 @@ class InputCorpusIT {
           Map.entry("success", new Constraint(Kind.IGNORED, 0, 0, 0)),
           // read only in a failure: its cases are written with a failed result (handWritten)
           Map.entry("PaymentService.reason", new Constraint(Kind.IGNORED, 0, 0, 0)),
+          // an operator action's why (OperatorAction.MAX_REASON)
+          Map.entry("PointsService.reason", new Constraint(Kind.TEXT, 128, 0, 0)),
+          Map.entry("PortalService.reason", new Constraint(Kind.TEXT, 128, 0, 0)),
+          Map.entry("AccountService.reason", new Constraint(Kind.TEXT, 128, 0, 0)),
           Map.entry("headers", new Constraint(Kind.IGNORED, 0, 0, 0)),
           Map.entry("readyAt", amount(0, Long.MAX_VALUE)),
           Map.entry("attempt", amount(0, Integer.MAX_VALUE)),
@@ -291,8 +240,10 @@ class InputCorpusIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     user = 800_000_000L + System.currentTimeMillis() % 1_000_000;
     merchant = "m-corpus-" + run;
-    clients.points(A).grant(A, user, 100_000);
-    clients.account().open(merchant, 0);
+    clients.points(A).grant(A, user, 100_000, "test InputCorpusIT");
+    clients.account().open(merchant, 0, "test InputCorpusIT");
+    // a second merchant with an account: a repeat of a payment to it differs only in its terms
+    clients.account().open(merchant + "-2", 0, "test InputCorpusIT");
     OrderResult placed =
         clients.mall().placeOrder(new PlaceOrderRequest("corpus-" + run, user, lines(A, 10)));
     assertThat(placed.status()).isEqualTo(OrderStatus.CONFIRMED);
@@ -345,15 +296,16 @@ class InputCorpusIT {
       case "PointsService.tryCredit" ->
           args(new io.txcenter.points.api.CreditRequest(A, fresh, user, 10));
       case "PointsService.balance" -> args(A, user);
-      case "PointsService.grant" -> args(A, user, 10L);
+      case "PointsService.grant" -> args(A, user, 10L, "corpus grant");
       case "PortalService.tryFreezeQuota" -> args(new QuotaFreezeRequest(A, fresh, 10));
       case "PortalService.quota" -> args(A);
       case "PortalService.quotas" -> args();
-      case "PortalService.grant" -> args(A, 10L);
+      case "PortalService.grant" -> args(A, 10L, "corpus grant");
       case "AccountService.tryCredit" ->
           args(new io.txcenter.account.api.CreditRequest(merchant, fresh, 100));
       case "AccountService.balance" -> args(merchant);
-      case "AccountService.open" -> args("m-" + fresh, 0L);
+      case "AccountService.open" -> args("m-" + fresh, 0L, "corpus opening");
+      case "AccountService.hasAccount" -> args(merchant);
       case "OutboxCheck.check" ->
           "mall".equals(group)
               ? args("accompaniment", order, orderXid)
@@ -404,9 +356,18 @@ class InputCorpusIT {
       String name, Class<?> api, String group, Method method, Object[] args, Expect expect) {}
 
   /** What a case must answer: a typed code, or (OutboxCheck) an outcome other than COMMITTED. */
-  record Expect(String code, boolean anyOutcome) {
+  record Expect(String code, boolean anyOutcome, String recordTable) {
+    Expect(String code, boolean anyOutcome) {
+      this(code, anyOutcome, null);
+    }
+
     static Expect code(String code) {
       return new Expect(code, false);
+    }
+
+    /** The refusal is also recorded for an operator: one table ({@code table}) must change. */
+    Expect recordedIn(String table) {
+      return new Expect(code, anyOutcome, table);
     }
   }
 
@@ -454,7 +415,6 @@ class InputCorpusIT {
     }
     Set<String> names = corpus().stream().map(Case::name).collect(Collectors.toSet());
     assertThat(names).as("case names are unique").hasSize(corpus().size());
-    assertThat(names).as("every pending entry names a case").containsAll(PENDING.keySet());
     assertThat(corpus()).hasSizeGreaterThanOrEqualTo(150);
   }
 
@@ -475,12 +435,7 @@ class InputCorpusIT {
       }
     }
     cases.addAll(handWritten());
-    // the cases that change rows on today's code (pending fixes) go last: their effects (a claim,
-    // an outbox message) must not reach the snapshots of the others
-    List<Case> ordered = new ArrayList<>();
-    cases.stream().filter(c -> !PENDING.containsKey(c.name())).forEach(ordered::add);
-    cases.stream().filter(c -> PENDING.containsKey(c.name())).forEach(ordered::add);
-    return ordered;
+    return cases;
   }
 
   /** Generated: for each argument (and each component of a record argument), each bad value. */
@@ -815,7 +770,7 @@ class InputCorpusIT {
                 paidPayment,
                 BankResult.unsigned(LocalBank.ID, paidBankTxn, false, 1_000, "declined")
                     .withSignature(SIGN)),
-            Expect.code("CONFLICTING_BANK_RESULT")));
+            Expect.code("CONFLICTING_BANK_RESULT").recordedIn("payment_conflict")));
     // Try methods: without a global transaction, and with a forged one
     for (String tryMethod :
         List.of(
@@ -871,29 +826,15 @@ class InputCorpusIT {
   // Running one case
   // ---------------------------------------------------------------------------------------------
   private static void run(Case c) throws Exception {
-    String pending = PENDING.get(c.name());
     try {
       check(c);
     } catch (AssertionError e) {
-      if (pending != null && !ENFORCE_PENDING) {
-        String why =
-            c.name()
-                + ": PENDING (fix on another branch, expected then: "
-                + (pending.isEmpty() ? c.expect().code() : pending)
-                + "): "
-                + e.getMessage();
-        System.out.println("corpus " + why);
-        throw new TestAbortedException(why);
-      }
       throw new AssertionError(c.name() + ": " + e.getMessage(), e);
     }
   }
 
   private static void check(Case c) throws Exception {
-    String expected = PENDING.getOrDefault(c.name(), "");
-    if (expected.isEmpty()) {
-      expected = c.expect().code();
-    }
+    String expected = c.expect().code();
     Object[] args = sign(c);
     Map<String, Long> before = snapshot();
     Object proxy = proxy(c);
@@ -913,6 +854,17 @@ class InputCorpusIT {
       }
     }
     Map<String, Long> after = snapshot();
+    String record = c.expect().recordTable();
+    if (record != null) {
+      // the refusal's own record (issue 13: a conflicting bank result is recorded and alerted)
+      List<String> recorded =
+          after.keySet().stream()
+              .filter(t -> t.endsWith("." + record))
+              .filter(t -> !Objects.equals(before.get(t), after.get(t)))
+              .toList();
+      assertThat(recorded).as(c.name() + ": the refusal recorded in " + record).hasSize(1);
+      recorded.forEach(t -> before.put(t, after.get(t)));
+    }
     if (!after.equals(before)) {
       // the topology's own work (a relay, a reaper) may have moved: only a change that persists
       // the case's own quiet window is the case's

@@ -40,7 +40,7 @@ final class Participants {
       }
 
       @Override
-      public AccountBalance open(String accountId, long openingBalance) {
+      public AccountBalance open(String accountId, long openingBalance, String reason) {
         throw new UnsupportedOperationException("open");
       }
     };
@@ -71,7 +71,7 @@ final class Participants {
     }
 
     @Override
-    public ChannelQuota grant(String channelId, long amount) {
+    public ChannelQuota grant(String channelId, long amount, String reason) {
       throw new UnsupportedOperationException("grant");
     }
   }
