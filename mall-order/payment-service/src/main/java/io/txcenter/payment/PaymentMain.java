@@ -10,6 +10,8 @@ import io.txcenter.outbox.OutboxAppendTcc;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.Topics;
 import io.txcenter.outbox.api.OutboxCheck;
+import io.txcenter.payment.api.PaymentErrorCode;
+import io.txcenter.payment.api.PaymentException;
 import io.txcenter.payment.api.PaymentService;
 import io.txcenter.payment.store.PaymentMapper;
 import io.txcenter.payment.tcc.PaymentSettleTcc;
@@ -74,7 +76,15 @@ public final class PaymentMain {
             Callers.of(PaymentService.class)
                 .allow("createPayment", "operator")
                 .allow("completePayment", "operator")
-                .allow("queryPayment", "operator"))
+                .allow("queryPayment", "operator"),
+            // a failure outside the service's own checks (an argument of another class) reaches
+            // the caller as the API's code, never as a raw framework exception
+            (unexpected, badInput, message) ->
+                new PaymentException(
+                    badInput
+                        ? PaymentErrorCode.INVALID_REQUEST
+                        : PaymentErrorCode.SERVICE_UNAVAILABLE,
+                    message))
         .export(
             OutboxCheck.class,
             new PaymentOutboxCheck(payments),
