@@ -151,8 +151,8 @@ class AuditIT {
   void pointsCreditedByATransactionNoPaymentStarted_isAViolation() {
     update(
         ch(A)
-            + ".points_credit VALUES ('10.0.0.9:8091:666', 1, ?, 'P-ghost', ?, 70, 'CONFIRMED',"
-            + " NOW(3), NOW(3))",
+            + ".points_credit (xid, branch_id, channel_id, biz_no, user_id, points, status)"
+            + " VALUES ('10.0.0.9:8091:666', 1, ?, 'P-ghost', ?, 70, 'CONFIRMED')",
         A,
         ALICE);
     jdbc.update(
@@ -176,8 +176,8 @@ class AuditIT {
   void moneyCreditedByATransactionNoPaymentStarted_isAViolation() {
     update(
         schema("account")
-            + ".account_credit VALUES ('10.0.0.9:8091:668', 1, ?, 'P-ghost', 900, 'CONFIRMED',"
-            + " NOW(3), NOW(3))",
+            + ".account_credit (xid, branch_id, account_id, biz_no, amount, status)"
+            + " VALUES ('10.0.0.9:8091:668', 1, ?, 'P-ghost', 900, 'CONFIRMED')",
         MERCHANT);
     jdbc.update(
         "UPDATE " + schema("account") + ".account SET balance = balance + 900 WHERE account_id = ?",
