@@ -1,5 +1,6 @@
 package io.txcenter.mall;
 
+import io.txcenter.kit.Echo;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.store.OrderRecord;
@@ -37,7 +38,11 @@ public final class OrderOutboxCheck implements OutboxCheck {
             case TRYING -> CheckOutcome.UNKNOWN;
           };
     }
-    log.info("outbox business check xid={} order={} outcome={}", xid, businessKey, outcome);
+    log.info(
+        "outbox business check xid={} order={} outcome={}",
+        Echo.cut(xid),
+        Echo.cut(businessKey),
+        outcome);
     return outcome;
   }
 }

@@ -1,5 +1,6 @@
 package io.txcenter.payment;
 
+import io.txcenter.kit.Echo;
 import io.txcenter.outbox.api.OutboxCheck;
 import io.txcenter.payment.store.PaymentMapper;
 import io.txcenter.payment.store.PaymentRecord;
@@ -32,7 +33,11 @@ public final class PaymentOutboxCheck implements OutboxCheck {
     } else {
       outcome = CheckOutcome.COMMITTED;
     }
-    log.info("outbox business check xid={} payment={} outcome={}", xid, businessKey, outcome);
+    log.info(
+        "outbox business check xid={} payment={} outcome={}",
+        Echo.cut(xid),
+        Echo.cut(businessKey),
+        outcome);
     return outcome;
   }
 }
