@@ -1,9 +1,8 @@
 package io.txcenter.points;
 
 import io.txcenter.kit.Echo;
-import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
-import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.tcc.TryGuard;
 import io.txcenter.points.api.CreditRequest;
 import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
@@ -34,6 +33,8 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
   private final PointsCreditAction creditAction;
   private final PointsMapper points;
   private final TransactionTemplate local;
+  private final TryGuard<PointsException> guard =
+      new TryGuard<>(log, "points", "key", PointsException.class, PointsException::code);
 
   public PointsServiceImpl(
       String channelId,
@@ -117,47 +118,22 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
                 null, request.channelId(), request.bizNo(), request.userId(), request.points()));
   }
 
-  /** Runs a Try inside the caller's global transaction and types what the fence throws. */
+  /** Runs a Try inside the caller's global transaction under the kit's guard. */
   private void runTry(String action, String key, Runnable tryCall) {
-    String xid = ParticipantRuntime.currentXid();
-    if (xid == null) {
-      throw new PointsException(
-          PointsErrorCode.NO_GLOBAL_TRANSACTION,
-          channelId,
-          "try" + action + " must run inside a global transaction, key [" + key + "]");
-    }
-    try {
-      tryCall.run();
-    } catch (PointsException e) {
-      log.info(
-          "points {} refused xid={} key={} channel={} code={}",
-          action,
-          xid,
-          key,
-          channelId,
-          e.code());
-      throw e;
-    } catch (RuntimeException e) {
-      if (FenceErrors.isSuspended(e)) {
-        log.warn("points {} after cancel refused xid={} key={}", action, xid, key);
-        throw new PointsException(
-            PointsErrorCode.BRANCH_SUSPENDED,
-            channelId,
-            "branch already cancelled, key [" + key + "]");
-      }
-      if (FenceErrors.isTransactionNotActive(e)) {
-        log.warn("points {} outside an active transaction refused xid={} key={}", action, xid, key);
-        throw new PointsException(
-            PointsErrorCode.TRANSACTION_NOT_ACTIVE,
-            channelId,
-            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
-      }
-      log.error("points {} failed xid={} key={}", action, xid, key, e);
-      throw new PointsException(
-          PointsErrorCode.STORAGE_FAILURE,
-          channelId,
-          "storage failure: " + Echo.cut(e.getMessage()));
-    }
+    String operation = "try" + Character.toUpperCase(action.charAt(0)) + action.substring(1);
+    guard.run(operation, action, key, "channel=" + channelId, this::guardError, tryCall);
+  }
+
+  private PointsException guardError(TryGuard.Outcome outcome, String message) {
+    PointsErrorCode code =
+        switch (outcome) {
+          case NO_GLOBAL_TRANSACTION -> PointsErrorCode.NO_GLOBAL_TRANSACTION;
+          case SUSPENDED -> PointsErrorCode.BRANCH_SUSPENDED;
+          case TRANSACTION_NOT_ACTIVE -> PointsErrorCode.TRANSACTION_NOT_ACTIVE;
+          case DUPLICATE_RESERVATION -> PointsErrorCode.DUPLICATE_RESERVATION;
+          case STORAGE_FAILURE -> PointsErrorCode.STORAGE_FAILURE;
+        };
+    return new PointsException(code, channelId, message);
   }
 
   @Override
