@@ -10,6 +10,7 @@ import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -20,6 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class AccountServiceImpl implements AccountService {
 
   private static final Logger log = LoggerFactory.getLogger(AccountServiceImpl.class);
+
+  private static final Function<TryGuard.Outcome, AccountErrorCode> CODES =
+      TryGuard.codesNamedAlike(AccountErrorCode.class);
 
   private static final TryGuard<AccountException> GUARD =
       new TryGuard<>(log, "account", "biz", AccountException.class, AccountException::code);
@@ -54,18 +58,8 @@ public final class AccountServiceImpl implements AccountService {
         "credit",
         request.bizNo(),
         "account=" + accountId,
-        (outcome, message) -> new AccountException(code(outcome), accountId, message),
+        (outcome, message) -> new AccountException(CODES.apply(outcome), accountId, message),
         () -> creditAction.tryCredit(null, accountId, request.bizNo(), request.amount()));
-  }
-
-  private static AccountErrorCode code(TryGuard.Outcome outcome) {
-    return switch (outcome) {
-      case NO_GLOBAL_TRANSACTION -> AccountErrorCode.NO_GLOBAL_TRANSACTION;
-      case SUSPENDED -> AccountErrorCode.BRANCH_SUSPENDED;
-      case TRANSACTION_NOT_ACTIVE -> AccountErrorCode.TRANSACTION_NOT_ACTIVE;
-      case DUPLICATE_RESERVATION -> AccountErrorCode.DUPLICATE_RESERVATION;
-      case STORAGE_FAILURE -> AccountErrorCode.STORAGE_FAILURE;
-    };
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.txcenter.points.store.FreezeRecord;
 import io.txcenter.points.store.PointsMapper;
 import io.txcenter.points.tcc.PointsCreditAction;
 import io.txcenter.points.tcc.PointsFreezeAction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -27,6 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class PointsServiceImpl implements PointsService, DirectPointsService {
 
   private static final Logger log = LoggerFactory.getLogger(PointsServiceImpl.class);
+
+  private static final Function<TryGuard.Outcome, PointsErrorCode> CODES =
+      TryGuard.codesNamedAlike(PointsErrorCode.class);
 
   private final String channelId;
   private final PointsFreezeAction freezeAction;
@@ -121,19 +125,13 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
   /** Runs a Try inside the caller's global transaction under the kit's guard. */
   private void runTry(String action, String key, Runnable tryCall) {
     String operation = "try" + Character.toUpperCase(action.charAt(0)) + action.substring(1);
-    guard.run(operation, action, key, "channel=" + channelId, this::guardError, tryCall);
-  }
-
-  private PointsException guardError(TryGuard.Outcome outcome, String message) {
-    PointsErrorCode code =
-        switch (outcome) {
-          case NO_GLOBAL_TRANSACTION -> PointsErrorCode.NO_GLOBAL_TRANSACTION;
-          case SUSPENDED -> PointsErrorCode.BRANCH_SUSPENDED;
-          case TRANSACTION_NOT_ACTIVE -> PointsErrorCode.TRANSACTION_NOT_ACTIVE;
-          case DUPLICATE_RESERVATION -> PointsErrorCode.DUPLICATE_RESERVATION;
-          case STORAGE_FAILURE -> PointsErrorCode.STORAGE_FAILURE;
-        };
-    return new PointsException(code, channelId, message);
+    guard.run(
+        operation,
+        action,
+        key,
+        "channel=" + channelId,
+        (outcome, message) -> new PointsException(CODES.apply(outcome), channelId, message),
+        tryCall);
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.txcenter.portal.store.QuotaFreezeRecord;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -26,6 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class PortalServiceImpl implements PortalService, DirectQuotaService {
 
   private static final Logger log = LoggerFactory.getLogger(PortalServiceImpl.class);
+
+  private static final Function<TryGuard.Outcome, PortalErrorCode> CODES =
+      TryGuard.codesNamedAlike(PortalErrorCode.class);
 
   private static final TryGuard<PortalException> GUARD =
       new TryGuard<>(log, "quota", "order", PortalException.class, PortalException::code);
@@ -81,18 +85,8 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
         "freeze",
         request.orderNo(),
         "channel=" + channelId + " amount=" + request.amount(),
-        (outcome, message) -> new PortalException(code(outcome), channelId, message),
+        (outcome, message) -> new PortalException(CODES.apply(outcome), channelId, message),
         () -> freezeAction.tryFreezeQuota(null, channelId, request.orderNo(), request.amount()));
-  }
-
-  private static PortalErrorCode code(TryGuard.Outcome outcome) {
-    return switch (outcome) {
-      case NO_GLOBAL_TRANSACTION -> PortalErrorCode.NO_GLOBAL_TRANSACTION;
-      case SUSPENDED -> PortalErrorCode.BRANCH_SUSPENDED;
-      case TRANSACTION_NOT_ACTIVE -> PortalErrorCode.TRANSACTION_NOT_ACTIVE;
-      case DUPLICATE_RESERVATION -> PortalErrorCode.DUPLICATE_RESERVATION;
-      case STORAGE_FAILURE -> PortalErrorCode.STORAGE_FAILURE;
-    };
   }
 
   @Override

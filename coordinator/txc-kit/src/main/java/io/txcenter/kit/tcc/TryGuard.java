@@ -3,6 +3,7 @@ package io.txcenter.kit.tcc;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
+import java.util.EnumMap;
 import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,15 +31,45 @@ public final class TryGuard<E extends RuntimeException> {
   /** What the guard decided, turned into the participant's typed exception by {@link Codes}. */
   public enum Outcome {
     /** No XID is bound: the Try was called outside a global transaction; nothing ran. */
-    NO_GLOBAL_TRANSACTION,
+    NO_GLOBAL_TRANSACTION("NO_GLOBAL_TRANSACTION"),
     /** The branch was already cancelled (fence row {@code suspended}); the Try changed nothing. */
-    SUSPENDED,
+    SUSPENDED("BRANCH_SUSPENDED"),
     /** The TC refused the branch: the global transaction does not exist or is no longer Begin. */
-    TRANSACTION_NOT_ACTIVE,
+    TRANSACTION_NOT_ACTIVE("TRANSACTION_NOT_ACTIVE"),
     /** A business unique key refused the reservation (the key already holds one). */
-    DUPLICATE_RESERVATION,
+    DUPLICATE_RESERVATION("DUPLICATE_RESERVATION"),
     /** Any other failure of the Try: the store (or the framework) failed. */
-    STORAGE_FAILURE
+    STORAGE_FAILURE("STORAGE_FAILURE");
+
+    private final String codeName;
+
+    Outcome(String codeName) {
+      this.codeName = codeName;
+    }
+
+    /** The name of the participant API's error code for this outcome, by the house convention. */
+    public String codeName() {
+      return codeName;
+    }
+  }
+
+  /**
+   * The conventional mapping of outcomes to a participant's error-code enum: each outcome to the
+   * constant named {@link Outcome#codeName()} ({@code SUSPENDED} to {@code BRANCH_SUSPENDED}, the
+   * others to their own name). Checked here, once: an enum that lacks one of the names is refused
+   * with {@link IllegalArgumentException}, so a wrong mapping fails at start, not on a rare path.
+   */
+  public static <C extends Enum<C>> Function<Outcome, C> codesNamedAlike(Class<C> codes) {
+    EnumMap<Outcome, C> byOutcome = new EnumMap<>(Outcome.class);
+    for (Outcome outcome : Outcome.values()) {
+      try {
+        byOutcome.put(outcome, Enum.valueOf(codes, outcome.codeName()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            codes.getName() + " has no code " + outcome.codeName() + " for " + outcome, e);
+      }
+    }
+    return byOutcome::get;
   }
 
   /** Turns an outcome and its message into the participant's typed API exception. */

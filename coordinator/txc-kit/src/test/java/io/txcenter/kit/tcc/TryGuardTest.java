@@ -1,9 +1,12 @@
 package io.txcenter.kit.tcc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.txcenter.kit.tcc.TryGuard.Outcome;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.seata.common.exception.FrameworkErrorCode;
 import org.apache.seata.common.exception.FrameworkException;
 import org.apache.seata.core.context.RootContext;
@@ -147,7 +150,7 @@ class TryGuardTest {
 
     Refused e =
         (Refused)
-            org.assertj.core.api.Assertions.catchThrowable(
+            catchThrowable(
                 () ->
                     guard.run(
                         "tryFreeze", "freeze", "k".repeat(5_000), "", Refused::new, () -> {}));
@@ -155,9 +158,46 @@ class TryGuardTest {
     assertThat(e.getMessage()).contains("…(5000 chars)").hasSizeLessThan(200);
   }
 
+  /** Names as every participant API's error code enum has them. */
+  enum ApiCode {
+    INVALID_REQUEST,
+    NO_GLOBAL_TRANSACTION,
+    BRANCH_SUSPENDED,
+    TRANSACTION_NOT_ACTIVE,
+    DUPLICATE_RESERVATION,
+    STORAGE_FAILURE
+  }
+
+  /** An API whose enum lacks a code the guard needs. */
+  enum IncompleteCode {
+    NO_GLOBAL_TRANSACTION,
+    TRANSACTION_NOT_ACTIVE,
+    DUPLICATE_RESERVATION,
+    STORAGE_FAILURE
+  }
+
+  @Test
+  void theConventionalMapping_takesEachOutcomeToItsApiCode() {
+    Function<Outcome, ApiCode> codes = TryGuard.codesNamedAlike(ApiCode.class);
+
+    assertThat(codes.apply(Outcome.NO_GLOBAL_TRANSACTION)).isEqualTo(ApiCode.NO_GLOBAL_TRANSACTION);
+    assertThat(codes.apply(Outcome.SUSPENDED)).isEqualTo(ApiCode.BRANCH_SUSPENDED);
+    assertThat(codes.apply(Outcome.TRANSACTION_NOT_ACTIVE))
+        .isEqualTo(ApiCode.TRANSACTION_NOT_ACTIVE);
+    assertThat(codes.apply(Outcome.DUPLICATE_RESERVATION)).isEqualTo(ApiCode.DUPLICATE_RESERVATION);
+    assertThat(codes.apply(Outcome.STORAGE_FAILURE)).isEqualTo(ApiCode.STORAGE_FAILURE);
+  }
+
+  @Test
+  void anApiWithoutACodeForAnOutcome_isRefusedAtOnce() {
+    assertThatThrownBy(() -> TryGuard.codesNamedAlike(IncompleteCode.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("BRANCH_SUSPENDED");
+  }
+
   private Refused refusal(Runnable body) {
     Throwable thrown =
-        org.assertj.core.api.Assertions.catchThrowable(
+        catchThrowable(
             () -> guard.run("tryFreeze", "freeze", "o-1", "channel=c1", Refused::new, body));
     assertThat(thrown).isInstanceOf(Refused.class);
     return (Refused) thrown;
