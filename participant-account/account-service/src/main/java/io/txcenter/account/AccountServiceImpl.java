@@ -8,9 +8,9 @@ import io.txcenter.account.api.CreditRequest;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.kit.Echo;
-import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
-import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.tcc.TryGuard;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -21,6 +21,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class AccountServiceImpl implements AccountService {
 
   private static final Logger log = LoggerFactory.getLogger(AccountServiceImpl.class);
+
+  private static final Function<TryGuard.Outcome, AccountErrorCode> CODES =
+      TryGuard.codesNamedAlike(AccountErrorCode.class);
+
+  private static final TryGuard<AccountException> GUARD =
+      new TryGuard<>(log, "account", "biz", AccountException.class, AccountException::code);
 
   private static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
@@ -46,57 +52,14 @@ public final class AccountServiceImpl implements AccountService {
     requireAccountId(request.accountId());
     requireBizNo(request.accountId(), request.bizNo());
     requireAmount(request.accountId(), "amount", request.amount(), 1);
-    String xid = ParticipantRuntime.currentXid();
-    if (xid == null) {
-      throw new AccountException(
-          AccountErrorCode.NO_GLOBAL_TRANSACTION,
-          request.accountId(),
-          "tryCredit must run inside a global transaction, biz [" + request.bizNo() + "]");
-    }
-    try {
-      creditAction.tryCredit(null, request.accountId(), request.bizNo(), request.amount());
-    } catch (AccountException e) {
-      log.info(
-          "account credit refused xid={} biz={} account={} code={}",
-          xid,
-          request.bizNo(),
-          request.accountId(),
-          e.code());
-      throw e;
-    } catch (RuntimeException e) {
-      if (FenceErrors.isSuspended(e)) {
-        log.warn(
-            "account credit after cancel refused xid={} biz={} account={}",
-            xid,
-            request.bizNo(),
-            request.accountId());
-        throw new AccountException(
-            AccountErrorCode.BRANCH_SUSPENDED,
-            request.accountId(),
-            "branch already cancelled, biz [" + request.bizNo() + "]");
-      }
-      if (FenceErrors.isTransactionNotActive(e)) {
-        log.warn(
-            "account credit outside an active transaction refused xid={} biz={} account={}",
-            xid,
-            request.bizNo(),
-            request.accountId());
-        throw new AccountException(
-            AccountErrorCode.TRANSACTION_NOT_ACTIVE,
-            request.accountId(),
-            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
-      }
-      log.error(
-          "account credit failed xid={} biz={} account={}",
-          xid,
-          request.bizNo(),
-          request.accountId(),
-          e);
-      throw new AccountException(
-          AccountErrorCode.STORAGE_FAILURE,
-          request.accountId(),
-          "storage failure: " + Echo.cut(e.getMessage()));
-    }
+    String accountId = request.accountId();
+    GUARD.run(
+        "tryCredit",
+        "credit",
+        request.bizNo(),
+        "account=" + accountId,
+        (outcome, message) -> new AccountException(CODES.apply(outcome), accountId, message),
+        () -> creditAction.tryCredit(null, accountId, request.bizNo(), request.amount()));
   }
 
   @Override

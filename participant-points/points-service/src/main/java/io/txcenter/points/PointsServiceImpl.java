@@ -1,9 +1,8 @@
 package io.txcenter.points;
 
 import io.txcenter.kit.Echo;
-import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
-import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.tcc.TryGuard;
 import io.txcenter.points.api.CreditRequest;
 import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
@@ -15,6 +14,7 @@ import io.txcenter.points.store.FreezeRecord;
 import io.txcenter.points.store.PointsMapper;
 import io.txcenter.points.tcc.PointsCreditAction;
 import io.txcenter.points.tcc.PointsFreezeAction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -29,11 +29,16 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
 
   private static final Logger log = LoggerFactory.getLogger(PointsServiceImpl.class);
 
+  private static final Function<TryGuard.Outcome, PointsErrorCode> CODES =
+      TryGuard.codesNamedAlike(PointsErrorCode.class);
+
   private final String channelId;
   private final PointsFreezeAction freezeAction;
   private final PointsCreditAction creditAction;
   private final PointsMapper points;
   private final TransactionTemplate local;
+  private final TryGuard<PointsException> guard =
+      new TryGuard<>(log, "points", "key", PointsException.class, PointsException::code);
 
   public PointsServiceImpl(
       String channelId,
@@ -117,47 +122,16 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
                 null, request.channelId(), request.bizNo(), request.userId(), request.points()));
   }
 
-  /** Runs a Try inside the caller's global transaction and types what the fence throws. */
+  /** Runs a Try inside the caller's global transaction under the kit's guard. */
   private void runTry(String action, String key, Runnable tryCall) {
-    String xid = ParticipantRuntime.currentXid();
-    if (xid == null) {
-      throw new PointsException(
-          PointsErrorCode.NO_GLOBAL_TRANSACTION,
-          channelId,
-          "try" + action + " must run inside a global transaction, key [" + key + "]");
-    }
-    try {
-      tryCall.run();
-    } catch (PointsException e) {
-      log.info(
-          "points {} refused xid={} key={} channel={} code={}",
-          action,
-          xid,
-          key,
-          channelId,
-          e.code());
-      throw e;
-    } catch (RuntimeException e) {
-      if (FenceErrors.isSuspended(e)) {
-        log.warn("points {} after cancel refused xid={} key={}", action, xid, key);
-        throw new PointsException(
-            PointsErrorCode.BRANCH_SUSPENDED,
-            channelId,
-            "branch already cancelled, key [" + key + "]");
-      }
-      if (FenceErrors.isTransactionNotActive(e)) {
-        log.warn("points {} outside an active transaction refused xid={} key={}", action, xid, key);
-        throw new PointsException(
-            PointsErrorCode.TRANSACTION_NOT_ACTIVE,
-            channelId,
-            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
-      }
-      log.error("points {} failed xid={} key={}", action, xid, key, e);
-      throw new PointsException(
-          PointsErrorCode.STORAGE_FAILURE,
-          channelId,
-          "storage failure: " + Echo.cut(e.getMessage()));
-    }
+    String operation = "try" + Character.toUpperCase(action.charAt(0)) + action.substring(1);
+    guard.run(
+        operation,
+        action,
+        key,
+        "channel=" + channelId,
+        (outcome, message) -> new PointsException(CODES.apply(outcome), channelId, message),
+        tryCall);
   }
 
   @Override

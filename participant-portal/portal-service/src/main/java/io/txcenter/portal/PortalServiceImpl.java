@@ -1,9 +1,8 @@
 package io.txcenter.portal;
 
 import io.txcenter.kit.Echo;
-import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
-import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.tcc.TryGuard;
 import io.txcenter.portal.api.ChannelQuota;
 import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalErrorCode;
@@ -14,6 +13,7 @@ import io.txcenter.portal.store.QuotaFreezeRecord;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -27,6 +27,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class PortalServiceImpl implements PortalService, DirectQuotaService {
 
   private static final Logger log = LoggerFactory.getLogger(PortalServiceImpl.class);
+
+  private static final Function<TryGuard.Outcome, PortalErrorCode> CODES =
+      TryGuard.codesNamedAlike(PortalErrorCode.class);
+
+  private static final TryGuard<PortalException> GUARD =
+      new TryGuard<>(log, "quota", "order", PortalException.class, PortalException::code);
 
   private final QuotaFreezeAction freezeAction;
   private final QuotaMapper quotas;
@@ -74,54 +80,13 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
   public void tryFreezeQuota(QuotaFreezeRequest request) {
     validate(request);
     String channelId = request.channelId();
-    String xid = ParticipantRuntime.currentXid();
-    if (xid == null) {
-      throw new PortalException(
-          PortalErrorCode.NO_GLOBAL_TRANSACTION,
-          channelId,
-          "tryFreezeQuota must run inside a global transaction, order [" + request.orderNo() + "]");
-    }
-    try {
-      freezeAction.tryFreezeQuota(null, channelId, request.orderNo(), request.amount());
-    } catch (PortalException e) {
-      log.info(
-          "quota freeze refused xid={} order={} channel={} amount={} code={}",
-          xid,
-          request.orderNo(),
-          channelId,
-          request.amount(),
-          e.code());
-      throw e;
-    } catch (RuntimeException e) {
-      if (FenceErrors.isSuspended(e)) {
-        log.warn(
-            "quota freeze after cancel refused xid={} order={} channel={}",
-            xid,
-            request.orderNo(),
-            channelId);
-        throw new PortalException(
-            PortalErrorCode.BRANCH_SUSPENDED,
-            channelId,
-            "branch already cancelled, order [" + request.orderNo() + "]");
-      }
-      if (FenceErrors.isTransactionNotActive(e)) {
-        log.warn(
-            "quota freeze outside an active transaction refused xid={} order={} channel={}",
-            xid,
-            request.orderNo(),
-            channelId);
-        throw new PortalException(
-            PortalErrorCode.TRANSACTION_NOT_ACTIVE,
-            channelId,
-            "global transaction [" + Echo.cut(xid) + "] does not exist or is no longer active");
-      }
-      log.error(
-          "quota freeze failed xid={} order={} channel={}", xid, request.orderNo(), channelId, e);
-      throw new PortalException(
-          PortalErrorCode.STORAGE_FAILURE,
-          channelId,
-          "storage failure: " + Echo.cut(e.getMessage()));
-    }
+    GUARD.run(
+        "tryFreezeQuota",
+        "freeze",
+        request.orderNo(),
+        "channel=" + channelId + " amount=" + request.amount(),
+        (outcome, message) -> new PortalException(CODES.apply(outcome), channelId, message),
+        () -> freezeAction.tryFreezeQuota(null, channelId, request.orderNo(), request.amount()));
   }
 
   @Override
