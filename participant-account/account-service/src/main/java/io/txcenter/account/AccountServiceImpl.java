@@ -11,6 +11,7 @@ import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.validation.Ids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -21,8 +22,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class AccountServiceImpl implements AccountService {
 
   private static final Logger log = LoggerFactory.getLogger(AccountServiceImpl.class);
-
-  private static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
   private final AccountCreditAction creditAction;
   private final AccountMapper accounts;
@@ -153,17 +152,14 @@ public final class AccountServiceImpl implements AccountService {
   }
 
   private static void requireAccountId(String accountId) {
-    if (accountId == null || !accountId.matches(ID_PATTERN)) {
-      throw invalid(
-          Echo.cut(accountId),
-          "'accountId' must match " + ID_PATTERN + ", was [" + Echo.cut(accountId) + "]");
+    if (!Ids.isKey(accountId)) {
+      throw invalid(Echo.cut(accountId), Ids.refusal("accountId", Ids.KEY, accountId));
     }
   }
 
   private static void requireBizNo(String accountId, String bizNo) {
-    if (bizNo == null || !bizNo.matches(ID_PATTERN)) {
-      throw invalid(
-          accountId, "'bizNo' must match " + ID_PATTERN + ", was [" + Echo.cut(bizNo) + "]");
+    if (!Ids.isKey(bizNo)) {
+      throw invalid(accountId, Ids.refusal("bizNo", Ids.KEY, bizNo));
     }
   }
 

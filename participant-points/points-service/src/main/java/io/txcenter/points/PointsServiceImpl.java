@@ -4,6 +4,7 @@ import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.points.api.CreditRequest;
 import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
@@ -219,8 +220,8 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
   }
 
   private void requireKey(String name, String key) {
-    if (key == null || !key.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid("'" + name + "' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(key) + "]");
+    if (!Ids.isKey(key)) {
+      throw invalid(Ids.refusal(name, Ids.KEY, key));
     }
   }
 
