@@ -9,6 +9,7 @@ import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.rpc.Callers;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.SubscriptionRegistry;
 import io.txcenter.outbox.TagExpression;
@@ -32,9 +33,9 @@ public final class SubscriberMain {
 
   public static void main(String[] args) throws Exception {
     String group = Settings.required("txc.subscriber.group");
-    if (!group.matches("[a-z0-9-]{1,32}")) {
+    if (!Ids.isChannel(group)) {
       throw new Settings.SettingException(
-          "txc.subscriber.group", "must match [a-z0-9-]{1,32}", group);
+          "txc.subscriber.group", "must match " + Ids.CHANNEL, group);
     }
     String topic = Settings.string("txc.subscriber.topic", "accompaniment");
     TagExpression tags;

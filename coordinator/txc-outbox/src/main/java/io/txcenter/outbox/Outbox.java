@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.outbox.api.OutboxErrorCode;
 import io.txcenter.outbox.api.OutboxException;
 import io.txcenter.outbox.api.OutboxMessage;
@@ -78,10 +79,12 @@ public final class Outbox {
             "topic [" + abbreviate(message.topic()) + "] has no tag [" + abbreviate(tag) + "]");
       }
     }
-    if (message.businessKey() == null || !message.businessKey().matches("[A-Za-z0-9_-]{1,64}")) {
+    if (!Ids.isKey(message.businessKey())) {
       throw new OutboxException(
           OutboxErrorCode.INVALID_MESSAGE,
-          "'businessKey' must match [A-Za-z0-9_-]{1,64}, was ["
+          "'businessKey' must match "
+              + Ids.KEY
+              + ", was ["
               + abbreviate(message.businessKey())
               + "]");
     }

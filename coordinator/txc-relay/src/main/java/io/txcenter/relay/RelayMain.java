@@ -10,6 +10,7 @@ import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.SeataClient;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
@@ -51,9 +52,11 @@ public final class RelayMain {
     String name = Settings.string("txc.name", "relay");
     List<String> outboxes = List.of(Settings.string("txc.relay.outboxes", "mall").split(","));
     for (String outbox : outboxes) {
-      if (!outbox.matches("[a-z0-9-]{1,32}")) {
+      if (!Ids.isChannel(outbox)) {
         throw new Settings.SettingException(
-            "txc.relay.outboxes", "must be names matching [a-z0-9-]{1,32} joined by ','", outbox);
+            "txc.relay.outboxes",
+            "must be names matching " + Ids.CHANNEL + " joined by ','",
+            outbox);
       }
     }
     RetryLadder ladder;

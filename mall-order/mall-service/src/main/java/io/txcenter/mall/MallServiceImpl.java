@@ -1,6 +1,6 @@
 package io.txcenter.mall;
 
-import io.txcenter.kit.Echo;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.MallService;
@@ -328,9 +328,8 @@ public final class MallServiceImpl implements MallService {
                 + (item == null ? null : item.getClass().getSimpleName())
                 + "]");
       }
-      if (line.channelId() == null || !line.channelId().matches("[a-z0-9-]{1,32}")) {
-        throw invalid(
-            "'channelId' must match [a-z0-9-]{1,32}, was [" + Echo.cut(line.channelId()) + "]");
+      if (!Ids.isChannel(line.channelId())) {
+        throw invalid(Ids.refusal("channelId", Ids.CHANNEL, line.channelId()));
       }
       if (!channels.add(line.channelId())) {
         throw invalid("channel [" + line.channelId() + "] appears twice; use one line per channel");
@@ -350,8 +349,8 @@ public final class MallServiceImpl implements MallService {
   }
 
   private static void requireOrderNo(String orderNo) {
-    if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid("'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(orderNo) + "]");
+    if (!Ids.isKey(orderNo)) {
+      throw invalid(Ids.refusal("orderNo", Ids.KEY, orderNo));
     }
   }
 

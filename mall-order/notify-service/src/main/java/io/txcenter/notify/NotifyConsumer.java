@@ -2,6 +2,7 @@ package io.txcenter.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.api.ConsumerException;
 import io.txcenter.outbox.api.EventConsumer;
@@ -37,7 +38,7 @@ public final class NotifyConsumer implements EventConsumer {
     String paymentNo = event.path("paymentNo").asText("");
     String merchant = event.path("merchantId").asText("");
     String status = event.path("status").asText("");
-    if (paymentNo.isEmpty() || !merchant.matches("[A-Za-z0-9_-]{1,64}") || status.isEmpty()) {
+    if (paymentNo.isEmpty() || !Ids.isKey(merchant) || status.isEmpty()) {
       throw new ConsumerException(
           ConsumerException.Code.REJECTED,
           "not a payment notification with paymentNo, merchantId and status: "

@@ -3,6 +3,7 @@ package io.txcenter.payment;
 import io.txcenter.account.api.AccountException;
 import io.txcenter.account.api.AccountService;
 import io.txcenter.account.api.CreditRequest;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.payment.api.BankResult;
 import io.txcenter.payment.api.BankSignature;
 import io.txcenter.payment.api.CreatePaymentRequest;
@@ -87,7 +88,7 @@ public final class PaymentServiceImpl implements PaymentService {
     if (request.userId() <= 0) {
       throw invalid("'userId' must be > 0, was [" + request.userId() + "]");
     }
-    if (request.channelId() == null || !request.channelId().matches(CHANNEL)) {
+    if (!Ids.isChannel(request.channelId())) {
       throw invalid(
           "'channelId' must match " + CHANNEL + ", was [" + cut(request.channelId()) + "]");
     }
@@ -301,7 +302,7 @@ public final class PaymentServiceImpl implements PaymentService {
       problem = "no bank result";
     } else if (result.bankId() == null || !result.bankId().matches(BankSignature.BANK_ID)) {
       problem = "'bankId' must match " + BankSignature.BANK_ID;
-    } else if (result.bankTxnNo() == null || !result.bankTxnNo().matches(KEY)) {
+    } else if (!Ids.isKey(result.bankTxnNo())) {
       problem = "'bankTxnNo' must match " + KEY;
     } else if (result.amountCents() <= 0) {
       problem = "'amountCents' must be > 0";
@@ -438,7 +439,7 @@ public final class PaymentServiceImpl implements PaymentService {
   }
 
   private static void requireKey(String name, String value) {
-    if (value == null || !value.matches(KEY)) {
+    if (!Ids.isKey(value)) {
       throw invalid("'" + name + "' must match " + KEY + ", was [" + cut(value) + "]");
     }
   }

@@ -10,6 +10,7 @@ import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
+import io.txcenter.kit.validation.Ids;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,6 @@ public final class AccountServiceImpl implements AccountService {
 
   private static final TryGuard<AccountException> GUARD =
       new TryGuard<>(log, "account", "biz", AccountException.class, AccountException::code);
-
-  private static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
   private final AccountCreditAction creditAction;
   private final AccountMapper accounts;
@@ -116,17 +115,14 @@ public final class AccountServiceImpl implements AccountService {
   }
 
   private static void requireAccountId(String accountId) {
-    if (accountId == null || !accountId.matches(ID_PATTERN)) {
-      throw invalid(
-          Echo.cut(accountId),
-          "'accountId' must match " + ID_PATTERN + ", was [" + Echo.cut(accountId) + "]");
+    if (!Ids.isKey(accountId)) {
+      throw invalid(Echo.cut(accountId), Ids.refusal("accountId", Ids.KEY, accountId));
     }
   }
 
   private static void requireBizNo(String accountId, String bizNo) {
-    if (bizNo == null || !bizNo.matches(ID_PATTERN)) {
-      throw invalid(
-          accountId, "'bizNo' must match " + ID_PATTERN + ", was [" + Echo.cut(bizNo) + "]");
+    if (!Ids.isKey(bizNo)) {
+      throw invalid(accountId, Ids.refusal("bizNo", Ids.KEY, bizNo));
     }
   }
 

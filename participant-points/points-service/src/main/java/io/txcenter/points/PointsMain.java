@@ -4,6 +4,7 @@ import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.rpc.Callers;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
@@ -25,9 +26,9 @@ public final class PointsMain {
 
   public static void main(String[] args) throws Exception {
     String channel = Settings.required("txc.points.channel");
-    if (!channel.matches("[a-z0-9-]{1,32}")) {
+    if (!Ids.isChannel(channel)) {
       throw new Settings.SettingException(
-          "txc.points.channel", "must match [a-z0-9-]{1,32}", channel);
+          "txc.points.channel", "must match " + Ids.CHANNEL, channel);
     }
     ParticipantRuntime runtime =
         ParticipantRuntime.start("points-" + channel, "points", "mapper/PointsMapper.xml");

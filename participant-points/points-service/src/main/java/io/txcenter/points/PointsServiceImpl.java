@@ -3,6 +3,7 @@ package io.txcenter.points;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.points.api.CreditRequest;
 import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
@@ -193,8 +194,8 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
   }
 
   private void requireKey(String name, String key) {
-    if (key == null || !key.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid("'" + name + "' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(key) + "]");
+    if (!Ids.isKey(key)) {
+      throw invalid(Ids.refusal(name, Ids.KEY, key));
     }
   }
 

@@ -3,6 +3,7 @@ package io.txcenter.portal;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.portal.api.ChannelQuota;
 import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalErrorCode;
@@ -134,17 +135,14 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
   }
 
   private static void requireChannel(String channelId) {
-    if (channelId == null || !channelId.matches("[a-z0-9-]{1,32}")) {
-      throw invalid(
-          Echo.cut(channelId),
-          "'channelId' must match [a-z0-9-]{1,32}, was [" + Echo.cut(channelId) + "]");
+    if (!Ids.isChannel(channelId)) {
+      throw invalid(Echo.cut(channelId), Ids.refusal("channelId", Ids.CHANNEL, channelId));
     }
   }
 
   private static void requireOrderNo(String channelId, String orderNo) {
-    if (orderNo == null || !orderNo.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw invalid(
-          channelId, "'orderNo' must match [A-Za-z0-9_-]{1,64}, was [" + Echo.cut(orderNo) + "]");
+    if (!Ids.isKey(orderNo)) {
+      throw invalid(channelId, Ids.refusal("orderNo", Ids.KEY, orderNo));
     }
   }
 
