@@ -152,7 +152,7 @@ class AuditIT {
     update(
         ch(A)
             + ".points_credit (xid, branch_id, channel_id, biz_no, user_id, points, status)"
-            + " VALUES ('10.0.0.9:8091:666', 1, ?, 'P-ghost', ?, 70, 'CONFIRMED')",
+            + " VALUES ('127.0.0.1:8091:666', 1, ?, 'P-ghost', ?, 70, 'CONFIRMED')",
         A,
         ALICE);
     jdbc.update(
@@ -167,9 +167,9 @@ class AuditIT {
 
   @Test
   void pointsAwardedUnderAnotherTransactionThanThePayments_isAViolation() {
-    jdbc.update("UPDATE " + ch(A) + ".points_credit SET xid = '10.0.0.9:8091:667'");
+    jdbc.update("UPDATE " + ch(A) + ".points_credit SET xid = '127.0.0.1:8091:667'");
 
-    assertViolation("points credited with no PAID payment", "P-1 xid 10.0.0.9:8091:667");
+    assertViolation("points credited with no PAID payment", "P-1 xid 127.0.0.1:8091:667");
   }
 
   @Test
@@ -177,7 +177,7 @@ class AuditIT {
     update(
         schema("account")
             + ".account_credit (xid, branch_id, account_id, biz_no, amount, status)"
-            + " VALUES ('10.0.0.9:8091:668', 1, ?, 'P-ghost', 900, 'CONFIRMED')",
+            + " VALUES ('127.0.0.1:8091:668', 1, ?, 'P-ghost', 900, 'CONFIRMED')",
         MERCHANT);
     jdbc.update(
         "UPDATE " + schema("account") + ".account SET balance = balance + 900 WHERE account_id = ?",
@@ -245,7 +245,7 @@ class AuditIT {
   @Test
   void spendUnderAnotherTransactionThanTheOrders_isAViolation() {
     jdbc.update(
-        "UPDATE " + ch(B) + ".points_freeze SET xid = '10.0.0.9:8091:669' WHERE order_no = 'O-1'");
+        "UPDATE " + ch(B) + ".points_freeze SET xid = '127.0.0.1:8091:669' WHERE order_no = 'O-1'");
 
     assertViolation("points spent with no confirmed order of that transaction", "O-1");
   }
@@ -255,7 +255,8 @@ class AuditIT {
   void fenceRowLeftTried_isAViolationInEverySchema(String service) {
     String schema = config.schemaPrefix() + service;
     update(
-        schema + ".tcc_fence_log VALUES ('10.0.0.9:8091:670', 7, 'someAction', 1, NOW(3), NOW(3))");
+        schema
+            + ".tcc_fence_log VALUES ('127.0.0.1:8091:670', 7, 'someAction', 1, NOW(3), NOW(3))");
 
     Audit.Result result = audit();
 
@@ -497,13 +498,13 @@ class AuditIT {
               + " VALUES (?, 10000, 'operator', 'demo seed')",
           channel);
     }
-    String x1 = "10.0.0.1:8091:1001";
+    String x1 = "127.0.0.1:8091:1001";
     order("O-1", x1, "CONFIRMED", Map.of(A, 100L, B, 50L));
     spend("O-1", x1, A, 100, x1);
     spend("O-1", x1, B, 50, x1);
     events("O-1", x1, "READY");
-    order("O-2", "10.0.0.1:8091:1002", "CANCELLED", Map.of(A, 10L));
-    events("O-2", "10.0.0.1:8091:1002", "DISCARDED");
+    order("O-2", "127.0.0.1:8091:1002", "CANCELLED", Map.of(A, 10L));
+    events("O-2", "127.0.0.1:8091:1002", "DISCARDED");
     String plain = "direct:O-plain";
     order("O-plain", plain, "CONFIRMED", Map.of(A, 10L));
     update(
@@ -512,7 +513,7 @@ class AuditIT {
         plain);
     spend("O-plain", plain, A, 10, "direct:ch-a:O-plain");
     events("O-plain", plain, "READY");
-    String xb = "10.0.0.1:8091:1003";
+    String xb = "127.0.0.1:8091:1003";
     update(
         schema("mall")
             + ".bench_order (order_no, path, xid, branches, operator)"
@@ -530,12 +531,12 @@ class AuditIT {
             + ".account_opening (account_id, opening_balance, operator, reason)"
             + " VALUES (?, 0, 'operator', 'payment demo merchant')",
         MERCHANT);
-    payment("P-1", "10.0.0.1:8091:1004", "PAID", 5000, 50);
-    payment("P-2", "10.0.0.1:8091:1005", "FAILED", 700, 0);
+    payment("P-1", "127.0.0.1:8091:1004", "PAID", 5000, 50);
+    payment("P-2", "127.0.0.1:8091:1005", "FAILED", 700, 0);
     fenceRow(ch(A), x1, 11, 2);
     fenceRow(schema("portal"), x1, 21, 2);
     fenceRow(schema("mall"), x1, 1, 2);
-    fenceRow(schema("mall"), "10.0.0.1:8091:1002", 1, 3);
+    fenceRow(schema("mall"), "127.0.0.1:8091:1002", 1, 3);
   }
 
   private void order(String orderNo, String xid, String status, Map<String, Long> lines) {

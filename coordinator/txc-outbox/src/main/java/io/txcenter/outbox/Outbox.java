@@ -3,6 +3,7 @@ package io.txcenter.outbox;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.validation.Ids;
@@ -67,7 +68,7 @@ public final class Outbox {
     if (message.topic() == null || !topics.knows(message.topic())) {
       throw new OutboxException(
           OutboxErrorCode.UNKNOWN_TOPIC,
-          "no topic [" + abbreviate(message.topic()) + "] in this outbox");
+          "no topic [" + Echo.cut(message.topic()) + "] in this outbox");
     }
     if (message.tags() == null || message.tags().isEmpty()) {
       throw new OutboxException(OutboxErrorCode.UNKNOWN_TAG, "a message needs at least one tag");
@@ -76,7 +77,7 @@ public final class Outbox {
       if (tag == null || !topics.accepts(message.topic(), tag)) {
         throw new OutboxException(
             OutboxErrorCode.UNKNOWN_TAG,
-            "topic [" + abbreviate(message.topic()) + "] has no tag [" + abbreviate(tag) + "]");
+            "topic [" + Echo.cut(message.topic()) + "] has no tag [" + Echo.cut(tag) + "]");
       }
     }
     if (!Ids.isKey(message.businessKey())) {
@@ -85,7 +86,7 @@ public final class Outbox {
           "'businessKey' must match "
               + Ids.KEY
               + ", was ["
-              + abbreviate(message.businessKey())
+              + Echo.cut(message.businessKey())
               + "]");
     }
     String payload = message.payload();
@@ -99,15 +100,11 @@ public final class Outbox {
       if (node == null || !node.isObject()) {
         throw new OutboxException(
             OutboxErrorCode.MALFORMED_PAYLOAD,
-            "payload must be a JSON object, was [" + abbreviate(payload) + "]");
+            "payload must be a JSON object, was [" + Echo.cut(payload) + "]");
       }
     } catch (IOException e) {
       throw new OutboxException(
-          OutboxErrorCode.MALFORMED_PAYLOAD, "payload is not JSON: [" + abbreviate(payload) + "]");
+          OutboxErrorCode.MALFORMED_PAYLOAD, "payload is not JSON: [" + Echo.cut(payload) + "]");
     }
-  }
-
-  private static String abbreviate(String text) {
-    return text == null || text.length() <= 80 ? text : text.substring(0, 80) + "…";
   }
 }

@@ -36,7 +36,7 @@ class OutboxValidationTest {
   }
 
   @Test
-  void givenAHugeTopicTagOrKey_theRefusalQuotesAtMost80CharactersOfIt() {
+  void givenAHugeTopicTagOrKey_theRefusalQuotesAtMost64CharactersOfEach() {
     String huge = "x".repeat(10_000);
     List<OutboxMessage> hostile =
         List.of(

@@ -1,5 +1,6 @@
 package io.txcenter.payment;
 
+import io.txcenter.kit.Echo;
 import io.txcenter.payment.api.PaymentErrorCode;
 import io.txcenter.payment.api.PaymentException;
 import io.txcenter.points.api.PointsService;
@@ -56,12 +57,12 @@ final class PaymentChannels {
     } catch (RpcException e) {
       throw new PaymentException(
           PaymentErrorCode.SERVICE_UNAVAILABLE,
-          "portal: " + PaymentServiceImpl.cut(String.valueOf(e.getMessage())));
+          "portal: " + Echo.cut(String.valueOf(e.getMessage())));
     }
     if (!known.contains(channelId)) {
       throw new PaymentException(
           PaymentErrorCode.UNKNOWN_CHANNEL,
-          "no channel [" + PaymentServiceImpl.cut(channelId) + "] at the portal");
+          "no channel [" + Echo.cut(channelId) + "] at the portal");
     }
   }
 

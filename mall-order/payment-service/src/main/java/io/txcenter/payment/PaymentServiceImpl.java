@@ -3,6 +3,7 @@ package io.txcenter.payment;
 import io.txcenter.account.api.AccountException;
 import io.txcenter.account.api.AccountService;
 import io.txcenter.account.api.CreditRequest;
+import io.txcenter.kit.Echo;
 import io.txcenter.kit.validation.Ids;
 import io.txcenter.payment.api.BankResult;
 import io.txcenter.payment.api.BankSignature;
@@ -90,7 +91,7 @@ public final class PaymentServiceImpl implements PaymentService {
     }
     if (!Ids.isChannel(request.channelId())) {
       throw invalid(
-          "'channelId' must match " + CHANNEL + ", was [" + cut(request.channelId()) + "]");
+          "'channelId' must match " + CHANNEL + ", was [" + Echo.cut(request.channelId()) + "]");
     }
     requireAmount(request.amountCents());
     if (request.awardPoints() < 0 || request.awardPoints() > PointsService.MAX_POINTS) {
@@ -146,7 +147,7 @@ public final class PaymentServiceImpl implements PaymentService {
     } catch (RpcException | AccountException e) {
       throw new PaymentException(
           PaymentErrorCode.SERVICE_UNAVAILABLE,
-          "account service: " + cut(String.valueOf(e.getMessage())));
+          "account service: " + Echo.cut(String.valueOf(e.getMessage())));
     }
     if (!exists) {
       throw new PaymentException(
@@ -343,7 +344,7 @@ public final class PaymentServiceImpl implements PaymentService {
       payments.release(payment.paymentNo(), token);
       throw new PaymentException(
           PaymentErrorCode.SERVICE_UNAVAILABLE,
-          "transaction coordinator: " + cut(String.valueOf(e.getMessage())));
+          "transaction coordinator: " + Echo.cut(String.valueOf(e.getMessage())));
     }
     String xid = tx.getXid();
     try {
@@ -382,13 +383,13 @@ public final class PaymentServiceImpl implements PaymentService {
           xid,
           payment.paymentNo(),
           released == 1,
-          cut(String.valueOf(e.getMessage())));
+          Echo.cut(String.valueOf(e.getMessage())));
       throw new PaymentException(
           PaymentErrorCode.SERVICE_UNAVAILABLE,
           "payment ["
               + payment.paymentNo()
               + "] not completed, rolled back (the bank's next callback completes it): "
-              + cut(String.valueOf(e.getMessage())));
+              + Echo.cut(String.valueOf(e.getMessage())));
     } finally {
       if (xid.equals(RootContext.getXID())) {
         RootContext.unbind();
@@ -433,14 +434,9 @@ public final class PaymentServiceImpl implements PaymentService {
         duplicate);
   }
 
-  /** {@code value} cut to 64 characters, so that no error message echoes unbounded input. */
-  static String cut(String value) {
-    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "…";
-  }
-
   private static void requireKey(String name, String value) {
     if (!Ids.isKey(value)) {
-      throw invalid("'" + name + "' must match " + KEY + ", was [" + cut(value) + "]");
+      throw invalid("'" + name + "' must match " + KEY + ", was [" + Echo.cut(value) + "]");
     }
   }
 
