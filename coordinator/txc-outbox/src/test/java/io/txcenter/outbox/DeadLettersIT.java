@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.kit.MyBatisStore;
-import io.txcenter.testsupport.TestDatabase;
+import io.txcenter.testkit.TestDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.outbox.IdempotentConsumer.Outcome;
-import io.txcenter.testsupport.TestDatabase;
+import io.txcenter.testkit.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

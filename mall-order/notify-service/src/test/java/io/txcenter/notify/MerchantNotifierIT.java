@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.outbox.RetryLadder;
-import io.txcenter.testsupport.TestDatabase;
+import io.txcenter.testkit.TestDatabase;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

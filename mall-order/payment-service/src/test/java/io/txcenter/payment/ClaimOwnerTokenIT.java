@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.txcenter.payment.tcc.PaymentSettleAction;
 import io.txcenter.payment.tcc.PaymentSettleTcc;
-import io.txcenter.testsupport.FenceHarness;
+import io.txcenter.testkit.FenceHarness;
 import java.util.Map;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.junit.jupiter.api.AfterAll;

@@ -15,7 +15,7 @@ import io.txcenter.payment.store.PaymentMapper;
 import io.txcenter.payment.tcc.PaymentSettleTcc;
 import io.txcenter.secrets.Hmac;
 import io.txcenter.secrets.Secrets;
-import io.txcenter.testsupport.TestDatabase;
+import io.txcenter.testkit.TestDatabase;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;

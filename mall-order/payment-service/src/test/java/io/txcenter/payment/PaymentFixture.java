@@ -11,7 +11,7 @@ import io.txcenter.payment.tcc.PaymentSettleAction;
 import io.txcenter.payment.tcc.PaymentSettleTcc;
 import io.txcenter.secrets.Hmac;
 import io.txcenter.secrets.Secrets;
-import io.txcenter.testsupport.TestDatabase;
+import io.txcenter.testkit.TestDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

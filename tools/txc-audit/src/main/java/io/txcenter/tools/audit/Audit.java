@@ -1,0 +1,797 @@
+package io.txcenter.tools.audit;
+
+import io.txcenter.outbox.TagExpression;
+import io.txcenter.tools.topology.TcSessions;
+import io.txcenter.tools.topology.TopologyConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Checks the invariants of DESIGN.md §6 that exist so far, across every schema of a topology:
+ * points and quota conservation per channel, nothing frozen or left trying after quiescence, every
+ * order all-confirmed or all-cancelled, account credits consistent, no fence row left {@code tried}
+ * in any schema that has a fence table. Waits (bounded) for quiescence first: in-flight
+ * transactions may still be settling.
+ *
+ * <p>Every balance is explained both ways (docs/architecture.md, "The audit"): each change has a
+ * business record as its cause (an operator's grant or opening, a confirmed order, a paid payment,
+ * a recorded bench order) made by the same global transaction, and each cause has exactly its
+ * effects. Each order's outcome agrees with its outbox events.
+ */
+public final class Audit {
+
+  private static final int FENCE_TRIED = 1;
+
+  private final TopologyConfig config;
+  private final JdbcTemplate jdbc;
+  private final TcSessions tcSessions;
+  private int checks;
+  private final List<String> violations = new ArrayList<>();
+
+  public Audit(TopologyConfig config) {
+    this.config = config;
+    this.jdbc = config.serverJdbc();
+    this.tcSessions = new TcSessions(config, jdbc);
+  }
+
+  /**
+   * The outcome: how many checks ran, what each violation was, what was still in flight when the
+   * quiescence bound ran out (by kind; empty when quiescence was reached) and how long it took.
+   */
+  public record Result(
+      int checks, List<String> violations, Map<String, Long> stuck, long quiescenceMillis) {
+
+    public long stuckCount() {
+      return total(stuck);
+    }
+
+    public String line() {
+      return "audit: " + checks + " checks, " + violations.size() + " violations";
+    }
+  }
+
+  public Result run(Duration quiescence, PrintStream out) {
+    long waited = awaitQuiescence(quiescence);
+    Map<String, Long> stuck = inFlight();
+    if (stuck.isEmpty()) {
+      out.printf(
+          "  quiescence reached after %.1f s (bound %d s)%n", waited / 1e3, quiescence.toSeconds());
+    } else {
+      out.printf(
+          "  quiescence NOT reached after %.1f s (bound %d s), still in flight: %s%n",
+          waited / 1e3, quiescence.toSeconds(), stuck);
+    }
+    checks = 0;
+    violations.clear();
+    for (String channel : config.channels()) {
+      auditChannel(channel);
+    }
+    auditPortal();
+    auditAccounts();
+    auditOrders();
+    auditOrderEvents();
+    auditOutbox(mall(), mallSubscriptions());
+    auditOutbox(config.schema("payment"), paymentSubscriptions());
+    auditPayments();
+    auditFences();
+    long sessions = tcSessions.count();
+    check(sessions == 0, "TC: " + sessions + " global sessions left after quiescence");
+    for (String violation : violations) {
+      out.println("  VIOLATION " + violation);
+    }
+    return new Result(checks, List.copyOf(violations), stuck, waited);
+  }
+
+  /** Milliseconds until nothing is frozen, trying or tried anywhere, or the bound passed. */
+  private long awaitQuiescence(Duration bound) {
+    long start = System.currentTimeMillis();
+    long deadline = start + bound.toMillis();
+    while (System.currentTimeMillis() < deadline && total(inFlight()) > 0) {
+      try {
+        Thread.sleep(250); // polling databases owned by other processes: nothing to wait on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return System.currentTimeMillis() - start;
+  }
+
+  private static long total(Map<String, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** What is still on its way to a final state, by kind; empty counts are left out. */
+  Map<String, Long> inFlight() {
+    Map<String, Long> n = new java.util.LinkedHashMap<>();
+    put(
+        n,
+        "orders TRYING",
+        "SELECT COUNT(*) FROM " + mall() + ".mall_order WHERE status = 'TRYING'");
+    for (String outbox : List.of(mall(), config.schema("payment"))) {
+      put(
+          n,
+          outbox + " messages PREPARED or not fanned out",
+          "SELECT COUNT(*) FROM "
+              + outbox
+              + ".outbox_message WHERE status = 'PREPARED' OR (status = 'READY' AND fanned_out ="
+              + " 0)");
+      put(
+          n,
+          outbox + " deliveries PENDING",
+          "SELECT COUNT(*) FROM " + outbox + ".outbox_delivery WHERE status = 'PENDING'");
+    }
+    put(
+        n,
+        "payments PROCESSING",
+        "SELECT COUNT(*) FROM "
+            + config.schema("payment")
+            + ".payment_order WHERE status = 'PROCESSING'");
+    put(
+        n,
+        "merchant notifications PENDING",
+        "SELECT COUNT(*) FROM "
+            + config.schema("notify")
+            + ".merchant_notify WHERE state = 'PENDING'");
+    for (String schema : fenceSchemas()) {
+      put(
+          n,
+          schema + " fence rows tried",
+          "SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
+    }
+    long sessions = tcSessions.count();
+    if (sessions > 0) {
+      n.put("TC global sessions", sessions);
+    }
+    return n;
+  }
+
+  private void put(Map<String, Long> counts, String what, String sql) {
+    long c = count(sql);
+    if (c > 0) {
+      counts.put(what, c);
+    }
+  }
+
+  private void auditChannel(String channel) {
+    String s = config.schemaOfChannel(channel);
+    for (Map<String, Object> row :
+        jdbc.queryForList(
+            "SELECT u.user_id, u.available, u.frozen, u.spent, u.credited, u.granted,"
+                + " (SELECT COALESCE(SUM(f.points), 0) FROM "
+                + s
+                + ".points_freeze f WHERE f.channel_id = u.channel_id AND f.user_id = u.user_id"
+                + " AND f.status = 'CONFIRMED') AS confirmed,"
+                + " (SELECT COALESCE(SUM(f.points), 0) FROM "
+                + s
+                + ".points_freeze f WHERE f.channel_id = u.channel_id AND f.user_id = u.user_id"
+                + " AND f.status = 'TRIED') AS tried,"
+                + " (SELECT COALESCE(SUM(c.points), 0) FROM "
+                + s
+                + ".points_credit c WHERE c.channel_id = u.channel_id AND c.user_id = u.user_id"
+                + " AND c.status = 'CONFIRMED') AS credits,"
+                + " (SELECT COALESCE(SUM(g.points), 0) FROM "
+                + s
+                + ".points_grant g WHERE g.channel_id = u.channel_id AND g.user_id = u.user_id)"
+                + " AS grants FROM "
+                + s
+                + ".user_points u WHERE u.channel_id = ?",
+            channel)) {
+      String who = "channel " + channel + " user " + row.get("user_id");
+      long available = num(row, "available");
+      long frozen = num(row, "frozen");
+      long spent = num(row, "spent");
+      long credited = num(row, "credited");
+      long granted = num(row, "granted");
+      check(
+          available + frozen + spent - credited == granted,
+          who
+              + ": available+frozen+spent-credited="
+              + (available + frozen + spent - credited)
+              + " but granted="
+              + granted);
+      check(available >= 0 && frozen >= 0 && spent >= 0, who + ": negative balance " + row);
+      check(frozen == 0, who + ": " + frozen + " points still frozen after quiescence");
+      check(
+          spent == num(row, "confirmed"),
+          who + ": spent=" + spent + " but confirmed freezes=" + num(row, "confirmed"));
+      check(
+          frozen == num(row, "tried"),
+          who + ": frozen=" + frozen + " but tried freezes=" + num(row, "tried"));
+      check(
+          credited == num(row, "credits"),
+          who + ": credited=" + credited + " but confirmed credits=" + num(row, "credits"));
+      check(
+          granted == num(row, "grants"),
+          who + ": granted=" + granted + " but recorded grants=" + num(row, "grants"));
+    }
+    noTried(s, "points_freeze", "channel " + channel);
+    noTried(s, "points_credit", "channel " + channel);
+    String m = mall();
+    none(
+        "SELECT g.user_id FROM "
+            + s
+            + ".points_grant g WHERE g.channel_id = ? AND NOT EXISTS (SELECT 1 FROM "
+            + s
+            + ".user_points u WHERE u.channel_id = g.channel_id AND u.user_id = g.user_id)",
+        "channel " + channel + ": points granted to users with no points account",
+        channel);
+    // a spend is explained by the confirmed order of the same global transaction with that line,
+    // or by a recorded bench transaction of one-point freezes (<order_no>-b<i>) with that xid
+    none(
+        "SELECT CONCAT(f.order_no, ' xid ', f.xid) FROM "
+            + s
+            + ".points_freeze f WHERE f.channel_id = ? AND f.status = 'CONFIRMED'"
+            + " AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o JOIN "
+            + m
+            + ".order_line l ON l.order_no = o.order_no AND l.channel_id = f.channel_id"
+            + " WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED' AND o.xid = f.xid"
+            + " AND o.user_id = f.user_id AND l.points = f.points)"
+            + " AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".bench_order b WHERE b.path = 'BRANCHES' AND b.xid = f.xid AND f.points = 1"
+            + " AND LEFT(f.order_no, CHAR_LENGTH(b.order_no) + 2) = CONCAT(b.order_no, '-b'))",
+        "channel " + channel + ": points spent with no confirmed order of that transaction",
+        channel);
+    none(
+        "SELECT CONCAT(b.order_no, ' ', COUNT(*), '/', b.branches) FROM "
+            + m
+            + ".bench_order b JOIN "
+            + s
+            + ".points_freeze f ON f.xid = b.xid AND f.status = 'CONFIRMED' AND f.channel_id = ?"
+            + " WHERE b.path = 'BRANCHES' GROUP BY b.order_no, b.branches"
+            + " HAVING COUNT(*) <> b.branches",
+        "channel " + channel + ": bench transactions confirmed only some of their freezes",
+        channel);
+    // an award is explained by the PAID payment whose global transaction made it
+    none(
+        "SELECT CONCAT(c.biz_no, ' xid ', c.xid) FROM "
+            + s
+            + ".points_credit c WHERE c.channel_id = ? AND c.status = 'CONFIRMED'"
+            + " AND NOT EXISTS (SELECT 1 FROM "
+            + config.schema("payment")
+            + ".payment_order p WHERE p.payment_no = c.biz_no AND p.status = 'PAID'"
+            + " AND p.xid = c.xid AND p.user_id = c.user_id AND p.channel_id = c.channel_id"
+            + " AND p.award_points = c.points)",
+        "channel " + channel + ": points credited with no PAID payment of that transaction",
+        channel);
+  }
+
+  private void auditPortal() {
+    String s = config.schema("portal");
+    for (Map<String, Object> row :
+        jdbc.queryForList(
+            "SELECT q.channel_id, q.granted, q.available, q.frozen, q.used,"
+                + " (SELECT COALESCE(SUM(f.amount), 0) FROM "
+                + s
+                + ".quota_freeze f WHERE f.channel_id = q.channel_id AND f.status = 'CONFIRMED')"
+                + " AS confirmed, (SELECT COALESCE(SUM(g.amount), 0) FROM "
+                + s
+                + ".quota_grant g WHERE g.channel_id = q.channel_id) AS grants FROM "
+                + s
+                + ".channel_quota q")) {
+      String who = "quota of channel " + row.get("channel_id");
+      long available = num(row, "available");
+      long frozen = num(row, "frozen");
+      long used = num(row, "used");
+      long granted = num(row, "granted");
+      check(
+          available + frozen + used == granted,
+          who
+              + ": available+frozen+used="
+              + (available + frozen + used)
+              + " but granted="
+              + granted);
+      check(frozen == 0, who + ": " + frozen + " still frozen after quiescence");
+      check(
+          used == num(row, "confirmed"),
+          who + ": used=" + used + " but confirmed freezes=" + num(row, "confirmed"));
+      check(
+          granted == num(row, "grants"),
+          who + ": granted=" + granted + " but recorded grants=" + num(row, "grants"));
+    }
+    noTried(s, "quota_freeze", "portal");
+    none(
+        "SELECT g.channel_id FROM "
+            + s
+            + ".quota_grant g WHERE NOT EXISTS (SELECT 1 FROM "
+            + s
+            + ".channel_quota q WHERE q.channel_id = g.channel_id)",
+        "portal: quota granted to channels with no quota");
+    // a use is explained by the confirmed order of the same transaction with that line; the bench's
+    // plain path uses quota outside any global transaction, as 'direct:<channel>:<order>'
+    String m = mall();
+    none(
+        "SELECT CONCAT(f.channel_id, ' ', f.order_no, ' xid ', f.xid) FROM "
+            + s
+            + ".quota_freeze f WHERE f.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o JOIN "
+            + m
+            + ".order_line l ON l.order_no = o.order_no AND l.channel_id = f.channel_id"
+            + " WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED' AND l.points = f.amount"
+            + " AND f.xid = CASE WHEN o.xid = CONCAT('direct:', o.order_no)"
+            + " THEN CONCAT('direct:', f.channel_id, ':', o.order_no) ELSE o.xid END)",
+        "portal: quota used with no confirmed order of that transaction");
+  }
+
+  private void auditAccounts() {
+    String s = config.schema("account");
+    for (Map<String, Object> row :
+        jdbc.queryForList(
+            "SELECT a.account_id, a.balance, a.pending_credit, a.opening_balance,"
+                + " (SELECT COALESCE(SUM(c.amount), 0) FROM "
+                + s
+                + ".account_credit c WHERE c.account_id = a.account_id AND c.status = 'CONFIRMED')"
+                + " AS confirmed, (SELECT COUNT(*) FROM "
+                + s
+                + ".account_opening g WHERE g.account_id = a.account_id) AS openings,"
+                + " (SELECT COALESCE(SUM(g.opening_balance), 0) FROM "
+                + s
+                + ".account_opening g WHERE g.account_id = a.account_id) AS opened FROM "
+                + s
+                + ".account a")) {
+      String who = "account " + row.get("account_id");
+      check(
+          num(row, "balance") == num(row, "opening_balance") + num(row, "confirmed"),
+          who
+              + ": balance="
+              + num(row, "balance")
+              + " but opening+confirmed credits="
+              + (num(row, "opening_balance") + num(row, "confirmed")));
+      check(
+          num(row, "pending_credit") == 0,
+          who + ": pending credit " + num(row, "pending_credit") + " after quiescence");
+      check(
+          num(row, "openings") == 1 && num(row, "opened") == num(row, "opening_balance"),
+          who
+              + ": opening_balance="
+              + num(row, "opening_balance")
+              + " but "
+              + num(row, "openings")
+              + " recorded openings of "
+              + num(row, "opened"));
+    }
+    noTried(s, "account_credit", "account");
+    none(
+        "SELECT g.account_id FROM "
+            + s
+            + ".account_opening g WHERE NOT EXISTS (SELECT 1 FROM "
+            + s
+            + ".account a WHERE a.account_id = g.account_id)",
+        "account: openings recorded for accounts that do not exist");
+    none(
+        "SELECT CONCAT(c.account_id, ' ', c.biz_no, ' xid ', c.xid) FROM "
+            + s
+            + ".account_credit c WHERE c.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
+            + config.schema("payment")
+            + ".payment_order p WHERE p.payment_no = c.biz_no AND p.status = 'PAID'"
+            + " AND p.xid = c.xid AND p.merchant_id = c.account_id AND p.amount_cents = c.amount)",
+        "account: money credited with no PAID payment of that transaction");
+  }
+
+  private void auditOrders() {
+    String m = mall();
+    check(
+        count("SELECT COUNT(*) FROM " + m + ".mall_order WHERE status = 'TRYING'") == 0,
+        "orders still TRYING after quiescence: "
+            + jdbc.queryForList(
+                "SELECT order_no FROM " + m + ".mall_order WHERE status = 'TRYING' LIMIT 10",
+                String.class));
+    // the bench's non-atomic path is the only way to an order outside a global transaction
+    none(
+        "SELECT o.order_no FROM "
+            + m
+            + ".mall_order o WHERE o.xid LIKE 'direct:%' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".bench_order b WHERE b.order_no = o.order_no AND b.path = 'PLAIN' AND b.xid = o.xid)",
+        "orders placed outside a global transaction with no record of the bench's plain path");
+    none(
+        "SELECT b.order_no FROM "
+            + m
+            + ".bench_order b WHERE b.path = 'PLAIN' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o WHERE o.order_no = b.order_no AND o.xid = b.xid)",
+        "bench plain orders recorded but not placed");
+    for (Map<String, Object> line :
+        jdbc.queryForList(
+            "SELECT o.order_no, o.status, l.channel_id, l.points FROM "
+                + m
+                + ".mall_order o JOIN "
+                + m
+                + ".order_line l ON l.order_no = o.order_no")) {
+      String order = (String) line.get("order_no");
+      String channel = (String) line.get("channel_id");
+      long points = num(line, "points");
+      boolean confirmed = "CONFIRMED".equals(line.get("status"));
+      String who = "order " + order + " channel " + channel;
+      List<Long> spent =
+          config.channels().contains(channel)
+              ? jdbc.queryForList(
+                  "SELECT points FROM "
+                      + config.schemaOfChannel(channel)
+                      + ".points_freeze WHERE channel_id = ? AND order_no = ? AND status ="
+                      + " 'CONFIRMED'",
+                  Long.class,
+                  channel,
+                  order)
+              : List.of();
+      List<Long> used =
+          jdbc.queryForList(
+              "SELECT amount FROM "
+                  + config.schema("portal")
+                  + ".quota_freeze WHERE channel_id = ? AND order_no = ? AND status = 'CONFIRMED'",
+              Long.class,
+              channel,
+              order);
+      if (confirmed) {
+        check(
+            spent.equals(List.of(points)),
+            who + ": confirmed order expects one spend of " + points + ", found " + spent);
+        check(
+            used.equals(List.of(points)),
+            who + ": confirmed order expects one quota use of " + points + ", found " + used);
+      } else {
+        check(spent.isEmpty(), who + ": " + line.get("status") + " order has spends " + spent);
+        check(used.isEmpty(), who + ": " + line.get("status") + " order has quota uses " + used);
+      }
+    }
+  }
+
+  /**
+   * Each order's outcome agrees with its outbox: a CONFIRMED order has its two events (ORDER_PLACED
+   * tagged OPS,CS and POINTS_SPENT tagged ORCH) READY, once each, from its own transaction (their
+   * delivery to every matching group is {@link #auditOutbox}'s); any other order has no READY
+   * event; no order has a READY event of another transaction; and no READY event lacks its
+   * confirmed order.
+   */
+  private void auditOrderEvents() {
+    String m = mall();
+    for (Map<String, Object> order :
+        jdbc.queryForList(
+            "SELECT o.order_no, o.status,"
+                + " COALESCE(SUM(e.status = 'READY' AND e.xid = o.xid AND e.tags = 'OPS,CS'), 0)"
+                + " AS placed,"
+                + " COALESCE(SUM(e.status = 'READY' AND e.xid = o.xid AND e.tags = 'ORCH'), 0)"
+                + " AS spent,"
+                + " COALESCE(SUM(e.status = 'READY' AND e.xid <> o.xid), 0) AS foreign_ready,"
+                + " COALESCE(SUM(e.status = 'READY'), 0) AS ready FROM "
+                + m
+                + ".mall_order o LEFT JOIN "
+                + m
+                + ".outbox_message e ON e.business_key = o.order_no"
+                + " GROUP BY o.order_no, o.status")) {
+      String who = "order " + order.get("order_no") + " (" + order.get("status") + ")";
+      if ("CONFIRMED".equals(order.get("status"))) {
+        check(
+            num(order, "placed") == 1
+                && num(order, "spent") == 1
+                && num(order, "foreign_ready") == 0,
+            who
+                + ": expected its ORDER_PLACED and POINTS_SPENT events READY once each, found "
+                + num(order, "placed")
+                + " and "
+                + num(order, "spent")
+                + ", and "
+                + num(order, "foreign_ready")
+                + " READY events of other transactions");
+      } else {
+        check(num(order, "ready") == 0, who + ": has " + num(order, "ready") + " READY events");
+      }
+    }
+    none(
+        "SELECT CONCAT(e.business_key, ' ', e.tags) FROM "
+            + m
+            + ".outbox_message e WHERE e.status = 'READY' AND NOT EXISTS (SELECT 1 FROM "
+            + m
+            + ".mall_order o WHERE o.order_no = e.business_key AND o.xid = e.xid"
+            + " AND o.status = 'CONFIRMED')",
+        m + ": READY events with no confirmed order of that transaction");
+  }
+
+  /** A consumer group of an outbox: the topic it subscribes, its schema, its tag expression. */
+  private record Subscription(
+      String topic, String group, String schema, TagExpression expression) {}
+
+  private List<Subscription> mallSubscriptions() {
+    List<Subscription> subscriptions = new ArrayList<>();
+    TopologyConfig.SUBSCRIBERS.forEach(
+        (g, e) ->
+            subscriptions.add(
+                new Subscription(
+                    "accompaniment", g, config.schemaOfSubscriber(g), TagExpression.parse(e))));
+    return subscriptions;
+  }
+
+  private List<Subscription> paymentSubscriptions() {
+    return List.of(
+        new Subscription(
+            "accounting",
+            "accounting",
+            config.schemaOfSubscriber("accounting"),
+            TagExpression.parse("*")),
+        new Subscription(
+            "merchant-notify", "notifier", config.schema("notify"), TagExpression.parse("*")));
+  }
+
+  /**
+   * Every READY message of {@code outbox} applied exactly once (its {@code consumed_message} row)
+   * by every consumer group whose subscription matches its topic and tags, or dead-lettered for
+   * that group; no PREPARED message left; nothing applied that is not READY.
+   */
+  private void auditOutbox(String outbox, List<Subscription> subscriptions) {
+    long prepared =
+        count("SELECT COUNT(*) FROM " + outbox + ".outbox_message WHERE status = 'PREPARED'");
+    check(prepared == 0, outbox + ": " + prepared + " messages still PREPARED after quiescence");
+    none(
+        "SELECT CONCAT(o.business_key, ' ', o.status, ' to ', d.consumer_group) FROM "
+            + outbox
+            + ".outbox_delivery d JOIN "
+            + outbox
+            + ".outbox_message o ON o.id = d.message_pk WHERE o.status <> 'READY'",
+        outbox + ": messages fanned out or delivered that are not READY");
+    Map<String, java.util.Set<String>> applied = new java.util.HashMap<>();
+    for (Subscription sub : subscriptions) {
+      applied.put(
+          sub.group(),
+          new java.util.HashSet<>(
+              jdbc.queryForList(
+                  "SELECT message_id FROM "
+                      + sub.schema()
+                      + ".consumed_message WHERE consumer_group = ?",
+                  String.class,
+                  sub.group())));
+      long stray =
+          count(
+              "SELECT COUNT(*) FROM "
+                  + sub.schema()
+                  + ".consumed_message c LEFT JOIN "
+                  + outbox
+                  + ".outbox_message o ON o.message_id = c.message_id"
+                  + " WHERE c.consumer_group = '"
+                  + sub.group()
+                  + "' AND (o.id IS NULL OR o.status <> 'READY')");
+      check(
+          stray == 0,
+          "group " + sub.group() + ": " + stray + " applied messages are not READY in " + outbox);
+    }
+    Map<Long, Map<String, String>> deliveries = new java.util.HashMap<>();
+    for (Map<String, Object> d :
+        jdbc.queryForList(
+            "SELECT message_pk, consumer_group, status FROM " + outbox + ".outbox_delivery")) {
+      deliveries
+          .computeIfAbsent(num(d, "message_pk"), k -> new java.util.HashMap<>())
+          .put((String) d.get("consumer_group"), (String) d.get("status"));
+    }
+    for (Map<String, Object> message :
+        jdbc.queryForList(
+            "SELECT id, message_id, topic, tags, fanned_out FROM "
+                + outbox
+                + ".outbox_message WHERE status = 'READY'")) {
+      String id = (String) message.get("message_id");
+      String tags = (String) message.get("tags");
+      Map<String, String> byGroup = deliveries.getOrDefault(num(message, "id"), Map.of());
+      check(num(message, "fanned_out") == 1, "message " + id + ": READY but never fanned out");
+      for (Subscription sub : subscriptions) {
+        boolean matches =
+            sub.topic().equals(message.get("topic")) && sub.expression().matches(tags);
+        String status = byGroup.get(sub.group());
+        boolean done = applied.get(sub.group()).contains(id);
+        if (!matches) {
+          check(
+              status == null && !done,
+              "message "
+                  + id
+                  + " tags "
+                  + tags
+                  + ": reached group "
+                  + sub.group()
+                  + " which does not match");
+        } else if ("DEAD".equals(status)) {
+          check(!done, "message " + id + ": dead-lettered for " + sub.group() + " yet applied");
+        } else {
+          check(
+              "DELIVERED".equals(status) && done,
+              "message "
+                  + id
+                  + " tags "
+                  + tags
+                  + ": group "
+                  + sub.group()
+                  + " delivery="
+                  + status
+                  + " applied="
+                  + done);
+        }
+      }
+    }
+  }
+
+  /**
+   * Every PAID payment: the merchant credited once with its amount, the points awarded once, one
+   * voucher whose lines sum to zero; every PAID or FAILED payment: one merchant notification of
+   * that status, acknowledged or given up; every other payment: none of these; none left
+   * PROCESSING.
+   */
+  private void auditPayments() {
+    String p = config.schema("payment");
+    String accounting = config.schemaOfSubscriber("accounting");
+    for (Map<String, Object> pay :
+        jdbc.queryForList(
+            "SELECT payment_no, status, channel_id, amount_cents, award_points, xid FROM "
+                + p
+                + ".payment_order")) {
+      String no = (String) pay.get("payment_no");
+      String status = (String) pay.get("status");
+      String channel = (String) pay.get("channel_id");
+      long amount = num(pay, "amount_cents");
+      long award = num(pay, "award_points");
+      List<Long> credits =
+          jdbc.queryForList(
+              "SELECT amount FROM "
+                  + config.schema("account")
+                  + ".account_credit WHERE biz_no = ? AND status = 'CONFIRMED'",
+              Long.class,
+              no);
+      List<Long> awards =
+          config.channels().contains(channel)
+              ? jdbc.queryForList(
+                  "SELECT points FROM "
+                      + config.schemaOfChannel(channel)
+                      + ".points_credit WHERE biz_no = ? AND status = 'CONFIRMED'",
+                  Long.class,
+                  no)
+              : List.of();
+      Map<String, Object> voucher =
+          jdbc.queryForMap(
+              "SELECT COUNT(DISTINCT v.voucher_no) AS vouchers, COALESCE(SUM(l.amount_cents), 0)"
+                  + " AS total, COALESCE(MAX(l.amount_cents), 0) AS debit FROM "
+                  + accounting
+                  + ".voucher v JOIN "
+                  + accounting
+                  + ".voucher_line l ON l.voucher_no = v.voucher_no WHERE v.payment_no = ?",
+              no);
+      String who = "payment " + no + " (" + status + ")";
+      check(!"PROCESSING".equals(status), who + ": still PROCESSING after quiescence");
+      List<String> events =
+          jdbc.queryForList(
+              "SELECT CONCAT(topic, ':', tags) FROM "
+                  + p
+                  + ".outbox_message WHERE business_key = ? AND status = 'READY'"
+                  + " AND xid = ? ORDER BY topic",
+              String.class,
+              no,
+              String.valueOf(pay.get("xid")));
+      List<String> expected =
+          switch (status) {
+            case "PAID" -> List.of("accounting:VOUCHER", "merchant-notify:PAID");
+            case "FAILED" -> List.of("merchant-notify:FAILED");
+            default -> List.of();
+          };
+      check(
+          events.equals(expected),
+          who + ": READY events of its transaction " + events + ", expected " + expected);
+      List<Map<String, Object>> notes =
+          jdbc.queryForList(
+              "SELECT payment_status, state FROM "
+                  + config.schema("notify")
+                  + ".merchant_notify WHERE payment_no = ?",
+              no);
+      if ("PAID".equals(status) || "FAILED".equals(status)) {
+        check(
+            notes.size() == 1
+                && status.equals(notes.get(0).get("payment_status"))
+                && List.of("ACKED", "GAVE_UP").contains(notes.get(0).get("state")),
+            who + ": expected one settled merchant notification of " + status + ", found " + notes);
+      } else {
+        check(notes.isEmpty(), who + ": merchant notified of an uncompleted payment " + notes);
+      }
+      if ("PAID".equals(status)) {
+        check(
+            credits.equals(List.of(amount)),
+            who + ": merchant credits " + credits + ", expected [" + amount + "]");
+        check(
+            award == 0 ? awards.isEmpty() : awards.equals(List.of(award)),
+            who + ": points awards " + awards + ", expected [" + award + "]");
+        check(
+            num(voucher, "vouchers") == 1
+                && num(voucher, "total") == 0
+                && num(voucher, "debit") == amount,
+            who + ": voucher " + voucher + ", expected one balanced voucher debiting " + amount);
+      } else {
+        check(credits.isEmpty(), who + ": merchant credited " + credits);
+        check(awards.isEmpty(), who + ": points awarded " + awards);
+        check(num(voucher, "vouchers") == 0, who + ": has a voucher");
+      }
+    }
+    none(
+        "SELECT CONCAT(e.business_key, ' ', e.topic, ':', e.tags) FROM "
+            + p
+            + ".outbox_message e WHERE e.status = 'READY' AND NOT EXISTS (SELECT 1 FROM "
+            + p
+            + ".payment_order o WHERE o.payment_no = e.business_key AND o.xid = e.xid"
+            + " AND o.status IN ('PAID', 'FAILED'))",
+        p + ": READY events with no completed payment of that transaction");
+  }
+
+  /**
+   * No fence row left {@code tried} in any schema of the topology that has a fence table, and every
+   * participant's schema has one (a schema the audit cannot see into is a blind spot).
+   */
+  private void auditFences() {
+    List<String> withFence = fenceSchemas();
+    for (String schema : participantSchemas()) {
+      check(withFence.contains(schema), schema + ": no tcc_fence_log to audit");
+    }
+    for (String schema : withFence) {
+      noFenceTried(schema);
+    }
+  }
+
+  /** The topology's schemas that have a {@code tcc_fence_log}, in the topology's order. */
+  private List<String> fenceSchemas() {
+    java.util.Set<String> found =
+        new java.util.HashSet<>(
+            jdbc.queryForList(
+                "SELECT table_schema FROM information_schema.tables"
+                    + " WHERE table_name = 'tcc_fence_log'",
+                String.class));
+    return config.schemas().stream().filter(found::contains).toList();
+  }
+
+  /**
+   * One check: {@code sql} (selecting one text column, the offending keys) finds nothing; the
+   * violation names up to ten of what it found.
+   */
+  private void none(String sql, String violation, Object... args) {
+    List<String> found = jdbc.queryForList(sql + " LIMIT 10", String.class, args);
+    check(found.isEmpty(), violation + ": " + found);
+  }
+
+  private void noTried(String schema, String table, String who) {
+    long tried = count("SELECT COUNT(*) FROM " + schema + "." + table + " WHERE status = 'TRIED'");
+    check(tried == 0, who + ": " + tried + " " + table + " rows still TRIED after quiescence");
+  }
+
+  private void noFenceTried(String schema) {
+    long tried =
+        count("SELECT COUNT(*) FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED);
+    check(tried == 0, schema + ": " + tried + " fence rows left tried");
+  }
+
+  private List<String> participantSchemas() {
+    List<String> schemas = new ArrayList<>();
+    config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
+    schemas.add(config.schema("portal"));
+    schemas.add(config.schema("account"));
+    schemas.add(mall());
+    schemas.add(config.schema("payment"));
+    return schemas;
+  }
+
+  private String mall() {
+    return config.schema("mall");
+  }
+
+  private void check(boolean ok, String violation) {
+    checks++;
+    if (!ok) {
+      violations.add(violation);
+    }
+  }
+
+  private long count(String sql) {
+    return Objects.requireNonNull(jdbc.queryForObject(sql, Long.class));
+  }
+
+  private static long num(Map<String, Object> row, String column) {
+    return ((Number) row.get(column)).longValue();
+  }
+}

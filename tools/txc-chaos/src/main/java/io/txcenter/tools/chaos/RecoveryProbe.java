@@ -1,0 +1,258 @@
+package io.txcenter.tools.chaos;
+
+import io.txcenter.tools.topology.TopologyConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Measures a kill's recovery: snapshots what the victim was part of when it died ({@link
+ * #snapshot}) and, once it is back, polls until all of it reached a final state ({@link #track}).
+ */
+final class RecoveryProbe {
+
+  private static final int FENCE_TRIED = 1;
+  private static final long POLL_MS = 200;
+
+  private final TopologyConfig config;
+  private final JdbcTemplate jdbc;
+  private final List<ChaosCommand.Kill> open = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService poller =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "chaos-recovery-probe");
+            t.setDaemon(true);
+            return t;
+          });
+
+  RecoveryProbe(TopologyConfig config) {
+    this.config = config;
+    this.jdbc = config.serverJdbc();
+    poller.scheduleWithFixedDelay(this::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * What the victim was part of: a set of open items, each with the query that counts how many of
+   * them are still open. A query is a count so that "settled" is "every count is zero".
+   */
+  record Pending(int size, List<String> openCounts) {}
+
+  /** Taken just before the kill. */
+  Pending snapshot(ChaosCommand.Kill kill) {
+    return switch (kill.kind) {
+      case POINTS, PORTAL, ACCOUNT, MALL, PAYMENT -> branchesOf(kill.process);
+      case TC, ZK -> everyOpenSession();
+      case RELAY_LEADER -> undelivered(null);
+      case SUBSCRIBER -> undelivered(group(kill.process));
+    };
+  }
+
+  /** Starts polling a restarted victim's pending items; a subscriber adds what queued meanwhile. */
+  void track(ChaosCommand.Kill kill) {
+    if (kill.kind == ChaosCommand.Kind.SUBSCRIBER) {
+      Pending later = undelivered(group(kill.process));
+      List<String> queries = new ArrayList<>(kill.pending.openCounts());
+      queries.addAll(later.openCounts());
+      kill.pending = new Pending(kill.pending.size() + later.size(), queries);
+    }
+    open.add(kill);
+  }
+
+  /** Waits (bounded) for every tracked kill to settle; kills still open keep settledAtMs = -1. */
+  void settleAll(List<ChaosCommand.Kill> kills, Duration bound) {
+    long deadline = System.currentTimeMillis() + bound.toMillis();
+    while (!open.isEmpty() && System.currentTimeMillis() < deadline) {
+      ChaosCommand.pause(Duration.ofMillis(POLL_MS)); // polled by the probe's own thread
+    }
+    poller.shutdownNow();
+  }
+
+  private void poll() {
+    long now = System.currentTimeMillis();
+    for (ChaosCommand.Kill kill : open) {
+      try {
+        if (stillOpen(kill.pending) == 0) {
+          kill.settledAtMs = now;
+          open.remove(kill);
+        }
+      } catch (RuntimeException e) {
+        // the database is shared with the topology and may be busy: try again next poll
+      }
+    }
+  }
+
+  private long stillOpen(Pending pending) {
+    long n = 0;
+    for (String sql : pending.openCounts()) {
+      n += Objects.requireNonNull(jdbc.queryForObject(sql, Long.class));
+    }
+    return n;
+  }
+
+  /** The victim's branches at the TC and its own fence rows left tried, by xid. */
+  private Pending branchesOf(String process) {
+    Set<String> xids = new LinkedHashSet<>();
+    if (tcInDatabase()) {
+      xids.addAll(
+          jdbc.queryForList(
+              "SELECT DISTINCT xid FROM " + seata() + ".branch_table WHERE client_id LIKE ?",
+              String.class,
+              process + ":%"));
+    }
+    String schema = schemaOf(process);
+    xids.addAll(
+        jdbc.queryForList(
+            "SELECT xid FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED,
+            String.class));
+    if (xids.isEmpty()) {
+      return new Pending(0, List.of());
+    }
+    String in = in(xids);
+    List<String> queries = new ArrayList<>();
+    queries.add(
+        "SELECT COUNT(*) FROM "
+            + schema
+            + ".tcc_fence_log WHERE status = "
+            + FENCE_TRIED
+            + " AND xid IN "
+            + in);
+    if (tcInDatabase()) {
+      // the victim's branches, not the sessions: in db mode a finished session lingers in
+      // global_table until server.retryDeadThreshold, while its branch rows go at once
+      queries.add(
+          "SELECT COUNT(*) FROM "
+              + seata()
+              + ".branch_table WHERE client_id LIKE '"
+              + process
+              + ":%' AND xid IN "
+              + in);
+    }
+    return new Pending(xids.size(), queries);
+  }
+
+  /**
+   * A session still in flight: begun and not yet decided (status 1), or with branches left to
+   * commit or roll back. A session without branches in Committing / Rollbacking is finished and
+   * only waits for the TC's lazy removal.
+   */
+  private String inFlightSql() {
+    return "g.status = 1 OR EXISTS (SELECT 1 FROM "
+        + seata()
+        + ".branch_table b WHERE b.xid = g.xid)";
+  }
+
+  private Pending everyOpenSession() {
+    if (!tcInDatabase()) {
+      return new Pending(0, List.of());
+    }
+    List<String> xids =
+        jdbc.queryForList(
+            "SELECT g.xid FROM " + seata() + ".global_table g WHERE " + inFlightSql(),
+            String.class);
+    if (xids.isEmpty()) {
+      return new Pending(0, List.of());
+    }
+    return new Pending(
+        xids.size(),
+        List.of(
+            "SELECT COUNT(*) FROM "
+                + seata()
+                + ".global_table g WHERE g.xid IN "
+                + in(xids)
+                + " AND ("
+                + inFlightSql()
+                + ")"));
+  }
+
+  /** Messages not fanned out and deliveries pending, of one consumer group or of all. */
+  private Pending undelivered(String group) {
+    int size = 0;
+    List<String> queries = new ArrayList<>();
+    List<String> outboxes =
+        group == null
+            ? List.of(config.schema("mall"), config.schema("payment"))
+            : List.of(
+                group.equals("accounting") || group.equals("notifier")
+                    ? config.schema("payment")
+                    : config.schema("mall"));
+    for (String outbox : outboxes) {
+      String groupFilter = group == null ? "" : " AND consumer_group = '" + group + "'";
+      List<Long> deliveries =
+          jdbc.queryForList(
+              "SELECT message_pk FROM "
+                  + outbox
+                  + ".outbox_delivery WHERE status = 'PENDING'"
+                  + groupFilter,
+              Long.class);
+      if (!deliveries.isEmpty()) {
+        size += deliveries.size();
+        queries.add(
+            "SELECT COUNT(*) FROM "
+                + outbox
+                + ".outbox_delivery WHERE status = 'PENDING'"
+                + groupFilter
+                + " AND message_pk IN "
+                + inNumbers(deliveries));
+      }
+      if (group == null) {
+        List<Long> unfanned =
+            jdbc.queryForList(
+                "SELECT id FROM "
+                    + outbox
+                    + ".outbox_message WHERE status = 'READY' AND fanned_out = 0",
+                Long.class);
+        if (!unfanned.isEmpty()) {
+          size += unfanned.size();
+          queries.add(
+              "SELECT COUNT(*) FROM "
+                  + outbox
+                  + ".outbox_message WHERE fanned_out = 0 AND id IN "
+                  + inNumbers(unfanned));
+        }
+      }
+    }
+    return new Pending(size, queries);
+  }
+
+  private static String group(String process) {
+    return process.startsWith("sub-") ? process.substring(4) : process;
+  }
+
+  private String schemaOf(String process) {
+    if (process.startsWith("points-")) {
+      return config.schemaOfChannel(process.substring("points-".length()));
+    }
+    return config.schema(process);
+  }
+
+  private boolean tcInDatabase() {
+    return config.ha() || "db".equals(config.tcStore());
+  }
+
+  private String seata() {
+    return config.schema("seata");
+  }
+
+  private static String in(Set<String> values) {
+    return values.stream()
+        .map(v -> "'" + v.replace("'", "''") + "'")
+        .collect(Collectors.joining(",", "(", ")"));
+  }
+
+  private static String in(List<String> values) {
+    return in(new LinkedHashSet<>(values));
+  }
+
+  private static String inNumbers(List<Long> values) {
+    return values.stream().map(String::valueOf).collect(Collectors.joining(",", "(", ")"));
+  }
+}

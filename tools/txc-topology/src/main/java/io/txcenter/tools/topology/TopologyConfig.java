@@ -1,0 +1,320 @@
+package io.txcenter.tools.topology;
+
+import io.txcenter.secrets.Secrets;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where every part of a local topology lives: run directory, ports, database server and schema
+ * names. Written to {@code <run dir>/topology.properties} by {@code up}; read by every other
+ * command.
+ */
+public record TopologyConfig(
+    Path home,
+    Path runDir,
+    boolean embeddedDb,
+    String dbServerUrl,
+    String dbUser,
+    String dbPassword,
+    int dbPort,
+    String schemaPrefix,
+    int zkPort,
+    int tcPort,
+    int consolePort,
+    int pointsBasePort,
+    int portalPort,
+    int accountPort,
+    int mallPort,
+    List<String> channels,
+    boolean mallPrecheck,
+    String tcStore,
+    String consoleUser,
+    String consolePassword,
+    int subscriberBasePort,
+    String retryLadder,
+    String flakySubscriber,
+    int flakyAttempts,
+    boolean ha,
+    boolean chaos) {
+
+  public static final String FILE = "topology.properties";
+
+  /** The accompaniment subscribers: consumer group and tag expression, in start order. */
+  public static final Map<String, String> SUBSCRIBERS = subscribers();
+
+  /** The relay processes of the mall's outbox. */
+  public static final List<String> RELAYS = List.of("relay-1", "relay-2");
+
+  /** RocketMQ's consumer retry ladder: 16 retries, 10 s to 2 h. */
+  public static final String ROCKETMQ_LADDER =
+      "10s,30s,1m,2m,3m,4m,5m,6m,7m,8m,9m,10m,20m,30m,1h,2h";
+
+  private static Map<String, String> subscribers() {
+    Map<String, String> subscribers = new LinkedHashMap<>();
+    subscribers.put("ops", "OPS");
+    subscribers.put("cs", "CS");
+    subscribers.put("orch", "ORCH");
+    subscribers.put("compliance", "OPS || ORCH");
+    subscribers.put("datacenter", "*");
+    return java.util.Collections.unmodifiableMap(subscribers);
+  }
+
+  /**
+   * The defaults of {@code bin/txc up}: embedded database, standard ports, channels ch-a and ch-b.
+   */
+  public static TopologyConfig defaults(Path home, Path runDir) {
+    return new TopologyConfig(
+        home,
+        runDir,
+        true,
+        "jdbc:mysql://127.0.0.1:3307/",
+        "root",
+        "",
+        3307,
+        "txc_",
+        2181,
+        8091,
+        7091,
+        20881,
+        20891,
+        20892,
+        20893,
+        List.of("ch-a", "ch-b"),
+        true,
+        "file",
+        "txc-admin",
+        "",
+        20895,
+        ROCKETMQ_LADDER,
+        "",
+        0,
+        false,
+        false);
+  }
+
+  /** The same topology with the chaos run's settings ({@link #chaos}). */
+  public TopologyConfig withChaos() {
+    return new TopologyConfig(
+        home,
+        runDir,
+        embeddedDb,
+        dbServerUrl,
+        dbUser,
+        dbPassword,
+        dbPort,
+        schemaPrefix,
+        zkPort,
+        tcPort,
+        consolePort,
+        pointsBasePort,
+        portalPort,
+        accountPort,
+        mallPort,
+        channels,
+        mallPrecheck,
+        tcStore,
+        consoleUser,
+        consolePassword,
+        subscriberBasePort,
+        retryLadder,
+        flakySubscriber,
+        flakyAttempts,
+        ha,
+        true);
+  }
+
+  /** Where the chaos run and the processes' kill-window hooks meet ({@code txc.chaos.dir}). */
+  public Path chaosDir() {
+    return runDir.resolve("chaos");
+  }
+
+  /** ZooKeeper members: one, or three (an ensemble) in HA mode. */
+  public int zkMembers() {
+    return ha ? 3 : 1;
+  }
+
+  /** TC nodes: one, or two sharing the db store in HA mode. */
+  public int tcNodes() {
+    return ha ? 2 : 1;
+  }
+
+  /**
+   * The ensemble of an HA topology: {@code <id>:<clientPort>:<peerPort>:<electionPort>}, the
+   * members' ports being {@code zkPort}..+2, +3..+5 and +6..+8.
+   */
+  public String zkEnsemble() {
+    List<String> members = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      members.add((i + 1) + ":" + (zkPort + i) + ":" + (zkPort + 3 + i) + ":" + (zkPort + 6 + i));
+    }
+    return String.join(",", members);
+  }
+
+  /** The accounting consumer listens after the accompaniment subscribers. */
+  public int accountingPort() {
+    return subscriberBasePort + SUBSCRIBERS.size();
+  }
+
+  /** The merchant's stub endpoint (HTTP). */
+  public int merchantPort() {
+    return subscriberBasePort + SUBSCRIBERS.size() + 1;
+  }
+
+  public int notifierPort() {
+    return subscriberBasePort + SUBSCRIBERS.size() + 2;
+  }
+
+  /** The payment service listens next to the mall. */
+  public int paymentPort() {
+    return mallPort + 1;
+  }
+
+  /** Every schema the topology's processes create on the server. */
+  public List<String> schemas() {
+    List<String> schemas = new java.util.ArrayList<>();
+    channels.forEach(c -> schemas.add(schemaOfChannel(c)));
+    SUBSCRIBERS.keySet().forEach(g -> schemas.add(schemaOfSubscriber(g)));
+    schemas.add(schemaOfSubscriber("accounting"));
+    for (String service : List.of("portal", "account", "mall", "monolith", "payment", "notify")) {
+      schemas.add(schema(service));
+    }
+    if (ha || "db".equals(tcStore)) {
+      schemas.add(schema("seata"));
+    }
+    return schemas;
+  }
+
+  public String schemaOfSubscriber(String group) {
+    return schemaPrefix + "sub_" + group;
+  }
+
+  public int subscriberPort(String group) {
+    return subscriberBasePort + List.copyOf(SUBSCRIBERS.keySet()).indexOf(group);
+  }
+
+  public String zkAddress() {
+    List<String> members = new java.util.ArrayList<>();
+    for (int i = 0; i < zkMembers(); i++) {
+      members.add("127.0.0.1:" + (zkPort + i));
+    }
+    return String.join(",", members);
+  }
+
+  public String schemaOfChannel(String channel) {
+    return schemaPrefix + "points_" + channel.replace('-', '_');
+  }
+
+  public String schema(String service) {
+    return schemaPrefix + service;
+  }
+
+  /** JDBC URL of one schema; the service creates the schema on first start. */
+  public String jdbcUrl(String schema) {
+    return dbServerUrl
+        + schema
+        + "?createDatabaseIfNotExist=true&useSSL=false&allowPublicKeyRetrieval=true";
+  }
+
+  /** JDBC access to the whole server (every schema), for the audit and the views of the CLI. */
+  public org.springframework.jdbc.core.JdbcTemplate serverJdbc() {
+    return new org.springframework.jdbc.core.JdbcTemplate(
+        new org.springframework.jdbc.datasource.DriverManagerDataSource(
+            dbServerUrl + "?useSSL=false&allowPublicKeyRetrieval=true", dbUser, dbPassword));
+  }
+
+  public String consoleUrl() {
+    return "http://127.0.0.1:" + consolePort;
+  }
+
+  public int pointsPort(String channel) {
+    return pointsBasePort + channels.indexOf(channel);
+  }
+
+  public void write() {
+    Properties p = new Properties();
+    p.setProperty("home", home.toString());
+    p.setProperty("run.dir", runDir.toString());
+    p.setProperty("db.embedded", String.valueOf(embeddedDb));
+    p.setProperty("db.url", dbServerUrl);
+    p.setProperty("db.user", dbUser);
+    p.setProperty("db.password", dbPassword);
+    p.setProperty("db.port", String.valueOf(dbPort));
+    p.setProperty("schema.prefix", schemaPrefix);
+    p.setProperty("zk.port", String.valueOf(zkPort));
+    p.setProperty("tc.port", String.valueOf(tcPort));
+    p.setProperty("console.port", String.valueOf(consolePort));
+    p.setProperty("points.base-port", String.valueOf(pointsBasePort));
+    p.setProperty("portal.port", String.valueOf(portalPort));
+    p.setProperty("account.port", String.valueOf(accountPort));
+    p.setProperty("mall.port", String.valueOf(mallPort));
+    p.setProperty("channels", String.join(",", channels));
+    p.setProperty("mall.precheck", String.valueOf(mallPrecheck));
+    p.setProperty("tc.store", tcStore);
+    p.setProperty("console.user", consoleUser);
+    p.setProperty("console.password", consolePassword);
+    p.setProperty("subscriber.base-port", String.valueOf(subscriberBasePort));
+    p.setProperty("relay.retry-ladder", retryLadder);
+    p.setProperty("flaky.subscriber", flakySubscriber);
+    p.setProperty("flaky.attempts", String.valueOf(flakyAttempts));
+    p.setProperty("ha", String.valueOf(ha));
+    p.setProperty("chaos", String.valueOf(chaos));
+    StringWriter text = new StringWriter();
+    try {
+      p.store(text, "txcenter local topology (holds the database password: owner-only)");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // created 0600 and renamed into place: never readable by others, not even for a moment
+    Secrets.writeOwnerOnly(runDir.resolve(FILE), text.toString());
+  }
+
+  /** The topology last started in {@code runDir}, or an error saying none is. */
+  public static TopologyConfig read(Path runDir) {
+    Path file = runDir.resolve(FILE);
+    if (!Files.exists(file)) {
+      throw new CliException("no topology in " + runDir + ": run `bin/txc up` first");
+    }
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new TopologyConfig(
+        Path.of(p.getProperty("home")),
+        Path.of(p.getProperty("run.dir")),
+        Boolean.parseBoolean(p.getProperty("db.embedded")),
+        p.getProperty("db.url"),
+        p.getProperty("db.user"),
+        p.getProperty("db.password"),
+        Integer.parseInt(p.getProperty("db.port")),
+        p.getProperty("schema.prefix"),
+        Integer.parseInt(p.getProperty("zk.port")),
+        Integer.parseInt(p.getProperty("tc.port")),
+        Integer.parseInt(p.getProperty("console.port")),
+        Integer.parseInt(p.getProperty("points.base-port")),
+        Integer.parseInt(p.getProperty("portal.port")),
+        Integer.parseInt(p.getProperty("account.port")),
+        Integer.parseInt(p.getProperty("mall.port")),
+        List.of(p.getProperty("channels").split(",")),
+        Boolean.parseBoolean(p.getProperty("mall.precheck")),
+        p.getProperty("tc.store", "file"),
+        p.getProperty("console.user"),
+        p.getProperty("console.password"),
+        Integer.parseInt(p.getProperty("subscriber.base-port", "20895")),
+        p.getProperty("relay.retry-ladder", ROCKETMQ_LADDER),
+        p.getProperty("flaky.subscriber", ""),
+        Integer.parseInt(p.getProperty("flaky.attempts", "0")),
+        Boolean.parseBoolean(p.getProperty("ha", "false")),
+        Boolean.parseBoolean(p.getProperty("chaos", "false")));
+  }
+}
