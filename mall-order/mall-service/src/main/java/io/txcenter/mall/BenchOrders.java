@@ -243,9 +243,7 @@ public final class BenchOrders implements OrderBenchService {
         new GlobalWork<>() {
           @Override
           public RuntimeException coordinatorUnavailable(Exception cause) {
-            return new MallException(
-                MallErrorCode.SERVICE_UNAVAILABLE,
-                "transaction coordinator: " + cause.getMessage());
+            return MallServiceImpl.coordinatorDown(cause);
           }
 
           @Override

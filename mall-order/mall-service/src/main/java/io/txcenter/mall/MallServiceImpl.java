@@ -98,9 +98,7 @@ public final class MallServiceImpl implements MallService {
         new GlobalWork<>() {
           @Override
           public RuntimeException coordinatorUnavailable(Exception cause) {
-            return new MallException(
-                MallErrorCode.SERVICE_UNAVAILABLE,
-                "transaction coordinator: " + cause.getMessage());
+            return coordinatorDown(cause);
           }
 
           @Override
@@ -285,6 +283,12 @@ public final class MallServiceImpl implements MallService {
       }
     }
     return false;
+  }
+
+  /** The mall's answer when its global transaction cannot begin: the TC could not be reached. */
+  static MallException coordinatorDown(Exception cause) {
+    return new MallException(
+        MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + cause.getMessage());
   }
 
   static MallException unavailable(String what, RpcException e) {
