@@ -2,6 +2,7 @@ package io.txcenter.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.kit.tcc.SecondPhaseTcc;
 import io.txcenter.outbox.api.OutboxMessage;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,9 @@ import java.util.UUID;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
 
 /** The outbox branch on the initiator's schema, inside Seata's fence. */
-public class OutboxAppendTcc implements OutboxAppendAction {
+public class OutboxAppendTcc extends SecondPhaseTcc implements OutboxAppendAction {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxAppendTcc.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,26 +52,14 @@ public class OutboxAppendTcc implements OutboxAppendAction {
     }
   }
 
-  // READ COMMITTED: see PointsFreezeTcc (fence gap locks under REPEATABLE READ, seata #6679).
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean confirm(BusinessActionContext context) {
-    int n =
-        outbox.settleBranch(
-            context.getXid(), context.getBranchId(), OutboxStatus.READY.name(), "TCC");
+  protected boolean complete(BusinessActionContext context, Phase phase) {
+    OutboxStatus to = phase == Phase.CONFIRM ? OutboxStatus.READY : OutboxStatus.DISCARDED;
+    int n = outbox.settleBranch(context.getXid(), context.getBranchId(), to.name(), "TCC");
     log.info(
-        "outbox ready xid={} branch={} messages={}", context.getXid(), context.getBranchId(), n);
-    return true;
-  }
-
-  @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean cancel(BusinessActionContext context) {
-    int n =
-        outbox.settleBranch(
-            context.getXid(), context.getBranchId(), OutboxStatus.DISCARDED.name(), "TCC");
-    log.info(
-        "outbox discarded xid={} branch={} messages={}",
+        phase == Phase.CONFIRM
+            ? "outbox ready xid={} branch={} messages={}"
+            : "outbox discarded xid={} branch={} messages={}",
         context.getXid(),
         context.getBranchId(),
         n);

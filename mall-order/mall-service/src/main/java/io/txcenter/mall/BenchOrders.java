@@ -1,5 +1,7 @@
 package io.txcenter.mall;
 
+import io.txcenter.initiator.GlobalTransactionTemplate;
+import io.txcenter.initiator.GlobalWork;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
@@ -24,10 +26,8 @@ import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.dubbo.rpc.RpcException;
-import org.apache.seata.core.context.RootContext;
-import org.apache.seata.core.exception.TransactionException;
-import org.apache.seata.tm.api.GlobalTransaction;
-import org.apache.seata.tm.api.GlobalTransactionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -44,6 +44,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class BenchOrders implements OrderBenchService {
 
+  private static final Logger log = LoggerFactory.getLogger(BenchOrders.class);
+
   private final OrderMapper orders;
   private final OutboxMapper outbox;
   private final JdbcTemplate mall;
@@ -53,7 +55,7 @@ public final class BenchOrders implements OrderBenchService {
   private final Function<String, PointsService> points;
   private final JdbcTemplate monolith;
   private final TransactionTemplate monolithLocal;
-  private final int timeoutMillis;
+  private final GlobalTransactionTemplate transactions;
 
   public BenchOrders(
       OrderMapper orders,
@@ -74,7 +76,8 @@ public final class BenchOrders implements OrderBenchService {
     this.points = points;
     this.monolith = new JdbcTemplate(monolith);
     this.monolithLocal = readCommitted(new DataSourceTransactionManager(monolith));
-    this.timeoutMillis = timeoutMillis;
+    this.transactions =
+        new GlobalTransactionTemplate(log, "bench transaction", "order", timeoutMillis);
   }
 
   private static TransactionTemplate readCommitted(PlatformTransactionManager transactions) {
@@ -234,41 +237,44 @@ public final class BenchOrders implements OrderBenchService {
     }
     MallServiceImpl.validate(
         new PlaceOrderRequest(orderNo, userId, List.of(new OrderLine(channelId, 1))));
-    GlobalTransaction tx = GlobalTransactionContext.createNew();
-    try {
-      tx.begin(timeoutMillis, "benchBranches");
-    } catch (TransactionException | RuntimeException e) {
-      throw new MallException(
-          MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + e.getMessage());
-    }
-    String xid = tx.getXid();
-    try {
-      // before the first Try: the audit's record of the freezes this transaction makes with no
-      // order
-      recordBench(orderNo, BRANCHES, xid, branches);
-      for (int i = 0; i < branches; i++) {
-        points
-            .apply(channelId)
-            .tryFreeze(new FreezeRequest(channelId, orderNo + "-b" + i, userId, 1));
-      }
-    } catch (RuntimeException e) {
-      try {
-        tx.rollback();
-      } catch (TransactionException | RuntimeException ignored) {
-        // the TC times the transaction out and cancels its branches
-      }
-      return OrderStatus.CANCELLED;
-    } finally {
-      if (xid.equals(RootContext.getXID())) {
-        RootContext.unbind();
-      }
-    }
-    try {
-      tx.commit();
-    } catch (TransactionException | RuntimeException e) {
-      throw new MallException(MallErrorCode.TRANSACTION_FAILED, "commit: " + e.getMessage());
-    }
-    return OrderStatus.CONFIRMED;
+    return transactions.execute(
+        "benchBranches",
+        orderNo,
+        new GlobalWork<>() {
+          @Override
+          public RuntimeException coordinatorUnavailable(Exception cause) {
+            return MallServiceImpl.coordinatorDown(cause);
+          }
+
+          @Override
+          public void run(String xid) {
+            // before the first Try: the audit's record of the freezes this transaction makes with
+            // no order
+            recordBench(orderNo, BRANCHES, xid, branches);
+            for (int i = 0; i < branches; i++) {
+              points
+                  .apply(channelId)
+                  .tryFreeze(new FreezeRequest(channelId, orderNo + "-b" + i, userId, 1));
+            }
+          }
+
+          @Override
+          public OrderStatus failed(String xid, RuntimeException cause) {
+            // a rollback not acknowledged: the TC times the transaction out and cancels its
+            // branches
+            return OrderStatus.CANCELLED;
+          }
+
+          @Override
+          public OrderStatus committed(String xid, Exception notAcknowledged) {
+            // the bench counts an unacknowledged commit as a failed call, as it always has
+            if (notAcknowledged != null) {
+              throw new MallException(
+                  MallErrorCode.TRANSACTION_FAILED, "commit: " + notAcknowledged.getMessage());
+            }
+            return OrderStatus.CONFIRMED;
+          }
+        });
   }
 
   /** Paths of {@code bench_order}. */

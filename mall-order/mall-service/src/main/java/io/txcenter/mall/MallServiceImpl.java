@@ -1,5 +1,7 @@
 package io.txcenter.mall;
 
+import io.txcenter.initiator.GlobalTransactionTemplate;
+import io.txcenter.initiator.GlobalWork;
 import io.txcenter.kit.validation.Ids;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
@@ -26,10 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.dubbo.rpc.RpcException;
-import org.apache.seata.core.context.RootContext;
-import org.apache.seata.core.exception.TransactionException;
-import org.apache.seata.tm.api.GlobalTransaction;
-import org.apache.seata.tm.api.GlobalTransactionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -50,7 +48,7 @@ public final class MallServiceImpl implements MallService {
   private final Function<String, PointsService> pointsOfChannel;
   private final OrderEvents events;
   private final boolean precheck;
-  private final int timeoutMillis;
+  private final GlobalTransactionTemplate transactions;
   private final KnownChannels channels;
 
   public MallServiceImpl(
@@ -68,7 +66,7 @@ public final class MallServiceImpl implements MallService {
     this.pointsOfChannel = pointsOfChannel;
     this.events = events;
     this.precheck = precheck;
-    this.timeoutMillis = timeoutMillis;
+    this.transactions = new GlobalTransactionTemplate(log, "order", "order", timeoutMillis);
   }
 
   @Override
@@ -94,56 +92,56 @@ public final class MallServiceImpl implements MallService {
   }
 
   private OrderResult runGlobalTransaction(PlaceOrderRequest request, long total) {
-    GlobalTransaction tx = GlobalTransactionContext.createNew();
-    try {
-      tx.begin(timeoutMillis, "placeOrder");
-    } catch (TransactionException | RuntimeException e) {
-      // Seata reports an unreachable coordinator unchecked (FrameworkException)
-      throw new MallException(
-          MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + e.getMessage());
-    }
-    String xid = tx.getXid();
-    try {
-      orderCreate.tryCreate(null, request.orderNo(), request.userId(), total, request.lines());
-      // the half messages first, as RocketMQ does: a later refusal leaves them DISCARDED
-      events.orderPlaced(request, total);
-      for (OrderLine line : request.lines()) {
-        pointsOfChannel
-            .apply(line.channelId())
-            .tryFreeze(
-                new FreezeRequest(
-                    line.channelId(), request.orderNo(), request.userId(), line.points()));
-      }
-      for (OrderLine line : request.lines()) {
-        portal.tryFreezeQuota(
-            new io.txcenter.portal.api.QuotaFreezeRequest(
-                line.channelId(), request.orderNo(), line.points()));
-      }
-    } catch (RuntimeException e) {
-      return rollBack(tx, xid, request, e);
-    } finally {
-      if (xid.equals(RootContext.getXID())) {
-        RootContext.unbind();
-      }
-    }
-    try {
-      tx.commit();
-      log.info("order committed xid={} order={} points={}", xid, request.orderNo(), total);
-    } catch (TransactionException | RuntimeException e) {
-      // the coordinator owns the outcome now: it retries or times the transaction out
-      log.error("order commit not acknowledged xid={} order={}", xid, request.orderNo(), e);
-    }
-    return result(orders.find(request.orderNo()), false);
+    return transactions.execute(
+        "placeOrder",
+        request.orderNo(),
+        new GlobalWork<>() {
+          @Override
+          public RuntimeException coordinatorUnavailable(Exception cause) {
+            return coordinatorDown(cause);
+          }
+
+          @Override
+          public void run(String xid) {
+            orderCreate.tryCreate(
+                null, request.orderNo(), request.userId(), total, request.lines());
+            // the half messages first, as RocketMQ does: a later refusal leaves them DISCARDED
+            events.orderPlaced(request, total);
+            for (OrderLine line : request.lines()) {
+              pointsOfChannel
+                  .apply(line.channelId())
+                  .tryFreeze(
+                      new FreezeRequest(
+                          line.channelId(), request.orderNo(), request.userId(), line.points()));
+            }
+            for (OrderLine line : request.lines()) {
+              portal.tryFreezeQuota(
+                  new io.txcenter.portal.api.QuotaFreezeRequest(
+                      line.channelId(), request.orderNo(), line.points()));
+            }
+          }
+
+          @Override
+          public OrderResult failed(String xid, RuntimeException cause) {
+            return rolledBack(xid, request, cause);
+          }
+
+          @Override
+          public OrderResult committed(String xid, Exception notAcknowledged) {
+            if (notAcknowledged == null) {
+              log.info("order committed xid={} order={} points={}", xid, request.orderNo(), total);
+            }
+            return result(orders.find(request.orderNo()), false);
+          }
+        });
   }
 
-  private OrderResult rollBack(
-      GlobalTransaction tx, String xid, PlaceOrderRequest request, RuntimeException cause) {
+  /**
+   * After the rollback: the first order's answer if this call lost the order number, else the order
+   * recorded CANCELLED with its refusal code.
+   */
+  private OrderResult rolledBack(String xid, PlaceOrderRequest request, RuntimeException cause) {
     String code = refusalCode(cause);
-    try {
-      tx.rollback();
-    } catch (TransactionException | RuntimeException e) {
-      log.error("order rollback not acknowledged xid={} order={}", xid, request.orderNo(), e);
-    }
     OrderRecord first = isDuplicateOrder(cause) ? orders.find(request.orderNo()) : null;
     if (first != null && !xid.equals(first.xid())) {
       // lost the insert of the order row to a concurrent call: its row and lines are committed
@@ -285,6 +283,12 @@ public final class MallServiceImpl implements MallService {
       }
     }
     return false;
+  }
+
+  /** The mall's answer when its global transaction cannot begin: the TC could not be reached. */
+  static MallException coordinatorDown(Exception cause) {
+    return new MallException(
+        MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + cause.getMessage());
   }
 
   static MallException unavailable(String what, RpcException e) {

@@ -3,6 +3,8 @@ package io.txcenter.payment;
 import io.txcenter.account.api.AccountException;
 import io.txcenter.account.api.AccountService;
 import io.txcenter.account.api.CreditRequest;
+import io.txcenter.initiator.GlobalTransactionTemplate;
+import io.txcenter.initiator.GlobalWork;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.validation.Ids;
 import io.txcenter.payment.api.BankResult;
@@ -22,10 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.dubbo.rpc.RpcException;
-import org.apache.seata.core.context.RootContext;
-import org.apache.seata.core.exception.TransactionException;
-import org.apache.seata.tm.api.GlobalTransaction;
-import org.apache.seata.tm.api.GlobalTransactionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -55,7 +53,7 @@ public final class PaymentServiceImpl implements PaymentService {
   private final AccountService accounts;
   private final PaymentChannels channels;
   private final PaymentEvents events;
-  private final int timeoutMillis;
+  private final GlobalTransactionTemplate transactions;
   private final int claimLeaseSeconds;
   private final BankKeys banks;
   private final Set<String> knownMerchants = ConcurrentHashMap.newKeySet();
@@ -74,7 +72,7 @@ public final class PaymentServiceImpl implements PaymentService {
     this.accounts = accounts;
     this.channels = channels;
     this.events = events;
-    this.timeoutMillis = timeoutMillis;
+    this.transactions = new GlobalTransactionTemplate(log, "payment", "payment", timeoutMillis);
     this.claimLeaseSeconds = claimLeaseSeconds;
     this.banks = banks;
   }
@@ -335,74 +333,73 @@ public final class PaymentServiceImpl implements PaymentService {
 
   private PaymentView runGlobalTransaction(
       PaymentRecord payment, PaymentStatus target, BankResult result, String token) {
-    GlobalTransaction tx = GlobalTransactionContext.createNew();
-    try {
-      tx.begin(timeoutMillis, "completePayment");
-    } catch (TransactionException | RuntimeException e) {
-      // Seata reports an unreachable coordinator unchecked (FrameworkException): release the
-      // claim whatever the failure, or the payment would sit PROCESSING until its lease ends
-      payments.release(payment.paymentNo(), token);
-      throw new PaymentException(
-          PaymentErrorCode.SERVICE_UNAVAILABLE,
-          "transaction coordinator: " + Echo.cut(String.valueOf(e.getMessage())));
-    }
-    String xid = tx.getXid();
-    try {
-      settle.trySettle(null, payment.paymentNo(), target.name(), result.reason(), token);
-      events.completed(payment, target, result.bankTxnNo());
-      if (target == PaymentStatus.PAID) {
-        accounts.tryCredit(
-            new CreditRequest(payment.merchantId(), payment.paymentNo(), payment.amountCents()));
-        if (payment.awardPoints() > 0) {
-          channels
-              .points(payment.channelId())
-              .tryCredit(
-                  new io.txcenter.points.api.CreditRequest(
-                      payment.channelId(),
-                      payment.paymentNo(),
-                      payment.userId(),
-                      payment.awardPoints()));
-        }
-      }
-    } catch (RuntimeException e) {
-      try {
-        tx.rollback();
-      } catch (TransactionException | RuntimeException rollback) {
-        log.error(
-            "payment rollback not acknowledged xid={} payment={}",
-            xid,
-            payment.paymentNo(),
-            rollback);
-      }
-      // a branch that bound was given back by its Cancel; one that never bound (the Try failed,
-      // or the TC refused the branch) only here. Guarded by the token: a claim taken over by
-      // another callback meanwhile is left alone.
-      int released = payments.release(payment.paymentNo(), token);
-      log.info(
-          "payment cancelled xid={} payment={} unbound_claim_released={} cause={}",
-          xid,
-          payment.paymentNo(),
-          released == 1,
-          Echo.cut(String.valueOf(e.getMessage())));
-      throw new PaymentException(
-          PaymentErrorCode.SERVICE_UNAVAILABLE,
-          "payment ["
-              + payment.paymentNo()
-              + "] not completed, rolled back (the bank's next callback completes it): "
-              + Echo.cut(String.valueOf(e.getMessage())));
-    } finally {
-      if (xid.equals(RootContext.getXID())) {
-        RootContext.unbind();
-      }
-    }
-    try {
-      tx.commit();
-      log.info("payment committed xid={} payment={} status={}", xid, payment.paymentNo(), target);
-    } catch (TransactionException | RuntimeException e) {
-      // the coordinator owns the outcome now: it retries or times the transaction out
-      log.error("payment commit not acknowledged xid={} payment={}", xid, payment.paymentNo(), e);
-    }
-    return view(payments.find(payment.paymentNo()), false);
+    return transactions.execute(
+        "completePayment",
+        payment.paymentNo(),
+        new GlobalWork<>() {
+          @Override
+          public RuntimeException coordinatorUnavailable(Exception cause) {
+            // release the claim whatever the failure (Seata reports an unreachable coordinator
+            // unchecked), or the payment would sit PROCESSING until its lease ends
+            payments.release(payment.paymentNo(), token);
+            return new PaymentException(
+                PaymentErrorCode.SERVICE_UNAVAILABLE,
+                "transaction coordinator: " + Echo.cut(String.valueOf(cause.getMessage())));
+          }
+
+          @Override
+          public void run(String xid) {
+            settle.trySettle(null, payment.paymentNo(), target.name(), result.reason(), token);
+            events.completed(payment, target, result.bankTxnNo());
+            if (target == PaymentStatus.PAID) {
+              accounts.tryCredit(
+                  new CreditRequest(
+                      payment.merchantId(), payment.paymentNo(), payment.amountCents()));
+              if (payment.awardPoints() > 0) {
+                channels
+                    .points(payment.channelId())
+                    .tryCredit(
+                        new io.txcenter.points.api.CreditRequest(
+                            payment.channelId(),
+                            payment.paymentNo(),
+                            payment.userId(),
+                            payment.awardPoints()));
+              }
+            }
+          }
+
+          @Override
+          public PaymentView failed(String xid, RuntimeException cause) {
+            // a branch that bound was given back by its Cancel; one that never bound (the Try
+            // failed, or the TC refused the branch) only here. Guarded by the token: a claim taken
+            // over by another callback meanwhile is left alone.
+            int released = payments.release(payment.paymentNo(), token);
+            log.info(
+                "payment cancelled xid={} payment={} unbound_claim_released={} cause={}",
+                xid,
+                payment.paymentNo(),
+                released == 1,
+                Echo.cut(String.valueOf(cause.getMessage())));
+            throw new PaymentException(
+                PaymentErrorCode.SERVICE_UNAVAILABLE,
+                "payment ["
+                    + payment.paymentNo()
+                    + "] not completed, rolled back (the bank's next callback completes it): "
+                    + Echo.cut(String.valueOf(cause.getMessage())));
+          }
+
+          @Override
+          public PaymentView committed(String xid, Exception notAcknowledged) {
+            if (notAcknowledged == null) {
+              log.info(
+                  "payment committed xid={} payment={} status={}",
+                  xid,
+                  payment.paymentNo(),
+                  target);
+            }
+            return view(payments.find(payment.paymentNo()), false);
+          }
+        });
   }
 
   @Override

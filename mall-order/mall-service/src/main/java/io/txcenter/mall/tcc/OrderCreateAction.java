@@ -1,5 +1,6 @@
 package io.txcenter.mall.tcc;
 
+import io.txcenter.kit.tcc.TccBranch;
 import io.txcenter.mall.api.OrderLine;
 import java.util.List;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
@@ -7,9 +8,13 @@ import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.apache.seata.rm.tcc.api.LocalTCC;
 import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
 
-/** Records a mall order as its own branch of the order's global transaction. */
+/**
+ * Records a mall order as its own branch of the order's global transaction. Confirm marks the order
+ * of the global transaction CONFIRMED; Cancel marks it CANCELLED. Both idempotent ({@link
+ * TccBranch}).
+ */
 @LocalTCC
-public interface OrderCreateAction {
+public interface OrderCreateAction extends TccBranch {
 
   String NAME = "orderCreate";
 
@@ -25,10 +30,4 @@ public interface OrderCreateAction {
       long userId,
       long totalPoints,
       List<OrderLine> lines);
-
-  /** Marks the order of this global transaction CONFIRMED; idempotent. */
-  boolean confirm(BusinessActionContext context);
-
-  /** Marks the order of this global transaction CANCELLED; idempotent. */
-  boolean cancel(BusinessActionContext context);
 }

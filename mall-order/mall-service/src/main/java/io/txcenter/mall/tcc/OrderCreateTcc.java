@@ -1,5 +1,6 @@
 package io.txcenter.mall.tcc;
 
+import io.txcenter.kit.tcc.SecondPhaseTcc;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.store.OrderMapper;
@@ -8,14 +9,12 @@ import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The order branch on the mall's schema, inside Seata's fence. Confirm and Cancel address the order
  * by its xid, so a cancelled duplicate attempt can never touch the first attempt's order.
  */
-public class OrderCreateTcc implements OrderCreateAction {
+public class OrderCreateTcc extends SecondPhaseTcc implements OrderCreateAction {
 
   private static final Logger log = LoggerFactory.getLogger(OrderCreateTcc.class);
 
@@ -50,20 +49,9 @@ public class OrderCreateTcc implements OrderCreateAction {
         totalPoints);
   }
 
-  // READ COMMITTED: see PointsFreezeTcc (fence gap locks under REPEATABLE READ, seata #6679).
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean confirm(BusinessActionContext context) {
-    return settle(context, OrderStatus.CONFIRMED);
-  }
-
-  @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean cancel(BusinessActionContext context) {
-    return settle(context, OrderStatus.CANCELLED);
-  }
-
-  private boolean settle(BusinessActionContext context, OrderStatus to) {
+  protected boolean complete(BusinessActionContext context, Phase phase) {
+    OrderStatus to = phase == Phase.CONFIRM ? OrderStatus.CONFIRMED : OrderStatus.CANCELLED;
     int changed = orders.settle(context.getXid(), OrderStatus.TRYING.name(), to.name());
     log.info(
         "order settled xid={} branch={} status={} changed={}",

@@ -1,13 +1,18 @@
 package io.txcenter.payment.tcc;
 
+import io.txcenter.kit.tcc.TccBranch;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.apache.seata.rm.tcc.api.LocalTCC;
 import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
 
-/** Settles a claimed payment order as a branch of the bank callback's global transaction. */
+/**
+ * Settles a claimed payment order as a branch of the bank callback's global transaction. Confirm
+ * gives the order its target status (PAID or FAILED); Cancel puts it back to CREATED, so that a
+ * later callback can complete it. Both idempotent ({@link TccBranch}).
+ */
 @LocalTCC
-public interface PaymentSettleAction {
+public interface PaymentSettleAction extends TccBranch {
 
   String NAME = "paymentSettle";
 
@@ -27,10 +32,4 @@ public interface PaymentSettleAction {
       String targetStatus,
       String reason,
       String claimToken);
-
-  /** The order takes its target status (PAID or FAILED); idempotent. */
-  boolean confirm(BusinessActionContext context);
-
-  /** The order goes back to CREATED, so that a later callback can complete it; idempotent. */
-  boolean cancel(BusinessActionContext context);
 }

@@ -1,15 +1,14 @@
 package io.txcenter.payment.tcc;
 
+import io.txcenter.kit.tcc.SecondPhaseTcc;
 import io.txcenter.payment.store.PaymentMapper;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
 
 /** The payment branch on the payment schema, inside Seata's fence. */
-public class PaymentSettleTcc implements PaymentSettleAction {
+public class PaymentSettleTcc extends SecondPhaseTcc implements PaymentSettleAction {
 
   private static final Logger log = LoggerFactory.getLogger(PaymentSettleTcc.class);
 
@@ -44,22 +43,17 @@ public class PaymentSettleTcc implements PaymentSettleAction {
         targetStatus);
   }
 
-  // READ COMMITTED: see PointsFreezeTcc (fence gap locks under REPEATABLE READ, seata #6679).
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean confirm(BusinessActionContext context) {
-    int n = payments.settle(context.getXid());
+  protected boolean complete(BusinessActionContext context, Phase phase) {
+    String xid = context.getXid();
+    int n = phase == Phase.CONFIRM ? payments.settle(xid) : payments.unbind(xid);
     log.info(
-        "payment settled xid={} branch={} changed={}", context.getXid(), context.getBranchId(), n);
-    return true;
-  }
-
-  @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean cancel(BusinessActionContext context) {
-    int n = payments.unbind(context.getXid());
-    log.info(
-        "payment released xid={} branch={} changed={}", context.getXid(), context.getBranchId(), n);
+        phase == Phase.CONFIRM
+            ? "payment settled xid={} branch={} changed={}"
+            : "payment released xid={} branch={} changed={}",
+        xid,
+        context.getBranchId(),
+        n);
     return true;
   }
 }

@@ -1,13 +1,18 @@
 package io.txcenter.account.tcc;
 
+import io.txcenter.kit.tcc.TccBranch;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.apache.seata.rm.tcc.api.LocalTCC;
 import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
 
-/** Credits an account for a global transaction: pending on Try, spendable only on Confirm. */
+/**
+ * Credits an account for a global transaction: pending on Try, spendable only on Confirm, which
+ * moves the branch's credit from pending to balance; Cancel drops it, or nothing if the Try never
+ * ran. Both idempotent ({@link TccBranch}).
+ */
 @LocalTCC
-public interface AccountCreditAction {
+public interface AccountCreditAction extends TccBranch {
 
   String NAME = "accountCredit";
 
@@ -25,10 +30,4 @@ public interface AccountCreditAction {
       @BusinessActionContextParameter(paramName = "accountId") String accountId,
       @BusinessActionContextParameter(paramName = "bizNo") String bizNo,
       @BusinessActionContextParameter(paramName = "amount") long amount);
-
-  /** Moves what this branch credited from pending credit to balance; idempotent. */
-  boolean confirm(BusinessActionContext context);
-
-  /** Drops what this branch credited as pending, or nothing if Try never ran; idempotent. */
-  boolean cancel(BusinessActionContext context);
 }

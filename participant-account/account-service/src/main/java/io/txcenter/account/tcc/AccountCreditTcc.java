@@ -4,19 +4,18 @@ import io.txcenter.account.api.AccountErrorCode;
 import io.txcenter.account.api.AccountException;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.store.CreditRecord;
+import io.txcenter.kit.tcc.BranchRecordTcc;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The account-credit TCC action on the account schema. Runs inside Seata's fence: each phase shares
  * one local transaction with its {@code tcc_fence_log} row.
  */
-public class AccountCreditTcc implements AccountCreditAction {
+public class AccountCreditTcc extends BranchRecordTcc<CreditRecord> implements AccountCreditAction {
 
   private static final Logger log = LoggerFactory.getLogger(AccountCreditTcc.class);
 
@@ -66,60 +65,40 @@ public class AccountCreditTcc implements AccountCreditAction {
         amount);
   }
 
-  // READ COMMITTED: under REPEATABLE READ the fence's SELECT ... FOR UPDATE of a missing row takes
-  // gap locks, and a concurrent Try's insert then deadlocks with it (seata #6679).
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean confirm(BusinessActionContext context) {
-    CreditRecord record = accounts.findCreditForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !CreditRecord.TRIED.equals(record.status())) {
-      return true;
-    }
-    if (accounts.confirmPending(record.accountId(), record.amount()) != 1) {
-      throw new IllegalStateException("pending credit missing for " + describe(record));
-    }
-    accounts.settleCredit(
-        record.xid(), record.branchId(), CreditRecord.TRIED, CreditRecord.CONFIRMED);
-    log.info(
-        "account credited xid={} branch={} biz={} account={} amount={}",
-        record.xid(),
-        record.branchId(),
-        record.bizNo(),
-        record.accountId(),
-        record.amount());
-    return true;
+  protected CreditRecord findForUpdate(String xid, long branchId) {
+    return accounts.findCreditForUpdate(xid, branchId);
   }
 
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean cancel(BusinessActionContext context) {
-    CreditRecord record = accounts.findCreditForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !CreditRecord.TRIED.equals(record.status())) {
-      return true;
-    }
-    if (accounts.releasePending(record.accountId(), record.amount()) != 1) {
-      throw new IllegalStateException("pending credit missing for " + describe(record));
-    }
-    accounts.settleCredit(
-        record.xid(), record.branchId(), CreditRecord.TRIED, CreditRecord.CANCELLED);
-    log.info(
-        "account credit cancelled xid={} branch={} biz={} account={} amount={}",
-        record.xid(),
-        record.branchId(),
-        record.bizNo(),
-        record.accountId(),
-        record.amount());
-    return true;
+  protected boolean apply(Phase phase, CreditRecord r) {
+    return (phase == Phase.CONFIRM
+            ? accounts.confirmPending(r.accountId(), r.amount())
+            : accounts.releasePending(r.accountId(), r.amount()))
+        == 1;
   }
 
-  private static String describe(CreditRecord record) {
-    return "xid="
-        + record.xid()
-        + " branch="
-        + record.branchId()
+  @Override
+  protected String missing(CreditRecord r) {
+    return "pending credit missing for "
+        + r.branchKey()
         + " biz="
-        + record.bizNo()
+        + r.bizNo()
         + " account="
-        + record.accountId();
+        + r.accountId();
+  }
+
+  @Override
+  protected void settle(Phase phase, CreditRecord r) {
+    accounts.settleCredit(r.xid(), r.branchId(), CreditRecord.TRIED, phase.settled());
+    log.info(
+        phase == Phase.CONFIRM
+            ? "account credited xid={} branch={} biz={} account={} amount={}"
+            : "account credit cancelled xid={} branch={} biz={} account={} amount={}",
+        r.xid(),
+        r.branchId(),
+        r.bizNo(),
+        r.accountId(),
+        r.amount());
   }
 }

@@ -1,5 +1,7 @@
 package io.txcenter.points.store;
 
+import io.txcenter.kit.tcc.BranchRecord;
+
 /** What one credit Try recorded ({@code points_credit} row), keyed by its branch. */
 public record CreditRecord(
     String xid,
@@ -8,9 +10,5 @@ public record CreditRecord(
     String bizNo,
     long userId,
     long points,
-    String status) {
-
-  public static final String TRIED = "TRIED";
-  public static final String CONFIRMED = "CONFIRMED";
-  public static final String CANCELLED = "CANCELLED";
-}
+    String status)
+    implements BranchRecord {}

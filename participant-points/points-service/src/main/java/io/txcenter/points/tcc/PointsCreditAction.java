@@ -1,13 +1,18 @@
 package io.txcenter.points.tcc;
 
+import io.txcenter.kit.tcc.TccBranch;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.apache.seata.rm.tcc.api.LocalTCC;
 import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
 
-/** Awards points to a user in one channel; they become spendable only when the branch commits. */
+/**
+ * Awards points to a user in one channel; they become spendable only when the branch commits.
+ * Confirm adds the branch's award to available and credited; Cancel drops it. Both idempotent
+ * ({@link TccBranch}).
+ */
 @LocalTCC
-public interface PointsCreditAction {
+public interface PointsCreditAction extends TccBranch {
 
   String NAME = "pointsCredit";
 
@@ -23,10 +28,4 @@ public interface PointsCreditAction {
       @BusinessActionContextParameter(paramName = "bizNo") String bizNo,
       @BusinessActionContextParameter(paramName = "userId") long userId,
       @BusinessActionContextParameter(paramName = "points") long points);
-
-  /** Adds this branch's award to available and credited; idempotent. */
-  boolean confirm(BusinessActionContext context);
-
-  /** Drops this branch's award; idempotent. */
-  boolean cancel(BusinessActionContext context);
 }

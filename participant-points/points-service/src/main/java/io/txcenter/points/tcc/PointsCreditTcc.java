@@ -1,5 +1,6 @@
 package io.txcenter.points.tcc;
 
+import io.txcenter.kit.tcc.BranchRecordTcc;
 import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.store.CreditRecord;
@@ -9,11 +10,9 @@ import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
 
 /** The points-credit TCC action on the channel's own schema, inside Seata's fence. */
-public class PointsCreditTcc implements PointsCreditAction {
+public class PointsCreditTcc extends BranchRecordTcc<CreditRecord> implements PointsCreditAction {
 
   private static final Logger log = LoggerFactory.getLogger(PointsCreditTcc.class);
 
@@ -63,47 +62,42 @@ public class PointsCreditTcc implements PointsCreditAction {
         amount);
   }
 
-  // READ COMMITTED: see PointsFreezeTcc (fence gap locks under REPEATABLE READ, seata #6679).
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean confirm(BusinessActionContext context) {
-    CreditRecord record = points.findCreditForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !CreditRecord.TRIED.equals(record.status())) {
-      return true;
-    }
-    if (points.applyCredit(record.channelId(), record.userId(), record.points()) != 1) {
-      throw new IllegalStateException(
-          "no account for credit xid=" + record.xid() + " branch=" + record.branchId());
-    }
-    points.settleCredit(
-        record.xid(), record.branchId(), CreditRecord.TRIED, CreditRecord.CONFIRMED);
-    log.info(
-        "points credited xid={} branch={} biz={} channel={} user={} points={}",
-        record.xid(),
-        record.branchId(),
-        record.bizNo(),
-        record.channelId(),
-        record.userId(),
-        record.points());
-    return true;
+  protected CreditRecord findForUpdate(String xid, long branchId) {
+    return points.findCreditForUpdate(xid, branchId);
   }
 
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean cancel(BusinessActionContext context) {
-    CreditRecord record = points.findCreditForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !CreditRecord.TRIED.equals(record.status())) {
-      return true;
+  protected boolean apply(Phase phase, CreditRecord r) {
+    // a cancelled award was never spendable: nothing to give back
+    return phase == Phase.CANCEL || points.applyCredit(r.channelId(), r.userId(), r.points()) == 1;
+  }
+
+  @Override
+  protected String missing(CreditRecord r) {
+    return "no account for credit " + r.branchKey();
+  }
+
+  @Override
+  protected void settle(Phase phase, CreditRecord r) {
+    points.settleCredit(r.xid(), r.branchId(), CreditRecord.TRIED, phase.settled());
+    if (phase == Phase.CONFIRM) {
+      log.info(
+          "points credited xid={} branch={} biz={} channel={} user={} points={}",
+          r.xid(),
+          r.branchId(),
+          r.bizNo(),
+          r.channelId(),
+          r.userId(),
+          r.points());
+    } else {
+      log.info(
+          "points credit dropped xid={} branch={} biz={} channel={} user={}",
+          r.xid(),
+          r.branchId(),
+          r.bizNo(),
+          r.channelId(),
+          r.userId());
     }
-    points.settleCredit(
-        record.xid(), record.branchId(), CreditRecord.TRIED, CreditRecord.CANCELLED);
-    log.info(
-        "points credit dropped xid={} branch={} biz={} channel={} user={}",
-        record.xid(),
-        record.branchId(),
-        record.bizNo(),
-        record.channelId(),
-        record.userId());
-    return true;
   }
 }

@@ -1,13 +1,18 @@
 package io.txcenter.points.tcc;
 
+import io.txcenter.kit.tcc.TccBranch;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.apache.seata.rm.tcc.api.LocalTCC;
 import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
 
-/** Freezes a user's points in one channel for the duration of a global transaction. */
+/**
+ * Freezes a user's points in one channel for the duration of a global transaction. Confirm spends
+ * what the branch froze; Cancel releases it, or nothing if the Try never ran. Both idempotent
+ * ({@link TccBranch}).
+ */
 @LocalTCC
-public interface PointsFreezeAction {
+public interface PointsFreezeAction extends TccBranch {
 
   String NAME = "pointsFreeze";
 
@@ -26,10 +31,4 @@ public interface PointsFreezeAction {
       @BusinessActionContextParameter(paramName = "orderNo") String orderNo,
       @BusinessActionContextParameter(paramName = "userId") long userId,
       @BusinessActionContextParameter(paramName = "points") long points);
-
-  /** Spends what this branch froze; idempotent. */
-  boolean confirm(BusinessActionContext context);
-
-  /** Releases what this branch froze, or nothing if Try never ran; idempotent. */
-  boolean cancel(BusinessActionContext context);
 }

@@ -1,5 +1,6 @@
 package io.txcenter.points.tcc;
 
+import io.txcenter.kit.tcc.BranchRecordTcc;
 import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.store.FreezeRecord;
@@ -9,14 +10,12 @@ import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The points-freeze TCC action on the channel's own schema. Runs inside Seata's fence: each phase
  * shares one local transaction with its {@code tcc_fence_log} row.
  */
-public class PointsFreezeTcc implements PointsFreezeAction {
+public class PointsFreezeTcc extends BranchRecordTcc<FreezeRecord> implements PointsFreezeAction {
 
   private static final Logger log = LoggerFactory.getLogger(PointsFreezeTcc.class);
 
@@ -84,55 +83,36 @@ public class PointsFreezeTcc implements PointsFreezeAction {
         amount);
   }
 
-  // READ COMMITTED: under REPEATABLE READ the fence's SELECT ... FOR UPDATE of a missing row takes
-  // gap locks, and a concurrent Try's insert then deadlocks with it (seata #6679).
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean confirm(BusinessActionContext context) {
-    FreezeRecord record = points.findFreezeForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !FreezeRecord.TRIED.equals(record.status())) {
-      return true;
-    }
-    if (points.spendFrozen(record.channelId(), record.userId(), record.points()) != 1) {
-      throw new IllegalStateException("frozen points missing for " + describe(record));
-    }
-    points.settleFreeze(
-        record.xid(), record.branchId(), FreezeRecord.TRIED, FreezeRecord.CONFIRMED);
-    log.info(
-        "points spent xid={} branch={} order={} channel={} user={} points={}",
-        record.xid(),
-        record.branchId(),
-        record.orderNo(),
-        record.channelId(),
-        record.userId(),
-        record.points());
-    return true;
+  protected FreezeRecord findForUpdate(String xid, long branchId) {
+    return points.findFreezeForUpdate(xid, branchId);
   }
 
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean cancel(BusinessActionContext context) {
-    FreezeRecord record = points.findFreezeForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !FreezeRecord.TRIED.equals(record.status())) {
-      return true;
-    }
-    if (points.releaseFrozen(record.channelId(), record.userId(), record.points()) != 1) {
-      throw new IllegalStateException("frozen points missing for " + describe(record));
-    }
-    points.settleFreeze(
-        record.xid(), record.branchId(), FreezeRecord.TRIED, FreezeRecord.CANCELLED);
-    log.info(
-        "points released xid={} branch={} order={} channel={} user={} points={}",
-        record.xid(),
-        record.branchId(),
-        record.orderNo(),
-        record.channelId(),
-        record.userId(),
-        record.points());
-    return true;
+  protected boolean apply(Phase phase, FreezeRecord r) {
+    return (phase == Phase.CONFIRM
+            ? points.spendFrozen(r.channelId(), r.userId(), r.points())
+            : points.releaseFrozen(r.channelId(), r.userId(), r.points()))
+        == 1;
   }
 
-  private static String describe(FreezeRecord record) {
-    return "xid=" + record.xid() + " branch=" + record.branchId() + " order=" + record.orderNo();
+  @Override
+  protected String missing(FreezeRecord r) {
+    return "frozen points missing for " + r.branchKey() + " order=" + r.orderNo();
+  }
+
+  @Override
+  protected void settle(Phase phase, FreezeRecord r) {
+    points.settleFreeze(r.xid(), r.branchId(), FreezeRecord.TRIED, phase.settled());
+    log.info(
+        phase == Phase.CONFIRM
+            ? "points spent xid={} branch={} order={} channel={} user={} points={}"
+            : "points released xid={} branch={} order={} channel={} user={} points={}",
+        r.xid(),
+        r.branchId(),
+        r.orderNo(),
+        r.channelId(),
+        r.userId(),
+        r.points());
   }
 }

@@ -1,10 +1,8 @@
 package io.txcenter.portal.store;
 
+import io.txcenter.kit.tcc.BranchRecord;
+
 /** What one Try reserved ({@code quota_freeze} row), keyed by its branch. */
 public record QuotaFreezeRecord(
-    String xid, long branchId, String channelId, String orderNo, long amount, String status) {
-
-  public static final String TRIED = "TRIED";
-  public static final String CONFIRMED = "CONFIRMED";
-  public static final String CANCELLED = "CANCELLED";
-}
+    String xid, long branchId, String channelId, String orderNo, long amount, String status)
+    implements BranchRecord {}

@@ -1,13 +1,18 @@
 package io.txcenter.portal.tcc;
 
+import io.txcenter.kit.tcc.TccBranch;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.apache.seata.rm.tcc.api.LocalTCC;
 import org.apache.seata.rm.tcc.api.TwoPhaseBusinessAction;
 
-/** Freezes part of a channel's quota for the duration of a global transaction. */
+/**
+ * Freezes part of a channel's quota for the duration of a global transaction. Confirm uses what the
+ * branch froze; Cancel releases it, or nothing if the Try never ran. Both idempotent ({@link
+ * TccBranch}).
+ */
 @LocalTCC
-public interface QuotaFreezeAction {
+public interface QuotaFreezeAction extends TccBranch {
 
   String NAME = "quotaFreeze";
 
@@ -25,10 +30,4 @@ public interface QuotaFreezeAction {
       @BusinessActionContextParameter(paramName = "channelId") String channelId,
       @BusinessActionContextParameter(paramName = "orderNo") String orderNo,
       @BusinessActionContextParameter(paramName = "amount") long amount);
-
-  /** Uses what this branch froze; idempotent. */
-  boolean confirm(BusinessActionContext context);
-
-  /** Releases what this branch froze, or nothing if Try never ran; idempotent. */
-  boolean cancel(BusinessActionContext context);
 }

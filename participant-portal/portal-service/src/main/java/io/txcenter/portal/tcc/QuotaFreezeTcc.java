@@ -1,5 +1,6 @@
 package io.txcenter.portal.tcc;
 
+import io.txcenter.kit.tcc.BranchRecordTcc;
 import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.store.QuotaFreezeRecord;
@@ -9,14 +10,13 @@ import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The quota-freeze TCC action on the portal's own schema. Runs inside Seata's fence: each phase
  * shares one local transaction with its {@code tcc_fence_log} row.
  */
-public class QuotaFreezeTcc implements QuotaFreezeAction {
+public class QuotaFreezeTcc extends BranchRecordTcc<QuotaFreezeRecord>
+    implements QuotaFreezeAction {
 
   private static final Logger log = LoggerFactory.getLogger(QuotaFreezeTcc.class);
 
@@ -72,53 +72,35 @@ public class QuotaFreezeTcc implements QuotaFreezeAction {
         amount);
   }
 
-  // READ COMMITTED: under REPEATABLE READ the fence's SELECT ... FOR UPDATE of a missing row takes
-  // gap locks, and a concurrent Try's insert then deadlocks with it (seata #6679).
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean confirm(BusinessActionContext context) {
-    QuotaFreezeRecord record = quotas.findFreezeForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !QuotaFreezeRecord.TRIED.equals(record.status())) {
-      return true;
-    }
-    if (quotas.useFrozen(record.channelId(), record.amount()) != 1) {
-      throw new IllegalStateException("frozen quota missing for " + describe(record));
-    }
-    quotas.settleFreeze(
-        record.xid(), record.branchId(), QuotaFreezeRecord.TRIED, QuotaFreezeRecord.CONFIRMED);
-    log.info(
-        "quota used xid={} branch={} order={} channel={} amount={}",
-        record.xid(),
-        record.branchId(),
-        record.orderNo(),
-        record.channelId(),
-        record.amount());
-    return true;
+  protected QuotaFreezeRecord findForUpdate(String xid, long branchId) {
+    return quotas.findFreezeForUpdate(xid, branchId);
   }
 
   @Override
-  @Transactional(isolation = Isolation.READ_COMMITTED)
-  public boolean cancel(BusinessActionContext context) {
-    QuotaFreezeRecord record = quotas.findFreezeForUpdate(context.getXid(), context.getBranchId());
-    if (record == null || !QuotaFreezeRecord.TRIED.equals(record.status())) {
-      return true;
-    }
-    if (quotas.releaseFrozen(record.channelId(), record.amount()) != 1) {
-      throw new IllegalStateException("frozen quota missing for " + describe(record));
-    }
-    quotas.settleFreeze(
-        record.xid(), record.branchId(), QuotaFreezeRecord.TRIED, QuotaFreezeRecord.CANCELLED);
-    log.info(
-        "quota released xid={} branch={} order={} channel={} amount={}",
-        record.xid(),
-        record.branchId(),
-        record.orderNo(),
-        record.channelId(),
-        record.amount());
-    return true;
+  protected boolean apply(Phase phase, QuotaFreezeRecord r) {
+    return (phase == Phase.CONFIRM
+            ? quotas.useFrozen(r.channelId(), r.amount())
+            : quotas.releaseFrozen(r.channelId(), r.amount()))
+        == 1;
   }
 
-  private static String describe(QuotaFreezeRecord record) {
-    return "xid=" + record.xid() + " branch=" + record.branchId() + " order=" + record.orderNo();
+  @Override
+  protected String missing(QuotaFreezeRecord r) {
+    return "frozen quota missing for " + r.branchKey() + " order=" + r.orderNo();
+  }
+
+  @Override
+  protected void settle(Phase phase, QuotaFreezeRecord r) {
+    quotas.settleFreeze(r.xid(), r.branchId(), QuotaFreezeRecord.TRIED, phase.settled());
+    log.info(
+        phase == Phase.CONFIRM
+            ? "quota used xid={} branch={} order={} channel={} amount={}"
+            : "quota released xid={} branch={} order={} channel={} amount={}",
+        r.xid(),
+        r.branchId(),
+        r.orderNo(),
+        r.channelId(),
+        r.amount());
   }
 }
