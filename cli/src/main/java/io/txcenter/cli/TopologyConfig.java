@@ -132,6 +132,29 @@ public record TopologyConfig(
         true);
   }
 
+  /**
+   * The base port of each process descriptor ({@code <id>}) and extra port ({@code <id>.<name>})
+   * this topology sets; a descriptor's default applies to the others. Instance {@code i} of a
+   * descriptor listens on base + i.
+   */
+  public Map<String, Integer> basePorts() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("db", dbPort);
+    ports.put("zk", zkPort);
+    ports.put("tc", tcPort);
+    ports.put("tc.console", consolePort);
+    ports.put("points", pointsBasePort);
+    ports.put("portal", portalPort);
+    ports.put("account", accountPort);
+    ports.put("sub", subscriberBasePort);
+    ports.put("sub-accounting", accountingPort());
+    ports.put("merchant", merchantPort());
+    ports.put("notifier", notifierPort());
+    ports.put("mall", mallPort);
+    ports.put("payment", paymentPort());
+    return ports;
+  }
+
   /** Where the chaos run and the processes' kill-window hooks meet ({@code txc.chaos.dir}). */
   public Path chaosDir() {
     return runDir.resolve("chaos");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class TopologyBenchServicesTest {
 
   private static final TopologyConfig CONFIG =
-      TopologyConfig.defaults(Path.of("/p"), Path.of("/p/run"));
+      TopologyConfig.defaults(TopologySpecsTest.HOME, Path.of("/p/run"));
 
   private static Map<String, String> settingsOf(Topology topology, String process) {
     return topology.stages().stream()

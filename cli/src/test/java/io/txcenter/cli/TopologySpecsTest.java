@@ -1,0 +1,89 @@
+package io.txcenter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.txcenter.cli.Topology.ProcessSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The processes the descriptors render, name by name, setting by setting, against the table the
+ * launcher hard-coded before them ({@code src/test/resources/topology-specs/<case>.txt}, written
+ * from that table): same jars, ports, schemas, settings and environment, in the same stages.
+ */
+class TopologySpecsTest {
+
+  static final Path HOME =
+      Path.of(System.getProperty("txc.home", "..")).toAbsolutePath().normalize();
+
+  static final Path RUN = Path.of("/r/run");
+
+  /** The topologies compared: {@code up}'s, chaos, bench, HA, an IT's (flaky, external db). */
+  static TopologyConfig config(String name) {
+    TopologyConfig d = TopologyConfig.defaults(HOME, RUN);
+    return switch (name) {
+      case "default" -> d;
+      case "chaos" -> d.withChaos();
+      case "bench" -> d;
+      case "ha" -> TopologyConfigs.ha(HOME, RUN);
+      case "it" -> TopologyConfigs.it(HOME, RUN);
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  static Topology topology(String name) {
+    return name.equals("bench")
+        ? Topology.forBench(config(name), p -> true)
+        : new Topology(config(name));
+  }
+
+  /** One line per process: stage, name, jar, sorted settings and environment. */
+  static String render(List<List<ProcessSpec>> stages) {
+    StringBuilder out = new StringBuilder();
+    for (int s = 0; s < stages.size(); s++) {
+      List<ProcessSpec> stage = new java.util.ArrayList<>(stages.get(s));
+      stage.sort(java.util.Comparator.comparing(ProcessSpec::name));
+      for (ProcessSpec spec : stage) {
+        out.append("stage ").append(s).append(' ').append(spec.name()).append(' ');
+        out.append(spec.jar()).append('\n');
+        new TreeMap<>(spec.settings())
+            .forEach((k, v) -> out.append("  -D").append(k).append('=').append(v).append('\n'));
+        new TreeMap<>(spec.env())
+            .forEach((k, v) -> out.append("  env ").append(k).append('=').append(v).append('\n'));
+      }
+    }
+    return out.toString();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"default", "chaos", "bench", "ha", "it"})
+  void theDescriptorsRenderTheProcessesOfTheHardCodedTable(String name) throws IOException {
+    Path golden = Path.of("src/test/resources/topology-specs", name + ".txt");
+
+    String rendered = render(topology(name).stages());
+
+    assertThat(rendered).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"default", "ha"})
+  void theSecretsHoldAKeyForEveryRpcIdentityOfTheOldList(String name) {
+    assertThat(topology(name).rpcIdentities())
+        .containsExactlyInAnyOrder(
+            "operator",
+            "mall",
+            "payment",
+            "relay",
+            "points",
+            "portal",
+            "account",
+            "subscriber",
+            "notifier");
+  }
+}
