@@ -211,8 +211,39 @@ record ProcessDescriptor(String jar, Map<String, String> keys) {
     return texts;
   }
 
+  /**
+   * A resource of this descriptor's module, {@code META-INF/txc/<name>}: from its jar, or from its
+   * sources when the jar is not built; empty when the module has none.
+   */
+  java.util.Optional<Map<String, String>> resource(Path home, String name) {
+    String entry = DIRECTORY + name;
+    Path jarFile = home.resolve(jar);
+    try {
+      if (Files.isRegularFile(jarFile)) {
+        try (JarFile file = new JarFile(jarFile.toFile())) {
+          JarEntry found = file.getJarEntry(entry);
+          if (found == null) {
+            return java.util.Optional.empty();
+          }
+          try (InputStream in = file.getInputStream(found)) {
+            return java.util.Optional.of(
+                parse(
+                    jarFile + "!/" + entry, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+          }
+        }
+      }
+      Path source = jarFile.getParent().getParent().resolve("src/main/resources").resolve(entry);
+      return Files.isRegularFile(source)
+          ? java.util.Optional.of(
+              parse(source.toString(), Files.readString(source, StandardCharsets.UTF_8)))
+          : java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + entry + " of " + jar, e);
+    }
+  }
+
   /** The keys of one descriptor file, in file order. */
-  private static Map<String, String> parse(String source, String text) {
+  static Map<String, String> parse(String source, String text) {
     Map<String, String> keys = new LinkedHashMap<>();
     Properties ordered =
         new Properties() {

@@ -115,7 +115,8 @@ public final class Topology {
     return List.copyOf(stages.values());
   }
 
-  private List<String> instances(ProcessDescriptor d) {
+  /** The instances a descriptor renders in this topology (empty: one process, no instance). */
+  List<String> instances(ProcessDescriptor d) {
     String listed = render(d, null, 0, d.get("instances", "")).trim();
     return listed.isEmpty() ? List.of() : List.of(listed.split("\\s*,\\s*"));
   }
@@ -155,6 +156,15 @@ public final class Topology {
     return spec(name, d.jar(), d.get("rpc.identity", d.id()), settings, env);
   }
 
+  /**
+   * The schema (prefixed) of instance {@code index} of a descriptor, or of its only process ({@code
+   * instance} null); empty when the descriptor declares none.
+   */
+  java.util.Optional<String> schemaOf(ProcessDescriptor d, String instance, int index) {
+    return java.util.Optional.ofNullable(d.get("schema"))
+        .map(template -> config.schema(render(d, instance, index, template)));
+  }
+
   private String render(ProcessDescriptor d, String instance, int index, String template) {
     return ProcessDescriptor.render(template, name -> value(d, instance, index, name));
   }
@@ -162,7 +172,7 @@ public final class Topology {
   /** The port {@code index} of a descriptor: its base port ({@code extra} empty) or extra port. */
   private int port(ProcessDescriptor d, String extra, int index) {
     String key = extra.isEmpty() ? d.id() : d.id() + "." + extra;
-    Integer base = config.basePorts().get(key);
+    Integer base = config.ports().get(key);
     if (base == null) {
       String declared = d.get(extra.isEmpty() ? "port" : "extra-port." + extra);
       if (declared == null) {

@@ -1,6 +1,5 @@
 package io.txcenter.cli;
 
-import io.txcenter.testsupport.FreePorts;
 import io.txcenter.testsupport.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,21 +75,13 @@ public final class SharedTopology implements BeforeAllCallback {
             db.serverUrl(),
             db.user(),
             db.password(),
-            0,
             "it" + id + "_",
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
+            ItPorts.free(2, false),
             List.of(A, B),
             false,
             "file",
             "txc-admin",
             CONSOLE_PASSWORD,
-            FreePorts.consecutive(TopologyConfig.SUBSCRIBERS.size() + 3),
             LADDER,
             "cs",
             CS_FAILS,

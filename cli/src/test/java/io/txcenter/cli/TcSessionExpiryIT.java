@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.ZooKeeperCredential;
-import io.txcenter.testsupport.FreePorts;
 import io.txcenter.testsupport.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,21 +45,13 @@ class TcSessionExpiryIT {
             db.serverUrl(),
             db.user(),
             db.password(),
-            0,
             "it" + id + "_",
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
+            ItPorts.free(1, false),
             List.of("ch-a"),
             false,
             "file",
             "txc-admin",
             "it-" + UUID.randomUUID(),
-            FreePorts.consecutive(TopologyConfig.SUBSCRIBERS.size() + 3),
             SharedTopology.LADDER,
             "cs",
             0,
