@@ -138,14 +138,36 @@ record ProcessDescriptor(String jar, Map<String, String> keys) {
   }
 
   private static List<Path> modules(Path home) {
-    try (Stream<Path> dirs =
-        Files.walk(home, MODULE_DEPTH)
-            .filter(Files::isDirectory)
-            .filter(d -> d.equals(home) || !skipped(home.relativize(d)))) {
-      return dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted().toList();
+    List<Path> modules = new ArrayList<>();
+    try {
+      Files.walkFileTree(
+          home,
+          java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class),
+          MODULE_DEPTH,
+          new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(
+                Path dir, java.nio.file.attribute.BasicFileAttributes attributes) {
+              if (!dir.equals(home) && skipped(home.relativize(dir))) {
+                return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+              }
+              if (Files.isRegularFile(dir.resolve("pom.xml"))) {
+                modules.add(dir);
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+              // a folder this user cannot read (another user's run directory) holds no module
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the modules under " + home, e);
     }
+    modules.sort(Comparator.naturalOrder());
+    return modules;
   }
 
   /** Build output, sources, run directories and hidden folders hold no module. */

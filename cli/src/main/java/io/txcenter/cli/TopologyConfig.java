@@ -329,8 +329,12 @@ public record TopologyConfig(
         Boolean.parseBoolean(p.getProperty("chaos", "false")));
   }
 
+  /**
+   * The file's {@code port.<name>} values over the descriptors' defaults: a topology written before
+   * ports were named (or before a service was added) still resolves every port.
+   */
   private static Map<String, Integer> ports(Properties p) {
-    Map<String, Integer> ports = new LinkedHashMap<>();
+    Map<String, Integer> ports = defaultPorts(Path.of(p.getProperty("home")));
     for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
       if (key.startsWith("port.")) {
         ports.put(key.substring(5), Integer.parseInt(p.getProperty(key)));

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -85,5 +87,32 @@ class TopologySpecsTest {
             "account",
             "subscriber",
             "notifier");
+  }
+
+  @Test
+  void theNamedPortsSurviveTheTopologyFile(@TempDir Path run) {
+    TopologyConfig it = TopologyConfigs.it(HOME, run);
+
+    it.write();
+
+    TopologyConfig read = TopologyConfig.read(run);
+    assertThat(read.ports()).isEqualTo(it.ports());
+    assertThat(read.port("points", 1)).isEqualTo(32011);
+  }
+
+  @Test
+  void aTopologyFileWithoutNamedPorts_getsTheDescriptorsDefaults(@TempDir Path run)
+      throws IOException {
+    TopologyConfig.defaults(HOME, run).write();
+    Path file = run.resolve(TopologyConfig.FILE);
+    List<String> older =
+        Files.readAllLines(file).stream().filter(l -> !l.startsWith("port.")).toList();
+    Files.write(file, older);
+
+    TopologyConfig read = TopologyConfig.read(run);
+
+    assertThat(read.port("account")).isEqualTo(20892);
+    assertThat(read.zkPort()).isEqualTo(2181);
+    assertThat(read.consolePort()).isEqualTo(7091);
   }
 }
