@@ -776,13 +776,7 @@ public final class Audit {
   }
 
   private List<String> participantSchemas() {
-    List<String> schemas = new ArrayList<>();
-    config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
-    schemas.add(config.schema("portal"));
-    schemas.add(config.schema("account"));
-    schemas.add(mall());
-    schemas.add(config.schema("payment"));
-    return schemas;
+    return new Topology(config).fenceSchemas();
   }
 
   private String mall() {

@@ -209,6 +209,11 @@ public final class Topology {
               .map(o -> port(o, "", 0))
               .orElseThrow(() -> new CliException(d.id() + " needs process " + other)));
     }
+    if (name.startsWith("if:")) {
+      // ${if:<value>:<text>}: the text when the named value is true, else nothing
+      String[] parts = name.substring(3).split(":", 2);
+      return Boolean.parseBoolean(value(d, instance, index, parts[0])) ? parts[1] : "";
+    }
     if (name.startsWith("jdbc.url:")) {
       return config.jdbcUrl(config.schema(name.substring(9)));
     }
@@ -222,6 +227,7 @@ public final class Topology {
       case "zk.instances" -> numbered(config.zkMembers());
       case "tc.instances" -> numbered(config.tcNodes());
       case "tc.store" -> config.ha() ? "db" : config.tcStore();
+      case "tc.db-store" -> String.valueOf(config.ha() || "db".equals(config.tcStore()));
       case "db.embedded" -> String.valueOf(config.embeddedDb());
       case "db.user" -> config.dbUser();
       case "db.password" -> config.dbPassword();
@@ -273,6 +279,45 @@ public final class Topology {
       all.put("txc.chaos.dir", config.chaosDir().toString());
     }
     return new ProcessSpec(name, jar, all, env);
+  }
+
+  /**
+   * Every schema of the topology, each once: the schema of each process (all of them, whatever
+   * {@code include} says) and the extra ones its descriptor names ({@code schemas.extra}, a comma
+   * list; the mall's benchmark arm, the TC's db store).
+   */
+  List<String> schemas() {
+    java.util.Set<String> schemas = new java.util.LinkedHashSet<>();
+    for (ProcessDescriptor d : descriptors()) {
+      List<String> instances = instances(d);
+      for (int i = 0; i < Math.max(1, instances.size()); i++) {
+        String instance = instances.isEmpty() ? null : instances.get(i);
+        schemaOf(d, instance, i).ifPresent(schemas::add);
+        for (String extra : render(d, instance, i, d.get("schemas.extra", "")).split(",")) {
+          if (!extra.isBlank()) {
+            schemas.add(config.schema(extra.trim()));
+          }
+        }
+      }
+    }
+    return List.copyOf(schemas);
+  }
+
+  /**
+   * The schemas the audit requires a fence table in: those of the processes whose descriptor says
+   * {@code fence=true} (the TCC participants and the initiators' outbox branches).
+   */
+  List<String> fenceSchemas() {
+    List<String> schemas = new ArrayList<>();
+    for (ProcessDescriptor d : descriptors()) {
+      if (Boolean.parseBoolean(d.get("fence", "false"))) {
+        List<String> instances = instances(d);
+        for (int i = 0; i < Math.max(1, instances.size()); i++) {
+          schemaOf(d, instances.isEmpty() ? null : instances.get(i), i).ifPresent(schemas::add);
+        }
+      }
+    }
+    return schemas;
   }
 
   /**

@@ -213,19 +213,12 @@ public record TopologyConfig(
     return String.join(",", members);
   }
 
-  /** Every schema the topology's processes create on the server. */
+  /**
+   * Every schema the topology's processes create on the server: each process's and the extra ones
+   * its descriptor names ({@link Topology#schemas}).
+   */
   public List<String> schemas() {
-    List<String> schemas = new java.util.ArrayList<>();
-    channels.forEach(c -> schemas.add(schemaOfChannel(c)));
-    SUBSCRIBERS.keySet().forEach(g -> schemas.add(schemaOfSubscriber(g)));
-    schemas.add(schemaOfSubscriber("accounting"));
-    for (String service : List.of("portal", "account", "mall", "monolith", "payment", "notify")) {
-      schemas.add(schema(service));
-    }
-    if (ha || "db".equals(tcStore)) {
-      schemas.add(schema("seata"));
-    }
-    return schemas;
+    return new Topology(this).schemas();
   }
 
   public String schemaOfSubscriber(String group) {

@@ -115,4 +115,36 @@ class TopologySpecsTest {
     assertThat(read.zkPort()).isEqualTo(2181);
     assertThat(read.consolePort()).isEqualTo(7091);
   }
+
+  /** TopologyConfig.schemas() as it was written before the descriptors named the schemas. */
+  static List<String> formerSchemas(TopologyConfig c) {
+    List<String> schemas = new java.util.ArrayList<>();
+    c.channels().forEach(ch -> schemas.add(c.schemaOfChannel(ch)));
+    for (String g : List.of("ops", "cs", "orch", "compliance", "datacenter", "accounting")) {
+      schemas.add(c.schemaOfSubscriber(g));
+    }
+    for (String s : List.of("portal", "account", "mall", "monolith", "payment", "notify")) {
+      schemas.add(c.schema(s));
+    }
+    if (c.ha() || "db".equals(c.tcStore())) {
+      schemas.add(c.schema("seata"));
+    }
+    return schemas;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"default", "ha", "it"})
+  void theSchemasAreTheFormerList(String name) {
+    TopologyConfig config = config(name);
+
+    assertThat(config.schemas()).containsExactlyInAnyOrderElementsOf(formerSchemas(config));
+    assertThat(topology(name).fenceSchemas())
+        .containsExactlyInAnyOrder(
+            config.schemaOfChannel(config.channels().get(0)),
+            config.schemaOfChannel(config.channels().get(1)),
+            config.schema("portal"),
+            config.schema("account"),
+            config.schema("mall"),
+            config.schema("payment"));
+  }
 }
