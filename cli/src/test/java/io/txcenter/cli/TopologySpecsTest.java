@@ -147,4 +147,23 @@ class TopologySpecsTest {
             config.schema("mall"),
             config.schema("payment"));
   }
+
+  /**
+   * The subscribers and relays the audit, the fan-out view and chaos still name ({@code
+   * TopologyConfig.SUBSCRIBERS}, {@code RELAYS}) are the ones the descriptors start.
+   */
+  @Test
+  void theSubscribersAndRelaysNamedByTheToolsAreTheDescribedOnes() {
+    Topology topology = topology("default");
+    ProcessDescriptor sub =
+        topology.descriptors().stream().filter(d -> d.id().equals("sub")).findFirst().orElseThrow();
+
+    assertThat(topology.instances(sub))
+        .containsExactlyElementsOf(TopologyConfig.SUBSCRIBERS.keySet());
+    TopologyConfig.SUBSCRIBERS.forEach(
+        (group, tags) -> assertThat(sub.get("instance." + group + ".tags")).isEqualTo(tags));
+    assertThat(topology.processNames())
+        .filteredOn(n -> n.startsWith("relay-"))
+        .containsExactlyElementsOf(TopologyConfig.RELAYS);
+  }
 }
