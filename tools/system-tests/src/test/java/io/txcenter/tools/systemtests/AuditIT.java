@@ -66,7 +66,8 @@ class AuditIT {
     TestDatabase db = TestDatabase.get();
     String prefix =
         ("ta" + UUID.randomUUID().toString().substring(0, 6) + "_").toLowerCase(Locale.ROOT);
-    TopologyConfig defaults = TopologyConfig.defaults(Path.of("."), Path.of("target"));
+    // the project's home: the services' invariants come with their process descriptors
+    TopologyConfig defaults = TopologyConfig.defaults(TopologySpecsTest.HOME, Path.of("target"));
     config =
         new TopologyConfig(
             defaults.home(),
@@ -75,22 +76,14 @@ class AuditIT {
             db.serverUrl(),
             db.user(),
             db.password(),
-            0,
             prefix,
-            0,
-            0,
-            // nothing listens there: the file-store TC counts as holding no sessions
-            FreePorts.next(),
-            0,
-            0,
-            0,
-            0,
+            // nothing listens on the console port: the file-store TC counts as holding no sessions
+            Map.of("tc.console", FreePorts.next()),
             List.of(A, B),
             true,
             "file",
             "txc-admin",
             "",
-            0,
             TopologyConfig.ROCKETMQ_LADDER,
             "",
             0,

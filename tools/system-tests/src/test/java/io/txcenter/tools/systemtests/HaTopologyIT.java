@@ -9,7 +9,6 @@ import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderResult;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
-import io.txcenter.testkit.FreePorts;
 import io.txcenter.testkit.TestDatabase;
 import io.txcenter.tools.audit.Audit;
 import io.txcenter.tools.topology.Clients;
@@ -49,21 +48,13 @@ class HaTopologyIT {
             db.serverUrl(),
             db.user(),
             db.password(),
-            0,
             "ha" + id + "_",
-            FreePorts.consecutive(9),
-            FreePorts.consecutive(2),
-            FreePorts.consecutive(2),
-            FreePorts.consecutive(2),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
+            ItPorts.free(2, true),
             List.of("ch-a", "ch-b"),
             true,
             "db",
             "txc-admin",
             "ha-" + UUID.randomUUID(),
-            FreePorts.consecutive(TopologyConfig.SUBSCRIBERS.size() + 3),
             String.join(",", java.util.Collections.nCopies(16, "150ms")),
             "",
             0,

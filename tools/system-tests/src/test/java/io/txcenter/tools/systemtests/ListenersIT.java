@@ -30,19 +30,22 @@ class ListenersIT {
 
     assertThat(ports(listeners, "zk")).contains(config.zkPort());
     assertThat(ports(listeners, "tc")).contains(config.tcPort(), config.consolePort());
-    assertThat(ports(listeners, "mall")).contains(config.mallPort());
-    assertThat(ports(listeners, "payment")).contains(config.paymentPort());
-    assertThat(ports(listeners, "portal")).contains(config.portalPort());
-    assertThat(ports(listeners, "account")).contains(config.accountPort());
-    assertThat(ports(listeners, "notifier")).contains(config.notifierPort());
-    assertThat(ports(listeners, "merchant")).contains(config.merchantPort());
+    assertThat(ports(listeners, "mall")).contains(config.port("mall"));
+    assertThat(ports(listeners, "payment")).contains(config.port("payment"));
+    assertThat(ports(listeners, "portal")).contains(config.port("portal"));
+    assertThat(ports(listeners, "account")).contains(config.port("account"));
+    assertThat(ports(listeners, "notifier")).contains(config.port("notifier"));
+    assertThat(ports(listeners, "merchant")).contains(config.port("merchant"));
     for (String channel : config.channels()) {
-      assertThat(ports(listeners, "points-" + channel)).contains(config.pointsPort(channel));
+      assertThat(ports(listeners, "points-" + channel))
+          .contains(config.port("points", config.channels().indexOf(channel)));
     }
     for (String group : TopologyConfig.SUBSCRIBERS.keySet()) {
-      assertThat(ports(listeners, "sub-" + group)).contains(config.subscriberPort(group));
+      assertThat(ports(listeners, "sub-" + group))
+          .contains(
+              config.port("sub", List.copyOf(TopologyConfig.SUBSCRIBERS.keySet()).indexOf(group)));
     }
-    assertThat(ports(listeners, "sub-accounting")).contains(config.accountingPort());
+    assertThat(ports(listeners, "sub-accounting")).contains(config.port("sub-accounting"));
     // consumers only: a relay serves nothing
     for (String relay : TopologyConfig.RELAYS) {
       assertThat(listeners.get(relay)).as("listeners of %s", relay).isEmpty();

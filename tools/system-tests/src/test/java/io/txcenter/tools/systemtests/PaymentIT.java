@@ -383,7 +383,7 @@ class PaymentIT {
         HttpRequest.newBuilder(
                 URI.create(
                     "http://127.0.0.1:"
-                        + SharedTopology.get().config().merchantPort()
+                        + SharedTopology.get().config().port("merchant")
                         + "/notify/"
                         + merchant))
             .POST(HttpRequest.BodyPublishers.ofString(body));

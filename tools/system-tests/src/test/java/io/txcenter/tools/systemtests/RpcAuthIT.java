@@ -68,8 +68,10 @@ class RpcAuthIT {
   @Test
   void givenNoCredential_providersRefuse_andNothingChanges() {
     long user = USERS.incrementAndGet();
-    PointsService points = ActAs.anonymous(PointsService.class, A, config.pointsPort(A));
-    AccountService accounts = ActAs.anonymous(AccountService.class, null, config.accountPort());
+    PointsService points =
+        ActAs.anonymous(
+            PointsService.class, A, config.port("points", config.channels().indexOf(A)));
+    AccountService accounts = ActAs.anonymous(AccountService.class, null, config.port("account"));
     String account = "m-anon-" + UUID.randomUUID().toString().substring(0, 8);
 
     assertUnauthenticated(
@@ -198,7 +200,9 @@ class RpcAuthIT {
   @Test
   void givenASignedRequestSentTwice_theReplayIsRefused_andAppliedOnce() {
     long user = USERS.incrementAndGet();
-    PointsService points = ActAs.anonymous(PointsService.class, A, config.pointsPort(A));
+    PointsService points =
+        ActAs.anonymous(
+            PointsService.class, A, config.port("points", config.channels().indexOf(A)));
     Map<String, String> signed =
         ActAs.signed(
             "operator", PointsService.class, A, "grant", GRANT, A, user, 5L, "test RpcAuthIT");
@@ -214,7 +218,9 @@ class RpcAuthIT {
   @Test
   void givenASignedRequestWithATamperedArgument_itIsRefused_andNothingChanges() {
     long user = USERS.incrementAndGet();
-    PointsService points = ActAs.anonymous(PointsService.class, A, config.pointsPort(A));
+    PointsService points =
+        ActAs.anonymous(
+            PointsService.class, A, config.port("points", config.channels().indexOf(A)));
 
     ActAs.attach(
         ActAs.signed(

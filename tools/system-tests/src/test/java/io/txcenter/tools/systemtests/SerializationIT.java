@@ -30,7 +30,7 @@ class SerializationIT {
     // straight to the mall's port without txcenter's signing filter, which would refuse to sign the
     // gadget before it left this JVM: what is tried here is the provider's own decoding
     MallService mall =
-        ActAs.anonymous(MallService.class, null, SharedTopology.get().config().mallPort());
+        ActAs.anonymous(MallService.class, null, SharedTopology.get().config().port("mall"));
     String orderNo = "ser-" + UUID.randomUUID();
     // the record's list is typed List<OrderLine> only at compile time: a hostile client sends
     // anything it likes in it

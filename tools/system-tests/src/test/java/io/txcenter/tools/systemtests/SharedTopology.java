@@ -1,6 +1,5 @@
 package io.txcenter.tools.systemtests;
 
-import io.txcenter.testkit.FreePorts;
 import io.txcenter.testkit.TestDatabase;
 import io.txcenter.tools.topology.Clients;
 import io.txcenter.tools.topology.Topology;
@@ -79,21 +78,13 @@ public final class SharedTopology implements BeforeAllCallback {
             db.serverUrl(),
             db.user(),
             db.password(),
-            0,
             "it" + id + "_",
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
+            ItPorts.free(2, false),
             List.of(A, B),
             false,
             "file",
             "txc-admin",
             CONSOLE_PASSWORD,
-            FreePorts.consecutive(TopologyConfig.SUBSCRIBERS.size() + 3),
             LADDER,
             "cs",
             CS_FAILS,

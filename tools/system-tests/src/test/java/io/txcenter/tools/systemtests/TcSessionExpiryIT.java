@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.ZooKeeperCredential;
-import io.txcenter.testkit.FreePorts;
 import io.txcenter.testkit.TestDatabase;
 import io.txcenter.tools.topology.ClusterSecrets;
 import io.txcenter.tools.topology.Topology;
@@ -49,21 +48,13 @@ class TcSessionExpiryIT {
             db.serverUrl(),
             db.user(),
             db.password(),
-            0,
             "it" + id + "_",
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
-            FreePorts.next(),
-            FreePorts.next(),
-            FreePorts.consecutive(2),
+            ItPorts.free(1, false),
             List.of("ch-a"),
             false,
             "file",
             "txc-admin",
             "it-" + UUID.randomUUID(),
-            FreePorts.consecutive(TopologyConfig.SUBSCRIBERS.size() + 3),
             SharedTopology.LADDER,
             "cs",
             0,

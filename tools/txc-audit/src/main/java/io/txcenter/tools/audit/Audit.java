@@ -1,7 +1,10 @@
 package io.txcenter.tools.audit;
 
 import io.txcenter.outbox.TagExpression;
+import io.txcenter.tools.topology.CliException;
+import io.txcenter.tools.topology.ProcessDescriptor;
 import io.txcenter.tools.topology.TcSessions;
+import io.txcenter.tools.topology.Topology;
 import io.txcenter.tools.topology.TopologyConfig;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -72,7 +76,7 @@ public final class Audit {
       auditChannel(channel);
     }
     auditPortal();
-    auditAccounts();
+    auditServices();
     auditOrders();
     auditOrderEvents();
     auditOutbox(mall(), mallSubscriptions());
@@ -322,59 +326,69 @@ public final class Audit {
         "portal: quota used with no confirmed order of that transaction");
   }
 
-  private void auditAccounts() {
-    String s = config.schema("account");
-    for (Map<String, Object> row :
-        jdbc.queryForList(
-            "SELECT a.account_id, a.balance, a.pending_credit, a.opening_balance,"
-                + " (SELECT COALESCE(SUM(c.amount), 0) FROM "
-                + s
-                + ".account_credit c WHERE c.account_id = a.account_id AND c.status = 'CONFIRMED')"
-                + " AS confirmed, (SELECT COUNT(*) FROM "
-                + s
-                + ".account_opening g WHERE g.account_id = a.account_id) AS openings,"
-                + " (SELECT COALESCE(SUM(g.opening_balance), 0) FROM "
-                + s
-                + ".account_opening g WHERE g.account_id = a.account_id) AS opened FROM "
-                + s
-                + ".account a")) {
-      String who = "account " + row.get("account_id");
-      check(
-          num(row, "balance") == num(row, "opening_balance") + num(row, "confirmed"),
-          who
-              + ": balance="
-              + num(row, "balance")
-              + " but opening+confirmed credits="
-              + (num(row, "opening_balance") + num(row, "confirmed")));
-      check(
-          num(row, "pending_credit") == 0,
-          who + ": pending credit " + num(row, "pending_credit") + " after quiescence");
-      check(
-          num(row, "openings") == 1 && num(row, "opened") == num(row, "opening_balance"),
-          who
-              + ": opening_balance="
-              + num(row, "opening_balance")
-              + " but "
-              + num(row, "openings")
-              + " recorded openings of "
-              + num(row, "opened"));
+  /**
+   * The invariants the services carry: {@code META-INF/txc/audit/<id>.properties} beside a process
+   * descriptor, run once per process of that descriptor with {@code ${schema}} its schema and
+   * {@code ${schema:<id>}} another descriptor's. Each {@code check.<name>} is one check: a query of
+   * one text column returning one row per violation (up to ten are reported).
+   */
+  private void auditServices() {
+    Topology topology = new Topology(config);
+    List<ProcessDescriptor> descriptors = ProcessDescriptor.discover(config.home());
+    check(
+        !descriptors.isEmpty(),
+        "no process descriptors under "
+            + config.home()
+            + ": the services' invariants are unchecked");
+    for (ProcessDescriptor d : descriptors) {
+      Optional<Map<String, String>> invariants =
+          d.resource(config.home(), "audit/" + d.id() + ".properties");
+      if (invariants.isEmpty()) {
+        continue;
+      }
+      List<String> instances = topology.instances(d);
+      for (int i = 0; i < Math.max(1, instances.size()); i++) {
+        String instance = instances.isEmpty() ? null : instances.get(i);
+        String schema =
+            topology
+                .schemaOf(d, instance, i)
+                .orElseThrow(() -> new CliException(d.id() + " has invariants but no schema"));
+        invariants
+            .get()
+            .forEach(
+                (key, sql) -> {
+                  if (key.startsWith("check.")) {
+                    String query =
+                        ProcessDescriptor.render(
+                            sql, name -> schemaValue(topology, descriptors, d, schema, name));
+                    List<String> found = jdbc.queryForList(query + " LIMIT 10", String.class);
+                    checks++;
+                    violations.addAll(found);
+                  }
+                });
+      }
     }
-    noTried(s, "account_credit", "account");
-    none(
-        "SELECT g.account_id FROM "
-            + s
-            + ".account_opening g WHERE NOT EXISTS (SELECT 1 FROM "
-            + s
-            + ".account a WHERE a.account_id = g.account_id)",
-        "account: openings recorded for accounts that do not exist");
-    none(
-        "SELECT CONCAT(c.account_id, ' ', c.biz_no, ' xid ', c.xid) FROM "
-            + s
-            + ".account_credit c WHERE c.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
-            + config.schema("payment")
-            + ".payment_order p WHERE p.payment_no = c.biz_no AND p.status = 'PAID'"
-            + " AND p.xid = c.xid AND p.merchant_id = c.account_id AND p.amount_cents = c.amount)",
-        "account: money credited with no PAID payment of that transaction");
+  }
+
+  private static String schemaValue(
+      Topology topology,
+      List<ProcessDescriptor> descriptors,
+      ProcessDescriptor d,
+      String schema,
+      String name) {
+    if (name.equals("schema")) {
+      return schema;
+    }
+    if (name.startsWith("schema:")) {
+      String other = name.substring(7);
+      return descriptors.stream()
+          .filter(o -> o.id().equals(other))
+          .findFirst()
+          .flatMap(o -> topology.schemaOf(o, null, 0))
+          .orElseThrow(
+              () -> new CliException(d.id() + "'s invariants need the schema of " + other));
+    }
+    throw new CliException(d.id() + "'s invariants use an unknown value ${" + name + "}");
   }
 
   private void auditOrders() {
@@ -767,13 +781,7 @@ public final class Audit {
   }
 
   private List<String> participantSchemas() {
-    List<String> schemas = new ArrayList<>();
-    config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
-    schemas.add(config.schema("portal"));
-    schemas.add(config.schema("account"));
-    schemas.add(mall());
-    schemas.add(config.schema("payment"));
-    return schemas;
+    return new Topology(config).fenceSchemas();
   }
 
   private String mall() {

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class TopologyBenchServicesTest {
 
   private static final TopologyConfig CONFIG =
-      TopologyConfig.defaults(Path.of("/p"), Path.of("/p/run"));
+      TopologyConfig.defaults(
+          Path.of(System.getProperty("txc.home", "../..")).toAbsolutePath().normalize(),
+          Path.of("/p/run"));
 
   private static Map<String, String> settingsOf(Topology topology, String process) {
     return topology.stages().stream()

@@ -17,34 +17,22 @@ import java.util.Map;
  */
 public final class ClusterSecrets {
 
-  /**
-   * Every RPC identity of the local topology: the callers (operator = this CLI, mall, payment,
-   * relay) and the providers, which sign nothing today but get a key so that they can.
-   */
-  public static final List<String> RPC_IDENTITIES =
-      List.of(
-          "operator",
-          "mall",
-          "payment",
-          "relay",
-          "points",
-          "portal",
-          "account",
-          "subscriber",
-          "notifier");
-
   private ClusterSecrets() {}
 
   public static Path file(Path runDir) {
     return runDir.resolve("secrets").resolve("cluster.properties");
   }
 
-  /** Writes a new set of secrets for {@code config}, replacing any earlier one. */
-  public static Path generate(TopologyConfig config) {
+  /**
+   * Writes a new set of secrets for {@code config}, replacing any earlier one: one RPC key per
+   * identity of the topology (the callers sign with theirs; the providers sign nothing today but
+   * get a key so that they can).
+   */
+  public static Path generate(TopologyConfig config, List<String> rpcIdentities) {
     Map<String, String> secrets = new LinkedHashMap<>();
     // ZooKeeper digest credential user:password, shared by every process of the cluster
     secrets.put("zk.credential", "txc:" + Secrets.randomToken(24));
-    for (String identity : RPC_IDENTITIES) {
+    for (String identity : rpcIdentities) {
       secrets.put("rpc.key." + identity, Secrets.randomToken(32));
     }
     // the local bank's callback secret (the CLI plays the bank); one bank.<bankId>.secret per bank
@@ -71,8 +59,8 @@ public final class ClusterSecrets {
   }
 
   /** The secrets file of {@code runDir}, generated if missing. */
-  public static Path ensure(TopologyConfig config) {
+  public static Path ensure(TopologyConfig config, List<String> rpcIdentities) {
     Path file = file(config.runDir());
-    return Files.exists(file) ? file : generate(config);
+    return Files.exists(file) ? file : generate(config, rpcIdentities);
   }
 }

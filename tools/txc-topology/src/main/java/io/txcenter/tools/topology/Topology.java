@@ -29,6 +29,7 @@ public final class Topology {
   private final TopologyConfig config;
   private final Predicate<String> include;
   private final boolean bench;
+  private List<ProcessDescriptor> descriptors;
 
   public Topology(TopologyConfig config) {
     this(config, name -> true);
@@ -77,175 +78,191 @@ public final class Topology {
     return included;
   }
 
-  private List<List<ProcessSpec>> allStages() {
-    List<List<ProcessSpec>> stages = new ArrayList<>();
-    if (config.embeddedDb()) {
-      stages.add(
-          List.of(
-              spec(
-                  "db",
-                  "embedded-db/target/embedded-db.jar",
-                  Map.of("txc.db.port", String.valueOf(config.dbPort())),
-                  Map.of())));
-    }
-    List<ProcessSpec> zookeepers = new ArrayList<>();
-    for (int i = 0; i < config.zkMembers(); i++) {
-      Map<String, String> zk = new LinkedHashMap<>();
-      zk.put("txc.zk.port", String.valueOf(config.zkPort() + i));
-      if (config.ha()) {
-        zk.put("txc.zk.id", String.valueOf(i + 1));
-        zk.put("txc.zk.ensemble", config.zkEnsemble());
+  /** The process descriptors of the project's modules ({@link ProcessDescriptor#discover}). */
+  public List<ProcessDescriptor> descriptors() {
+    if (descriptors == null) {
+      descriptors = ProcessDescriptor.discover(config.home());
+      if (descriptors.isEmpty()) {
+        throw new CliException(
+            "no process descriptor under "
+                + config.home()
+                + ": build the jars with ./mvnw -DskipTests package");
       }
-      zookeepers.add(
-          spec(config.ha() ? "zk-" + (i + 1) : "zk", "zk/target/txc-zk.jar", zk, Map.of()));
     }
-    stages.add(zookeepers);
-    // one TC node at a time: Seata's zk registry creates the persistent parent path without
-    // tolerating a concurrent creator, and the second node fails with NodeExists
-    for (int i = 0; i < config.tcNodes(); i++) {
-      List<ProcessSpec> coordinators = new ArrayList<>();
-      coordinators.add(
-          spec(
-              config.ha() ? "tc-" + (i + 1) : "tc",
-              "coordinator/tc-server/target/tc-server.jar",
-              Map.of(
-                  "txc.tc.port", String.valueOf(config.tcPort() + i),
-                  "txc.console.port", String.valueOf(config.consolePort() + i),
-                  "txc.console.user", config.consoleUser(),
-                  "txc.zk.address", config.zkAddress(),
-                  "txc.tc.store", config.ha() ? "db" : config.tcStore(),
-                  "txc.tc.jdbc.url", config.jdbcUrl(config.schema("seata")),
-                  "txc.tc.jdbc.user", config.dbUser(),
-                  // finished sessions leave global_table after 20 s rather than 130 s, so the
-                  // audit's bounded quiescence can require an empty TC (see TcServerMain)
-                  "txc.tc.retry-dead-threshold.ms", "20000"),
-              Map.of(
-                  "TXC_CONSOLE_PASSWORD", config.consolePassword(),
-                  "TXC_TC_JDBC_PASSWORD", config.dbPassword())));
-      stages.add(coordinators);
-    }
-    List<ProcessSpec> participants = new ArrayList<>();
-    for (String channel : config.channels()) {
-      participants.add(
-          service(
-              "points-" + channel,
-              "participant-points/points-service/target/points-service.jar",
-              config.schemaOfChannel(channel),
-              config.pointsPort(channel),
-              Map.of("txc.points.channel", channel)));
-    }
-    participants.add(
-        service(
-            "portal",
-            "participant-portal/portal-service/target/portal-service.jar",
-            config.schema("portal"),
-            config.portalPort(),
-            Map.of()));
-    participants.add(
-        service(
-            "account",
-            "participant-account/account-service/target/account-service.jar",
-            config.schema("account"),
-            config.accountPort(),
-            Map.of()));
-    for (Map.Entry<String, String> subscriber : TopologyConfig.SUBSCRIBERS.entrySet()) {
-      String group = subscriber.getKey();
-      participants.add(
-          service(
-              "sub-" + group,
-              "accompaniment/subscriber-service/target/subscriber-service.jar",
-              config.schemaOfSubscriber(group),
-              config.subscriberPort(group),
-              Map.of(
-                  "txc.subscriber.group", group,
-                  "txc.subscriber.tags", subscriber.getValue(),
-                  "txc.subscriber.fail-first",
-                      String.valueOf(
-                          group.equals(config.flakySubscriber()) ? config.flakyAttempts() : 0))));
-    }
-    participants.add(
-        service(
-            "sub-accounting",
-            "accompaniment/subscriber-service/target/subscriber-service.jar",
-            config.schemaOfSubscriber("accounting"),
-            config.accountingPort(),
-            Map.of(
-                "txc.subscriber.group", "accounting",
-                "txc.subscriber.topic", "accounting",
-                "txc.subscriber.tags", "*",
-                "txc.subscriber.handler", "accounting")));
-    participants.add(
-        spec(
-            "merchant",
-            "mall-order/merchant-stub/target/merchant-stub.jar",
-            Map.of("txc.merchant.port", String.valueOf(config.merchantPort())),
-            Map.of()));
-    Map<String, String> notifier = new LinkedHashMap<>();
-    notifier.put(
-        "txc.notify.merchant-url", "http://127.0.0.1:" + config.merchantPort() + "/notify/");
-    if (!config.retryLadder().equals(TopologyConfig.ROCKETMQ_LADDER)) {
-      // a compressed topology (demo, tests) compresses the notification ladder too
-      notifier.put("txc.notify.ladder", config.retryLadder());
-    }
-    participants.add(
-        service(
-            "notifier",
-            "mall-order/notify-service/target/notify-service.jar",
-            config.schema("notify"),
-            config.notifierPort(),
-            notifier));
-    stages.add(participants);
-    stages.add(
-        List.of(
-            service(
-                "mall",
-                "mall-order/mall-service/target/mall-service.jar",
-                config.schema("mall"),
-                config.mallPort(),
-                bench
-                    ? Map.of(
-                        "txc.mall.precheck", String.valueOf(config.mallPrecheck()),
-                        // the benchmark's monolith arm (OrderBenchService)
-                        "txc.mall.monolith.jdbc.url", config.jdbcUrl(config.schema("monolith")))
-                    : Map.of("txc.mall.precheck", String.valueOf(config.mallPrecheck()))),
-            service(
-                "payment",
-                "mall-order/payment-service/target/payment-service.jar",
-                config.schema("payment"),
-                config.paymentPort(),
-                Map.of())));
-    List<ProcessSpec> relays = new ArrayList<>();
-    for (String relay : TopologyConfig.RELAYS) {
-      relays.add(
-          service(
-              relay,
-              "coordinator/txc-relay/target/txc-relay.jar",
-              config.schema("mall"),
-              0,
-              Map.of(
-                  "txc.relay.outboxes", "mall,payment",
-                  "txc.relay.mall.jdbc.url", config.jdbcUrl(config.schema("mall")),
-                  "txc.relay.payment.jdbc.url", config.jdbcUrl(config.schema("payment")),
-                  "txc.relay.retry-ladder", config.retryLadder())));
-    }
-    stages.add(relays);
-    return stages;
+    return descriptors;
   }
 
-  private ProcessSpec service(
-      String name, String jar, String schema, int port, Map<String, String> extra) {
-    Map<String, String> settings = new LinkedHashMap<>(extra);
-    settings.put("txc.jdbc.url", config.jdbcUrl(schema));
-    settings.put("txc.jdbc.user", config.dbUser());
-    if (port > 0) {
-      settings.put("txc.dubbo.port", String.valueOf(port));
+  /**
+   * Every process of the topology, rendered from the descriptors: by stage, then by descriptor id,
+   * instances in their listed order; a serial descriptor's instances each start alone.
+   */
+  private List<List<ProcessSpec>> allStages() {
+    Map<String, List<ProcessSpec>> stages = new LinkedHashMap<>();
+    for (ProcessDescriptor d : descriptors()) {
+      if (!Boolean.parseBoolean(render(d, null, 0, d.get("enabled", "true")))) {
+        continue;
+      }
+      List<String> instances = instances(d);
+      for (int i = 0; i < Math.max(1, instances.size()); i++) {
+        String instance = instances.isEmpty() ? null : instances.get(i);
+        ProcessSpec spec = render(d, instance, i);
+        String stage =
+            d.stageIndex()
+                + (Boolean.parseBoolean(d.get("serial", "false")) ? "/" + spec.name() : "");
+        stages.computeIfAbsent(stage, s -> new ArrayList<>()).add(spec);
+      }
     }
-    settings.put("txc.zk.address", config.zkAddress());
-    return spec(name, jar, settings, Map.of("TXC_JDBC_PASSWORD", config.dbPassword()));
+    return List.copyOf(stages.values());
+  }
+
+  /** The instances a descriptor renders in this topology (empty: one process, no instance). */
+  public List<String> instances(ProcessDescriptor d) {
+    String listed = render(d, null, 0, d.get("instances", "")).trim();
+    return listed.isEmpty() ? List.of() : List.of(listed.split("\\s*,\\s*"));
+  }
+
+  private ProcessSpec render(ProcessDescriptor d, String instance, int index) {
+    String name = instance == null ? d.id() : d.id() + "-" + instance;
+    Map<String, String> settings = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>();
+    if (d.get("port") != null) {
+      settings.put(d.get("port.setting", "txc.dubbo.port"), String.valueOf(port(d, "", index)));
+    }
+    if (d.get("schema") != null) {
+      settings.put(
+          "txc.jdbc.url",
+          config.jdbcUrl(config.schema(render(d, instance, index, d.get("schema")))));
+      settings.put("txc.jdbc.user", config.dbUser());
+      env.put("TXC_JDBC_PASSWORD", config.dbPassword());
+    }
+    List<String> groups = new ArrayList<>(List.of("setting."));
+    if (bench) {
+      groups.add("bench.setting.");
+    }
+    if (config.chaos()) {
+      groups.add("chaos.setting.");
+    }
+    for (String group : groups) {
+      d.under(group)
+          .forEach(
+              (key, template) -> {
+                String value = render(d, instance, index, template);
+                if (!value.isEmpty()) {
+                  settings.put(key, value);
+                }
+              });
+    }
+    d.under("env.").forEach((key, template) -> env.put(key, render(d, instance, index, template)));
+    return spec(name, d.jar(), d.get("rpc.identity", d.id()), settings, env);
+  }
+
+  /**
+   * The schema (prefixed) of instance {@code index} of a descriptor, or of its only process ({@code
+   * instance} null); empty when the descriptor declares none.
+   */
+  public java.util.Optional<String> schemaOf(ProcessDescriptor d, String instance, int index) {
+    return java.util.Optional.ofNullable(d.get("schema"))
+        .map(template -> config.schema(render(d, instance, index, template)));
+  }
+
+  private String render(ProcessDescriptor d, String instance, int index, String template) {
+    return ProcessDescriptor.render(template, name -> value(d, instance, index, name));
+  }
+
+  /** The port {@code index} of a descriptor: its base port ({@code extra} empty) or extra port. */
+  private int port(ProcessDescriptor d, String extra, int index) {
+    String key = extra.isEmpty() ? d.id() : d.id() + "." + extra;
+    Integer base = config.ports().get(key);
+    if (base == null) {
+      String declared = d.get(extra.isEmpty() ? "port" : "extra-port." + extra);
+      if (declared == null) {
+        throw new CliException(d.jar() + ": process " + d.id() + " has no port " + key);
+      }
+      base = Integer.parseInt(declared.trim());
+    }
+    return base + index;
+  }
+
+  /**
+   * A named topology value of a descriptor's template: the instance ({@code instance}, {@code
+   * instance.id} with {@code _} for {@code -}, {@code instance.<key>}), ports ({@code port.<extra>}
+   * of this instance, {@code port:<id>} of another process), {@code jdbc.url:<schema>} and the
+   * topology's settings.
+   */
+  public String value(ProcessDescriptor d, String instance, int index, String name) {
+    if (name.startsWith("instance.") && !name.equals("instance.id")) {
+      String value = instance == null ? null : d.get("instance." + instance + name.substring(8));
+      if (value == null) {
+        throw new CliException(d.jar() + ": no " + name + " for instance [" + instance + "]");
+      }
+      return value;
+    }
+    if (name.startsWith("port.")) {
+      return String.valueOf(port(d, name.substring(5), index));
+    }
+    if (name.startsWith("port:")) {
+      String other = name.substring(5);
+      return String.valueOf(
+          descriptors().stream()
+              .filter(o -> o.id().equals(other))
+              .findFirst()
+              .map(o -> port(o, "", 0))
+              .orElseThrow(() -> new CliException(d.id() + " needs process " + other)));
+    }
+    if (name.startsWith("if:")) {
+      // ${if:<value>:<text>}: the text when the named value is true, else nothing
+      String[] parts = name.substring(3).split(":", 2);
+      return Boolean.parseBoolean(value(d, instance, index, parts[0])) ? parts[1] : "";
+    }
+    if (name.startsWith("jdbc.url:")) {
+      return config.jdbcUrl(config.schema(name.substring(9)));
+    }
+    return switch (name) {
+      case "instance" -> instance == null ? "" : instance;
+      case "instance.id" -> instance == null ? "" : instance.replace('-', '_');
+      case "port" -> String.valueOf(port(d, "", index));
+      case "channels" -> String.join(",", config.channels());
+      case "zk.address" -> config.zkAddress();
+      case "zk.ensemble" -> config.zkMembers() > 1 ? config.zkEnsemble() : "";
+      case "zk.instances" -> numbered(config.zkMembers());
+      case "tc.instances" -> numbered(config.tcNodes());
+      case "tc.store" -> config.ha() ? "db" : config.tcStore();
+      case "tc.db-store" -> String.valueOf(config.ha() || "db".equals(config.tcStore()));
+      case "db.embedded" -> String.valueOf(config.embeddedDb());
+      case "db.user" -> config.dbUser();
+      case "db.password" -> config.dbPassword();
+      case "console.user" -> config.consoleUser();
+      case "console.password" -> config.consolePassword();
+      case "retry.ladder" -> config.retryLadder();
+      case "retry.ladder.compressed" ->
+          config.retryLadder().equals(TopologyConfig.ROCKETMQ_LADDER) ? "" : config.retryLadder();
+      case "mall.precheck" -> String.valueOf(config.mallPrecheck());
+      case "flaky.attempts" ->
+          String.valueOf(
+              instance != null && instance.equals(config.flakySubscriber())
+                  ? config.flakyAttempts()
+                  : 0);
+      default ->
+          throw new CliException(
+              d.jar() + ": process " + d.id() + " uses an unknown value ${" + name + "}");
+    };
+  }
+
+  /** {@code 1,2,..,n}, or empty (one unnumbered process) when {@code n} is 1. */
+  private static String numbered(int n) {
+    List<String> numbers = new ArrayList<>();
+    for (int i = 1; n > 1 && i <= n; i++) {
+      numbers.add(String.valueOf(i));
+    }
+    return String.join(",", numbers);
   }
 
   private ProcessSpec spec(
-      String name, String jar, Map<String, String> settings, Map<String, String> env) {
+      String name,
+      String jar,
+      String rpcIdentity,
+      Map<String, String> settings,
+      Map<String, String> env) {
     Map<String, String> all = new LinkedHashMap<>(settings);
     all.put("txc.name", name);
     all.put("txc.run.dir", config.runDir().toString());
@@ -253,39 +270,69 @@ public final class Topology {
     all.put("txc.bind.host", "127.0.0.1");
     // a path, not a secret: the values stay in the owner-only file (ClusterSecrets)
     all.put("txc.secrets.file", ClusterSecrets.file(config.runDir()).toString());
-    all.put("txc.rpc.identity", rpcIdentity(name));
+    all.put("txc.rpc.identity", rpcIdentity);
     if (bench) {
       all.put("txc.bench.enabled", "true");
     }
     if (config.chaos()) {
-      // kill windows (KillWindowHook) and recovery bounds short enough for a run of minutes: a
-      // transaction whose initiator died times out in 10 s, an orphaned payment claim in 10 s
+      // kill windows (KillWindowHook); the recovery bounds of a chaos run are the descriptors'
       all.put("txc.chaos.dir", config.chaosDir().toString());
-      all.put("txc.mall.tx-timeout.ms", "10000");
-      all.put("txc.payment.tx-timeout.ms", "10000");
-      all.put("txc.payment.claim-lease.s", "10");
     }
     return new ProcessSpec(name, jar, all, env);
   }
 
   /**
-   * The identity a process signs its Dubbo calls with ({@code rpc.key.<identity>} in the secrets
-   * file): its kind, not its instance (both relays are {@code relay}).
+   * Every schema of the topology, each once: the schema of each process (all of them, whatever
+   * {@code include} says) and the extra ones its descriptor names ({@code schemas.extra}, a comma
+   * list; the mall's benchmark arm, the TC's db store).
    */
-  static String rpcIdentity(String processName) {
-    if (processName.startsWith("points-")) {
-      return "points";
+  public List<String> schemas() {
+    java.util.Set<String> schemas = new java.util.LinkedHashSet<>();
+    for (ProcessDescriptor d : descriptors()) {
+      List<String> instances = instances(d);
+      for (int i = 0; i < Math.max(1, instances.size()); i++) {
+        String instance = instances.isEmpty() ? null : instances.get(i);
+        schemaOf(d, instance, i).ifPresent(schemas::add);
+        for (String extra : render(d, instance, i, d.get("schemas.extra", "")).split(",")) {
+          if (!extra.isBlank()) {
+            schemas.add(config.schema(extra.trim()));
+          }
+        }
+      }
     }
-    if (processName.startsWith("sub-")) {
-      return "subscriber";
+    return List.copyOf(schemas);
+  }
+
+  /**
+   * The schemas the audit requires a fence table in: those of the processes whose descriptor says
+   * {@code fence=true} (the TCC participants and the initiators' outbox branches).
+   */
+  public List<String> fenceSchemas() {
+    List<String> schemas = new ArrayList<>();
+    for (ProcessDescriptor d : descriptors()) {
+      if (Boolean.parseBoolean(d.get("fence", "false"))) {
+        List<String> instances = instances(d);
+        for (int i = 0; i < Math.max(1, instances.size()); i++) {
+          schemaOf(d, instances.isEmpty() ? null : instances.get(i), i).ifPresent(schemas::add);
+        }
+      }
     }
-    if (processName.startsWith("relay-")) {
-      return "relay";
+    return schemas;
+  }
+
+  /**
+   * The RPC identities a topology signs with ({@code rpc.key.<identity>} in the secrets file): the
+   * CLI's ({@code operator}) and every identity a descriptor declares ({@code rpc.identity}).
+   */
+  public List<String> rpcIdentities() {
+    List<String> identities = new ArrayList<>(List.of("operator"));
+    for (ProcessDescriptor d : descriptors()) {
+      String identity = d.get("rpc.identity");
+      if (identity != null && !identities.contains(identity)) {
+        identities.add(identity);
+      }
     }
-    if (processName.startsWith("tc-") || processName.startsWith("zk-")) {
-      return processName.substring(0, 2);
-    }
-    return processName;
+    return identities;
   }
 
   /** Starts every process not already running and waits until each is ready. */
@@ -296,9 +343,9 @@ public final class Topology {
     config.write();
     // new secrets for a topology that starts from nothing; the same ones while any process runs
     if (processNames().stream().noneMatch(n -> running(n).isPresent())) {
-      ClusterSecrets.generate(config);
+      ClusterSecrets.generate(config, rpcIdentities());
     } else {
-      ClusterSecrets.ensure(config);
+      ClusterSecrets.ensure(config, rpcIdentities());
     }
     for (List<ProcessSpec> stage : stages()) {
       Map<String, Process> started = new LinkedHashMap<>();

@@ -17,6 +17,11 @@ import java.util.Properties;
  * Where every part of a local topology lives: run directory, ports, database server and schema
  * names. Written to {@code <run dir>/topology.properties} by {@code up}; read by every other
  * command.
+ *
+ * <p>Ports are named, not fields: {@code ports} maps each process descriptor's id (its base port)
+ * and {@code <id>.<name>} (an extra port, the TC's {@code tc.console}) to a port; instance {@code
+ * i} of a descriptor listens on base + i. A new service adds its port through its descriptor
+ * ({@link ProcessDescriptor}), not a component here.
  */
 public record TopologyConfig(
     Path home,
@@ -25,21 +30,13 @@ public record TopologyConfig(
     String dbServerUrl,
     String dbUser,
     String dbPassword,
-    int dbPort,
     String schemaPrefix,
-    int zkPort,
-    int tcPort,
-    int consolePort,
-    int pointsBasePort,
-    int portalPort,
-    int accountPort,
-    int mallPort,
+    Map<String, Integer> ports,
     List<String> channels,
     boolean mallPrecheck,
     String tcStore,
     String consoleUser,
     String consolePassword,
-    int subscriberBasePort,
     String retryLadder,
     String flakySubscriber,
     int flakyAttempts,
@@ -79,26 +76,90 @@ public record TopologyConfig(
         "jdbc:mysql://127.0.0.1:3307/",
         "root",
         "",
-        3307,
         "txc_",
-        2181,
-        8091,
-        7091,
-        20881,
-        20891,
-        20892,
-        20893,
+        defaultPorts(home),
         List.of("ch-a", "ch-b"),
         true,
         "file",
         "txc-admin",
         "",
-        20895,
         ROCKETMQ_LADDER,
         "",
         0,
         false,
         false);
+  }
+
+  /**
+   * The ports the descriptors of the project at {@code home} declare ({@code port}, {@code
+   * extra-port.<name>}).
+   */
+  static Map<String, Integer> defaultPorts(Path home) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (ProcessDescriptor d : ProcessDescriptor.discover(home)) {
+      if (d.get("port") != null) {
+        ports.put(d.id(), Integer.parseInt(d.get("port").trim()));
+      }
+      d.under("extra-port.")
+          .forEach((name, port) -> ports.put(d.id() + "." + name, Integer.parseInt(port.trim())));
+    }
+    return ports;
+  }
+
+  /** The same topology on other ports: {@code ports} replaces the named ports it names. */
+  public TopologyConfig withPorts(Map<String, Integer> replaced) {
+    Map<String, Integer> all = new LinkedHashMap<>(ports);
+    all.putAll(replaced);
+    return new TopologyConfig(
+        home,
+        runDir,
+        embeddedDb,
+        dbServerUrl,
+        dbUser,
+        dbPassword,
+        schemaPrefix,
+        Map.copyOf(all),
+        channels,
+        mallPrecheck,
+        tcStore,
+        consoleUser,
+        consolePassword,
+        retryLadder,
+        flakySubscriber,
+        flakyAttempts,
+        ha,
+        chaos);
+  }
+
+  /** A named port: a descriptor's base port ({@code <id>}) or extra port ({@code <id>.<name>}). */
+  public int port(String name) {
+    Integer port = ports.get(name);
+    if (port == null) {
+      throw new CliException(
+          "no port [" + name + "] in this topology (ports: " + ports.keySet() + ")");
+    }
+    return port;
+  }
+
+  /** The port of instance {@code index} of descriptor {@code id}. */
+  public int port(String id, int index) {
+    return port(id) + index;
+  }
+
+  public int dbPort() {
+    return port("db");
+  }
+
+  public int zkPort() {
+    return port("zk");
+  }
+
+  public int tcPort() {
+    return port("tc");
+  }
+
+  public int consolePort() {
+    return port("tc.console");
   }
 
   /** The same topology with the chaos run's settings ({@link #chaos}). */
@@ -110,21 +171,13 @@ public record TopologyConfig(
         dbServerUrl,
         dbUser,
         dbPassword,
-        dbPort,
         schemaPrefix,
-        zkPort,
-        tcPort,
-        consolePort,
-        pointsBasePort,
-        portalPort,
-        accountPort,
-        mallPort,
+        ports,
         channels,
         mallPrecheck,
         tcStore,
         consoleUser,
         consolePassword,
-        subscriberBasePort,
         retryLadder,
         flakySubscriber,
         flakyAttempts,
@@ -154,57 +207,28 @@ public record TopologyConfig(
   public String zkEnsemble() {
     List<String> members = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      members.add((i + 1) + ":" + (zkPort + i) + ":" + (zkPort + 3 + i) + ":" + (zkPort + 6 + i));
+      members.add(
+          (i + 1) + ":" + (zkPort() + i) + ":" + (zkPort() + 3 + i) + ":" + (zkPort() + 6 + i));
     }
     return String.join(",", members);
   }
 
-  /** The accounting consumer listens after the accompaniment subscribers. */
-  public int accountingPort() {
-    return subscriberBasePort + SUBSCRIBERS.size();
-  }
-
-  /** The merchant's stub endpoint (HTTP). */
-  public int merchantPort() {
-    return subscriberBasePort + SUBSCRIBERS.size() + 1;
-  }
-
-  public int notifierPort() {
-    return subscriberBasePort + SUBSCRIBERS.size() + 2;
-  }
-
-  /** The payment service listens next to the mall. */
-  public int paymentPort() {
-    return mallPort + 1;
-  }
-
-  /** Every schema the topology's processes create on the server. */
+  /**
+   * Every schema the topology's processes create on the server: each process's and the extra ones
+   * its descriptor names ({@link Topology#schemas}).
+   */
   public List<String> schemas() {
-    List<String> schemas = new java.util.ArrayList<>();
-    channels.forEach(c -> schemas.add(schemaOfChannel(c)));
-    SUBSCRIBERS.keySet().forEach(g -> schemas.add(schemaOfSubscriber(g)));
-    schemas.add(schemaOfSubscriber("accounting"));
-    for (String service : List.of("portal", "account", "mall", "monolith", "payment", "notify")) {
-      schemas.add(schema(service));
-    }
-    if (ha || "db".equals(tcStore)) {
-      schemas.add(schema("seata"));
-    }
-    return schemas;
+    return new Topology(this).schemas();
   }
 
   public String schemaOfSubscriber(String group) {
     return schemaPrefix + "sub_" + group;
   }
 
-  public int subscriberPort(String group) {
-    return subscriberBasePort + List.copyOf(SUBSCRIBERS.keySet()).indexOf(group);
-  }
-
   public String zkAddress() {
     List<String> members = new java.util.ArrayList<>();
     for (int i = 0; i < zkMembers(); i++) {
-      members.add("127.0.0.1:" + (zkPort + i));
+      members.add("127.0.0.1:" + (zkPort() + i));
     }
     return String.join(",", members);
   }
@@ -232,11 +256,7 @@ public record TopologyConfig(
   }
 
   public String consoleUrl() {
-    return "http://127.0.0.1:" + consolePort;
-  }
-
-  public int pointsPort(String channel) {
-    return pointsBasePort + channels.indexOf(channel);
+    return "http://127.0.0.1:" + consolePort();
   }
 
   public void write() {
@@ -247,21 +267,13 @@ public record TopologyConfig(
     p.setProperty("db.url", dbServerUrl);
     p.setProperty("db.user", dbUser);
     p.setProperty("db.password", dbPassword);
-    p.setProperty("db.port", String.valueOf(dbPort));
     p.setProperty("schema.prefix", schemaPrefix);
-    p.setProperty("zk.port", String.valueOf(zkPort));
-    p.setProperty("tc.port", String.valueOf(tcPort));
-    p.setProperty("console.port", String.valueOf(consolePort));
-    p.setProperty("points.base-port", String.valueOf(pointsBasePort));
-    p.setProperty("portal.port", String.valueOf(portalPort));
-    p.setProperty("account.port", String.valueOf(accountPort));
-    p.setProperty("mall.port", String.valueOf(mallPort));
+    ports.forEach((name, port) -> p.setProperty("port." + name, String.valueOf(port)));
     p.setProperty("channels", String.join(",", channels));
     p.setProperty("mall.precheck", String.valueOf(mallPrecheck));
     p.setProperty("tc.store", tcStore);
     p.setProperty("console.user", consoleUser);
     p.setProperty("console.password", consolePassword);
-    p.setProperty("subscriber.base-port", String.valueOf(subscriberBasePort));
     p.setProperty("relay.retry-ladder", retryLadder);
     p.setProperty("flaky.subscriber", flakySubscriber);
     p.setProperty("flaky.attempts", String.valueOf(flakyAttempts));
@@ -296,25 +308,31 @@ public record TopologyConfig(
         p.getProperty("db.url"),
         p.getProperty("db.user"),
         p.getProperty("db.password"),
-        Integer.parseInt(p.getProperty("db.port")),
         p.getProperty("schema.prefix"),
-        Integer.parseInt(p.getProperty("zk.port")),
-        Integer.parseInt(p.getProperty("tc.port")),
-        Integer.parseInt(p.getProperty("console.port")),
-        Integer.parseInt(p.getProperty("points.base-port")),
-        Integer.parseInt(p.getProperty("portal.port")),
-        Integer.parseInt(p.getProperty("account.port")),
-        Integer.parseInt(p.getProperty("mall.port")),
+        ports(p),
         List.of(p.getProperty("channels").split(",")),
         Boolean.parseBoolean(p.getProperty("mall.precheck")),
         p.getProperty("tc.store", "file"),
         p.getProperty("console.user"),
         p.getProperty("console.password"),
-        Integer.parseInt(p.getProperty("subscriber.base-port", "20895")),
         p.getProperty("relay.retry-ladder", ROCKETMQ_LADDER),
         p.getProperty("flaky.subscriber", ""),
         Integer.parseInt(p.getProperty("flaky.attempts", "0")),
         Boolean.parseBoolean(p.getProperty("ha", "false")),
         Boolean.parseBoolean(p.getProperty("chaos", "false")));
+  }
+
+  /**
+   * The file's {@code port.<name>} values over the descriptors' defaults: a topology written before
+   * ports were named (or before a service was added) still resolves every port.
+   */
+  private static Map<String, Integer> ports(Properties p) {
+    Map<String, Integer> ports = defaultPorts(Path.of(p.getProperty("home")));
+    for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+      if (key.startsWith("port.")) {
+        ports.put(key.substring(5), Integer.parseInt(p.getProperty(key)));
+      }
+    }
+    return Map.copyOf(ports);
   }
 }
