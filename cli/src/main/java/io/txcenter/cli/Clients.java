@@ -21,7 +21,7 @@ public final class Clients implements AutoCloseable {
   private PaymentService payment;
   private PortalService portal;
   private AccountService account;
-  private io.txcenter.mall.api.OrderBenchService bench;
+  private io.txcenter.bench.api.OrderBenchService bench;
 
   public Clients(TopologyConfig config) {
     System.setProperty("txc.zk.address", config.zkAddress());
@@ -62,9 +62,9 @@ public final class Clients implements AutoCloseable {
   }
 
   /** The mall's benchmark baselines (plain, monolith, N branches). */
-  public synchronized io.txcenter.mall.api.OrderBenchService bench() {
+  public synchronized io.txcenter.bench.api.OrderBenchService bench() {
     if (bench == null) {
-      bench = node.reference(io.txcenter.mall.api.OrderBenchService.class, null);
+      bench = node.reference(io.txcenter.bench.api.OrderBenchService.class, null);
     }
     return bench;
   }

@@ -1,9 +1,13 @@
-package io.txcenter.mall;
+package io.txcenter.bench.mall;
 
+import io.txcenter.bench.api.DirectPointsService;
+import io.txcenter.bench.api.DirectQuotaService;
+import io.txcenter.bench.api.OrderBenchService;
 import io.txcenter.kit.OperatorAction;
+import io.txcenter.mall.MallServiceImpl;
+import io.txcenter.mall.OrderEvents;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
-import io.txcenter.mall.api.OrderBenchService;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderResult;
 import io.txcenter.mall.api.OrderStatus;
@@ -12,11 +16,9 @@ import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.store.OrderRecord;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.api.OutboxMessage;
-import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
-import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.QuotaFreezeRequest;
 import java.util.List;
