@@ -99,7 +99,7 @@ class InputCorpusIT {
           "OutboxCheck.check", "relay",
           "EventConsumer.consume", "relay");
 
-  /** Interfaces of the api jars that `txc up` does not export (benchmark only). */
+  /** The bench plugins' interfaces (bench-api): `txc up` puts no plugin on a class path. */
   private static final Map<Class<?>, String> NOT_EXPORTED =
       Map.of(
           OrderBenchService.class, "",
