@@ -38,7 +38,6 @@ public final class SeataClient {
     String batchSend = Settings.string("txc.seata.batch-send", "false");
     defaultProperty("transport.enableRmClientBatchSendRequest", batchSend);
     defaultProperty("transport.enableTmClientBatchSendRequest", batchSend);
-    KillWindowHook.installIfConfigured(Settings.string("txc.name", applicationId));
     TMClient.init(applicationId, TX_SERVICE_GROUP);
     RMClient.init(applicationId, TX_SERVICE_GROUP);
     log.info("seata client started application={} group={}", applicationId, TX_SERVICE_GROUP);

@@ -286,7 +286,7 @@ public final class MallServiceImpl implements MallService {
   }
 
   /** The mall's answer when its global transaction cannot begin: the TC could not be reached. */
-  static MallException coordinatorDown(Exception cause) {
+  public static MallException coordinatorDown(Exception cause) {
     return new MallException(
         MallErrorCode.SERVICE_UNAVAILABLE, "transaction coordinator: " + cause.getMessage());
   }
@@ -295,7 +295,8 @@ public final class MallServiceImpl implements MallService {
     return new MallException(MallErrorCode.SERVICE_UNAVAILABLE, what + ": " + e.getMessage());
   }
 
-  static OrderResult result(OrderRecord record, boolean duplicate) {
+  /** The answer for a stored order; public for plugins that place orders another way. */
+  public static OrderResult result(OrderRecord record, boolean duplicate) {
     return new OrderResult(
         record.orderNo(),
         OrderStatus.valueOf(record.status()),
@@ -305,7 +306,13 @@ public final class MallServiceImpl implements MallService {
         duplicate);
   }
 
-  static void validate(PlaceOrderRequest request) {
+  /**
+   * The checks of {@link #placeOrder} before anything is written; public for plugins that place
+   * orders another way (the benchmark's arms), so every path refuses the same input alike.
+   *
+   * @throws MallException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}
+   */
+  public static void validate(PlaceOrderRequest request) {
     if (request == null) {
       throw invalid("'request' must not be null");
     }

@@ -36,7 +36,7 @@ public final class OrderEvents {
   }
 
   /** The events of one order: ORDER_PLACED (OPS, CS) and POINTS_SPENT (ORCH). */
-  static List<OutboxMessage> messagesOf(PlaceOrderRequest request, long totalPoints) {
+  public static List<OutboxMessage> messagesOf(PlaceOrderRequest request, long totalPoints) {
     Map<String, Object> placed = new LinkedHashMap<>();
     placed.put("event", "ORDER_PLACED");
     placed.put("orderNo", request.orderNo());
@@ -57,7 +57,8 @@ public final class OrderEvents {
         new OutboxMessage(TOPIC, List.of("ORCH"), request.orderNo(), json(spent), headers));
   }
 
-  static String headersJson(Map<String, String> headers) {
+  /** The outbox row's headers column for {@code headers}. */
+  public static String headersJson(Map<String, String> headers) {
     try {
       return JSON.writeValueAsString(headers);
     } catch (JsonProcessingException e) {

@@ -4,6 +4,8 @@ import io.txcenter.account.api.AccountService;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
+import io.txcenter.kit.plugin.PluginContext;
+import io.txcenter.kit.plugin.ProcessPlugins;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.outbox.Outbox;
 import io.txcenter.outbox.OutboxAppendTcc;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code txc.jdbc.url} (payment schema), {@code txc.dubbo.port} (20894), {@code
  * txc.payment.tx-timeout.ms} (30000), {@code txc.payment.claim-lease.s} (60), {@code
  * txc.payment.max-channels} (256: most points references it keeps, one per channel the portal
- * knows).
+ * knows). Plugins on the class path are installed before the node starts (see {@link
+ * ProcessPlugins}); they get the runtime only.
  */
 public final class PaymentMain {
 
@@ -89,8 +92,9 @@ public final class PaymentMain {
             OutboxCheck.class,
             new PaymentOutboxCheck(payments),
             PaymentEvents.OUTBOX,
-            Callers.of(OutboxCheck.class).allow("check", "relay"))
-        .start();
+            Callers.of(OutboxCheck.class).allow("check", "relay"));
+    ProcessPlugins.install(PluginContext.of(runtime, node));
+    node.start();
     runtime.serve();
   }
 

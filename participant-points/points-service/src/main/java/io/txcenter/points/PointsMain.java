@@ -3,9 +3,10 @@ package io.txcenter.points;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
+import io.txcenter.kit.plugin.PluginContext;
+import io.txcenter.kit.plugin.ProcessPlugins;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.kit.validation.Ids;
-import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
@@ -17,10 +18,13 @@ import io.txcenter.points.tcc.PointsFreezeTcc;
 
 /**
  * One channel's points service. Settings: {@code txc.points.channel} (required), {@code
- * txc.jdbc.url} (the channel's schema), {@code txc.dubbo.port} (20881), {@code txc.zk.address},
- * {@code txc.bench.enabled} (false: no {@link DirectPointsService}).
+ * txc.jdbc.url} (the channel's schema), {@code txc.dubbo.port} (20881), {@code txc.zk.address}.
+ * Plugins on the class path are installed before the node starts (see {@link ProcessPlugins}).
  */
 public final class PointsMain {
+
+  /** Plugin component: the {@link PointsServiceImpl} of this channel. */
+  public static final String SERVICE = "points.service";
 
   private PointsMain() {}
 
@@ -56,14 +60,7 @@ public final class PointsMain {
                             : PointsErrorCode.STORAGE_FAILURE,
                         channel,
                         message));
-    if (Settings.bool("txc.bench.enabled", false)) {
-      // the benchmark's plain arm only: not atomic, never exported by up
-      node.export(
-          DirectPointsService.class,
-          service,
-          channel,
-          Callers.of(DirectPointsService.class).allow("spend", "mall"));
-    }
+    ProcessPlugins.install(PluginContext.of(runtime, node).with(SERVICE, service));
     node.start();
     runtime.serve();
   }

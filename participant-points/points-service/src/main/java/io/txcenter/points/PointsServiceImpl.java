@@ -5,13 +5,11 @@ import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
 import io.txcenter.kit.validation.Ids;
 import io.txcenter.points.api.CreditRequest;
-import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsBalance;
 import io.txcenter.points.api.PointsErrorCode;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
-import io.txcenter.points.store.FreezeRecord;
 import io.txcenter.points.store.PointsMapper;
 import io.txcenter.points.tcc.PointsCreditAction;
 import io.txcenter.points.tcc.PointsFreezeAction;
@@ -22,11 +20,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/**
- * The Dubbo provider of one channel's points: validates, then runs a TCC action's Try; also the
- * direct spend of the benchmark's plain arm ({@link DirectPointsService}).
- */
-public final class PointsServiceImpl implements PointsService, DirectPointsService {
+/** The Dubbo provider of one channel's points: validates, then runs a TCC action's Try. */
+public final class PointsServiceImpl implements PointsService {
 
   private static final Logger log = LoggerFactory.getLogger(PointsServiceImpl.class);
 
@@ -53,46 +48,6 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
     this.points = points;
     this.local = new TransactionTemplate(transactions);
     this.local.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-  }
-
-  @Override
-  public void spend(FreezeRequest request) {
-    validate(request);
-    local.executeWithoutResult(
-        status -> {
-          if (points.spendAvailable(request.channelId(), request.userId(), request.points()) == 0) {
-            throw shortOf(request);
-          }
-          // the row a confirmed freeze leaves, so the same invariants (spent = confirmed rows) hold
-          points.insertFreeze(
-              new FreezeRecord(
-                  "direct:" + request.orderNo(),
-                  0,
-                  request.channelId(),
-                  request.orderNo(),
-                  request.userId(),
-                  request.points(),
-                  FreezeRecord.CONFIRMED));
-        });
-  }
-
-  private PointsException shortOf(FreezeRequest request) {
-    if (points.find(request.channelId(), request.userId()) == null) {
-      return new PointsException(
-          PointsErrorCode.UNKNOWN_USER,
-          channelId,
-          "user [" + request.userId() + "] has no points in channel [" + channelId + "]");
-    }
-    return new PointsException(
-        PointsErrorCode.INSUFFICIENT_POINTS,
-        channelId,
-        "user ["
-            + request.userId()
-            + "] has fewer than ["
-            + request.points()
-            + "] points in channel ["
-            + channelId
-            + "]");
   }
 
   @Override
@@ -174,7 +129,14 @@ public final class PointsServiceImpl implements PointsService, DirectPointsServi
     return points.find(channel, userId);
   }
 
-  private void validate(FreezeRequest request) {
+  /**
+   * The checks {@link #tryFreeze} makes before its Try; public for a plugin that updates the same
+   * rows another way (the benchmark's direct spend), so both refuse the same input alike.
+   *
+   * @throws PointsException {@code INVALID_REQUEST}, {@code UNKNOWN_CHANNEL}, {@code
+   *     INVALID_AMOUNT}
+   */
+  public void validate(FreezeRequest request) {
     if (request == null) {
       throw invalid("'request' must not be null");
     }

@@ -178,37 +178,6 @@ class PointsFreezeFenceIT extends TccReservationContract {
         .isEqualTo(freezesBefore);
   }
 
-  @Test
-  void directSpend_movesAvailableToSpent_withOneConfirmedRow_orRefusesAndChangesNothing() {
-    long user = userWith(100);
-
-    service.spend(new FreezeRequest(CHANNEL, "o-direct-1", user, 30));
-
-    assertThat(balance(user)).isEqualTo(List.of(70L, 0L, 30L));
-    assertThat(
-            jdbc.queryForObject(
-                "SELECT status FROM points_freeze WHERE order_no = 'o-direct-1'", String.class))
-        .isEqualTo("CONFIRMED");
-    assertThatThrownBy(() -> service.spend(new FreezeRequest(CHANNEL, "o-direct-2", user, 71)))
-        .isInstanceOfSatisfying(
-            PointsException.class,
-            e -> assertThat(e.code()).isEqualTo(PointsErrorCode.INSUFFICIENT_POINTS));
-    assertThatThrownBy(
-            () -> service.spend(new FreezeRequest(CHANNEL, "o-direct-3", 44_444_444L, 1)))
-        .isInstanceOfSatisfying(
-            PointsException.class,
-            e -> assertThat(e.code()).isEqualTo(PointsErrorCode.UNKNOWN_USER));
-    assertThatThrownBy(() -> service.spend(new FreezeRequest(CHANNEL, "o-direct-4", user, 0)))
-        .isInstanceOfSatisfying(
-            PointsException.class,
-            e -> assertThat(e.code()).isEqualTo(PointsErrorCode.INVALID_AMOUNT));
-    assertThat(balance(user)).isEqualTo(List.of(70L, 0L, 30L));
-    assertThat(
-            jdbc.queryForObject(
-                "SELECT COUNT(*) FROM points_freeze WHERE order_no LIKE 'o-direct-%'", Long.class))
-        .isEqualTo(1);
-  }
-
   private static void assertCode(FreezeRequest request, PointsErrorCode code) {
     assertThatThrownBy(() -> service.tryFreeze(request))
         .isInstanceOfSatisfying(

@@ -2,9 +2,9 @@ package io.txcenter.portal;
 
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
-import io.txcenter.kit.Settings;
+import io.txcenter.kit.plugin.PluginContext;
+import io.txcenter.kit.plugin.ProcessPlugins;
 import io.txcenter.kit.rpc.Callers;
-import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
@@ -14,8 +14,8 @@ import io.txcenter.portal.tcc.QuotaFreezeTcc;
 
 /**
  * The portal service: the quota of every channel. Settings: {@code txc.jdbc.url} (the portal's
- * schema), {@code txc.dubbo.port} (20891), {@code txc.zk.address}, {@code txc.bench.enabled}
- * (false: no {@link DirectQuotaService}).
+ * schema), {@code txc.dubbo.port} (20891), {@code txc.zk.address}. Plugins on the class path are
+ * installed before the node starts (see {@link ProcessPlugins}); they get the runtime only.
  */
 public final class PortalMain {
 
@@ -47,14 +47,7 @@ public final class PortalMain {
                             : PortalErrorCode.STORAGE_FAILURE,
                         null,
                         message));
-    if (Settings.bool("txc.bench.enabled", false)) {
-      // the benchmark's plain arm only: not atomic, never exported by up
-      node.export(
-          DirectQuotaService.class,
-          service,
-          null,
-          Callers.of(DirectQuotaService.class).allow("use", "mall"));
-    }
+    ProcessPlugins.install(PluginContext.of(runtime, node));
     node.start();
     runtime.serve();
   }

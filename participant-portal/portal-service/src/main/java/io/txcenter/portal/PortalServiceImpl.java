@@ -5,12 +5,10 @@ import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
 import io.txcenter.kit.validation.Ids;
 import io.txcenter.portal.api.ChannelQuota;
-import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
-import io.txcenter.portal.store.QuotaFreezeRecord;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
 import java.util.List;
@@ -21,11 +19,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/**
- * The Dubbo provider of the channels' quota: validates, then runs the TCC action's Try; also the
- * direct use of the benchmark's plain arm ({@link DirectQuotaService}).
- */
-public final class PortalServiceImpl implements PortalService, DirectQuotaService {
+/** The Dubbo provider of the channels' quota: validates, then runs the TCC action's Try. */
+public final class PortalServiceImpl implements PortalService {
 
   private static final Logger log = LoggerFactory.getLogger(PortalServiceImpl.class);
 
@@ -45,36 +40,6 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
     this.quotas = quotas;
     this.local = new TransactionTemplate(transactions);
     this.local.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-  }
-
-  @Override
-  public void use(QuotaFreezeRequest request) {
-    validate(request);
-    String channelId = request.channelId();
-    local.executeWithoutResult(
-        status -> {
-          if (quotas.useAvailable(channelId, request.amount()) == 0) {
-            if (quotas.find(channelId) == null) {
-              throw new PortalException(
-                  PortalErrorCode.UNKNOWN_CHANNEL,
-                  channelId,
-                  "channel [" + channelId + "] has no quota");
-            }
-            throw new PortalException(
-                PortalErrorCode.QUOTA_EXHAUSTED,
-                channelId,
-                "channel [" + channelId + "] has less than [" + request.amount() + "] quota left");
-          }
-          // the row a confirmed freeze leaves, so used = confirmed rows still holds
-          quotas.insertFreeze(
-              new QuotaFreezeRecord(
-                  "direct:" + channelId + ":" + request.orderNo(),
-                  0,
-                  channelId,
-                  request.orderNo(),
-                  request.amount(),
-                  QuotaFreezeRecord.CONFIRMED));
-        });
   }
 
   @Override
@@ -125,7 +90,13 @@ public final class PortalServiceImpl implements PortalService, DirectQuotaServic
     return quotas.find(channelId);
   }
 
-  private static void validate(QuotaFreezeRequest request) {
+  /**
+   * The checks {@link #tryFreezeQuota} makes before its Try; public for a plugin that updates the
+   * same rows another way (the benchmark's direct use), so both refuse the same input alike.
+   *
+   * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}
+   */
+  public static void validate(QuotaFreezeRequest request) {
     if (request == null) {
       throw invalid(null, "'request' must not be null");
     }

@@ -186,31 +186,6 @@ class QuotaFreezeFenceIT extends TccReservationContract {
     assertThat(service.quotas()).extracting(ChannelQuota::channelId).isSorted().contains(channel);
   }
 
-  @Test
-  void directUse_movesAvailableToUsed_withOneConfirmedRow_orRefusesAndChangesNothing() {
-    String channel = channelWith(100);
-
-    service.use(new QuotaFreezeRequest(channel, "o-direct-1", 40));
-
-    assertThat(balance(channel)).isEqualTo(List.of(60L, 0L, 40L));
-    assertThat(
-            jdbc.queryForObject(
-                "SELECT status FROM quota_freeze WHERE channel_id = ? AND order_no = 'o-direct-1'",
-                String.class,
-                channel))
-        .isEqualTo("CONFIRMED");
-    assertCode(
-        () -> service.use(new QuotaFreezeRequest(channel, "o-direct-2", 61)),
-        PortalErrorCode.QUOTA_EXHAUSTED);
-    assertCode(
-        () -> service.use(new QuotaFreezeRequest(nextChannel(), "o-direct-3", 1)),
-        PortalErrorCode.UNKNOWN_CHANNEL);
-    assertCode(
-        () -> service.use(new QuotaFreezeRequest(channel, "o-direct-4", 0)),
-        PortalErrorCode.INVALID_AMOUNT);
-    assertThat(balance(channel)).isEqualTo(List.of(60L, 0L, 40L));
-  }
-
   private static void assertCode(QuotaFreezeRequest request, PortalErrorCode code) {
     assertCode(() -> service.tryFreezeQuota(request), code);
   }

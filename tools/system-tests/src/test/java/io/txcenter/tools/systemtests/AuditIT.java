@@ -6,10 +6,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.account.AccountServiceImpl;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditTcc;
+import io.txcenter.bench.api.DirectPointsService;
+import io.txcenter.bench.mall.BenchOrders;
+import io.txcenter.bench.points.DirectPoints;
+import io.txcenter.bench.portal.DirectQuota;
 import io.txcenter.kit.Database;
 import io.txcenter.kit.MyBatisStore;
 import io.txcenter.kit.SchemaMigrator;
-import io.txcenter.mall.BenchOrders;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.mall.store.OrderMapper;
@@ -331,6 +334,7 @@ class AuditIT {
         };
     try {
       Map<String, PointsServiceImpl> points = new LinkedHashMap<>();
+      Map<String, DirectPointsService> directPoints = new LinkedHashMap<>();
       for (String channel : List.of(A, B)) {
         HikariDataSource ds = pool.apply(ch(channel));
         PointsMapper mapper =
@@ -343,6 +347,10 @@ class AuditIT {
                 new PointsCreditTcc(mapper),
                 mapper,
                 new DataSourceTransactionManager(ds)));
+        directPoints.put(
+            channel,
+            new DirectPoints(
+                channel, points.get(channel), mapper, new DataSourceTransactionManager(ds)));
       }
       HikariDataSource portalDs = pool.apply(schema("portal"));
       QuotaMapper quotas =
@@ -366,8 +374,8 @@ class AuditIT {
               mallSql.getMapper(OutboxMapper.class),
               mallDs,
               new DataSourceTransactionManager(mallDs),
-              points::get,
-              portal,
+              directPoints::get,
+              new DirectQuota(quotas, new DataSourceTransactionManager(portalDs)),
               channel -> {
                 throw new IllegalStateException("no global transactions here");
               },

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.txcenter.account.api.AccountService;
+import io.txcenter.bench.api.DirectPointsService;
+import io.txcenter.bench.api.DirectQuotaService;
+import io.txcenter.bench.api.OrderBenchService;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.mall.api.MallService;
-import io.txcenter.mall.api.OrderBenchService;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderResult;
 import io.txcenter.mall.api.OrderStatus;
@@ -19,10 +21,8 @@ import io.txcenter.payment.api.BankSignature;
 import io.txcenter.payment.api.CreatePaymentRequest;
 import io.txcenter.payment.api.PaymentService;
 import io.txcenter.payment.api.PaymentStatus;
-import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsService;
-import io.txcenter.portal.api.DirectQuotaService;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
 import io.txcenter.secrets.Secrets;
@@ -102,7 +102,7 @@ class InputCorpusIT {
           "OutboxCheck.check", "relay",
           "EventConsumer.consume", "relay");
 
-  /** Interfaces of the api jars that `txc up` does not export (benchmark only). */
+  /** The bench plugins' interfaces (bench-api): `txc up` puts no plugin on a class path. */
   private static final Map<Class<?>, String> NOT_EXPORTED =
       Map.of(
           OrderBenchService.class, "",

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.txcenter.account.api.AccountException;
 import io.txcenter.account.api.AccountService;
+import io.txcenter.bench.api.DirectPointsService;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.outbox.api.EventMessage;
-import io.txcenter.points.api.DirectPointsService;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsBalance;
 import io.txcenter.points.api.PointsException;

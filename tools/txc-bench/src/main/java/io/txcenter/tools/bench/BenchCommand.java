@@ -190,11 +190,19 @@ public final class BenchCommand {
       arms.put(
           "plain",
           (no, user) ->
-              clients.bench().placePlain(order(no, user)).status() == OrderStatus.CONFIRMED);
+              clients
+                      .reference(io.txcenter.bench.api.OrderBenchService.class, null)
+                      .placePlain(order(no, user))
+                      .status()
+                  == OrderStatus.CONFIRMED);
       arms.put(
           "monolith",
           (no, user) ->
-              clients.bench().placeMonolith(order(no, user)).status() == OrderStatus.CONFIRMED);
+              clients
+                      .reference(io.txcenter.bench.api.OrderBenchService.class, null)
+                      .placeMonolith(order(no, user))
+                      .status()
+                  == OrderStatus.CONFIRMED);
       arms.keySet().retainAll(plan.arms());
       for (Map.Entry<String, Call> arm : arms.entrySet()) {
         if (plan.warmupSeconds() > 0) {
@@ -219,7 +227,9 @@ public final class BenchCommand {
                   r,
                   plan.seconds(),
                   (no, user) ->
-                      clients.bench().placeWithBranches(no, user, config.channels().get(0), n)
+                      clients
+                              .reference(io.txcenter.bench.api.OrderBenchService.class, null)
+                              .placeWithBranches(no, user, config.channels().get(0), n)
                           == OrderStatus.CONFIRMED);
           sweep.add(p);
           print(p);
@@ -243,7 +253,9 @@ public final class BenchCommand {
         clients.points(channel).grant(channel, u, 900_000_000L, "bench seed");
       }
     }
-    clients.bench().seedMonolith(config.channels(), FIRST_USER, USERS, 900_000_000L, 900_000_000L);
+    clients
+        .reference(io.txcenter.bench.api.OrderBenchService.class, null)
+        .seedMonolith(config.channels(), FIRST_USER, USERS, 900_000_000L, 900_000_000L);
   }
 
   /**

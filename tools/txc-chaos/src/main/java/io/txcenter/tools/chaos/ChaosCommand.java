@@ -1,6 +1,6 @@
 package io.txcenter.tools.chaos;
 
-import io.txcenter.kit.KillWindowHook.Window;
+import io.txcenter.chaos.KillWindowHook.Window;
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.tools.audit.Audit;
 import io.txcenter.tools.load.LoadCommand;
@@ -38,7 +38,7 @@ import org.apache.curator.framework.CuratorFramework;
  * the load happens to be at differ). Kinds are taken round-robin in a shuffled order, so every kind
  * is killed once before any is killed twice. A TCC participant or initiator is killed inside a
  * window (Try, between Try and Confirm/Cancel, Confirm, Cancel) through its {@link
- * io.txcenter.kit.KillWindowHook}: the run arms the window, the process announces that a branch
+ * io.txcenter.chaos.KillWindowHook}: the run arms the window, the process announces that a branch
  * entered it and holds, and the run kills it during the hold. A window not reached within {@link
  * #ARM_WAIT} becomes a kill at a random moment, and is counted as such.
  *

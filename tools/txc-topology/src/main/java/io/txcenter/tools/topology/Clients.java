@@ -21,7 +21,7 @@ public final class Clients implements AutoCloseable {
   private PaymentService payment;
   private PortalService portal;
   private AccountService account;
-  private io.txcenter.mall.api.OrderBenchService bench;
+  private final Map<String, Object> others = new ConcurrentHashMap<>();
 
   public Clients(TopologyConfig config) {
     System.setProperty("txc.zk.address", config.zkAddress());
@@ -61,12 +61,13 @@ public final class Clients implements AutoCloseable {
     return account;
   }
 
-  /** The mall's benchmark baselines (plain, monolith, N branches). */
-  public synchronized io.txcenter.mall.api.OrderBenchService bench() {
-    if (bench == null) {
-      bench = node.reference(io.txcenter.mall.api.OrderBenchService.class, null);
-    }
-    return bench;
+  /**
+   * A reference to any other service (a tool's own, e.g. the bench plugins' services), by interface
+   * and Dubbo group; one per pair.
+   */
+  public <T> T reference(Class<T> type, String group) {
+    return type.cast(
+        others.computeIfAbsent(type.getName() + "/" + group, k -> node.reference(type, group)));
   }
 
   /** A subscriber's consumer, by consumer group (Dubbo group). */

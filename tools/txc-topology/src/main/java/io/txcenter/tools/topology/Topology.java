@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 
 /**
  * Starts and stops the local topology as one JVM per service: pid files under {@code <run
@@ -52,7 +54,8 @@ public final class Topology {
   /**
    * The benchmark's topology: only the processes {@code include} accepts, with the benchmark-only
    * services ({@code DirectPointsService}, {@code DirectQuotaService}, {@code OrderBenchService})
-   * exported ({@code txc.bench.enabled}); {@code up} never exports them.
+   * exported by the bench plugins put on the mall's, the portal's and each points process's class
+   * path ({@link #pluginJars}); {@code up} never exports them.
    */
   public static Topology forBench(TopologyConfig config, Predicate<String> include) {
     return new Topology(config, include, true);
@@ -271,14 +274,92 @@ public final class Topology {
     // a path, not a secret: the values stay in the owner-only file (ClusterSecrets)
     all.put("txc.secrets.file", ClusterSecrets.file(config.runDir()).toString());
     all.put("txc.rpc.identity", rpcIdentity);
-    if (bench) {
-      all.put("txc.bench.enabled", "true");
-    }
     if (config.chaos()) {
-      // kill windows (KillWindowHook); the recovery bounds of a chaos run are the descriptors'
+      // kill windows (the chaos-hook plugin's KillWindowHook); the recovery bounds of a chaos run
+      // are the descriptors'
       all.put("txc.chaos.dir", config.chaosDir().toString());
     }
     return new ProcessSpec(name, jar, all, env);
+  }
+
+  /** The plugin holding the benchmark-only interfaces, needed beside every bench plugin. */
+  public static final String BENCH_API = "tools/bench-plugins/bench-api/target/bench-api.jar";
+
+  /** The bench plugin of each process kind that exports a benchmark-only service. */
+  public static final Map<String, String> BENCH_PLUGINS =
+      Map.of(
+          "mall", "tools/bench-plugins/mall-bench/target/mall-bench.jar",
+          "points", "tools/bench-plugins/points-bench/target/points-bench.jar",
+          "portal", "tools/bench-plugins/portal-bench/target/portal-bench.jar");
+
+  /**
+   * The chaos run's kill windows (KillWindowHook), for every process with TCC branches: those whose
+   * descriptor declares a fence ({@code fence=true}), so a new participant gets it too.
+   */
+  public static final String CHAOS_HOOK = "tools/chaos-hook/target/chaos-hook.jar";
+
+  /**
+   * The plugin jars (relative to the project home) to put on {@code spec}'s class path: the bench
+   * plugin of its kind under {@link #forBench}, the chaos hook of a TCC process under chaos, none
+   * otherwise ({@code up}, {@code demo}: a production class path).
+   */
+  public List<String> pluginJars(ProcessSpec spec) {
+    String kind = spec.settings().getOrDefault("txc.rpc.identity", spec.name());
+    List<String> jars = new ArrayList<>();
+    if (bench && BENCH_PLUGINS.containsKey(kind)) {
+      jars.add(BENCH_API);
+      jars.add(BENCH_PLUGINS.get(kind));
+    }
+    if (config.chaos() && hasTccBranches(spec)) {
+      jars.add(CHAOS_HOOK);
+    }
+    return jars;
+  }
+
+  private boolean hasTccBranches(ProcessSpec spec) {
+    return descriptors().stream()
+        .anyMatch(d -> d.jar().equals(spec.jar()) && "true".equals(d.get("fence", "false")));
+  }
+
+  /**
+   * The JVM's arguments after its options and settings: {@code -jar X.jar} for a production
+   * process; with plugins, {@code -cp X.jar:<plugins> <X.jar's Main-Class>} (X.jar's manifest
+   * Class-Path, its lib/, still applies).
+   */
+  public List<String> launch(ProcessSpec spec) {
+    Path jar = existing(spec.jar());
+    List<String> plugins = pluginJars(spec);
+    if (plugins.isEmpty()) {
+      return List.of("-jar", jar.toString());
+    }
+    StringBuilder classPath = new StringBuilder(jar.toString());
+    for (String plugin : plugins) {
+      classPath.append(java.io.File.pathSeparatorChar).append(existing(plugin));
+    }
+    return List.of("-cp", classPath.toString(), mainClass(jar));
+  }
+
+  private Path existing(String relative) {
+    Path path = config.home().resolve(relative);
+    if (!Files.exists(path)) {
+      throw new CliException("missing " + path + ": build with ./mvnw -DskipTests package");
+    }
+    return path;
+  }
+
+  private static String mainClass(Path jar) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      String main =
+          file.getManifest() == null
+              ? null
+              : file.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+      if (main == null || main.isBlank()) {
+        throw new CliException(jar + " names no Main-Class");
+      }
+      return main;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + jar, e);
+    }
   }
 
   /**
@@ -386,10 +467,7 @@ public final class Topology {
   }
 
   private Process start(ProcessSpec spec) {
-    Path jar = config.home().resolve(spec.jar());
-    if (!Files.exists(jar)) {
-      throw new CliException("missing " + jar + ": build with ./mvnw -DskipTests package");
-    }
+    List<String> launch = launch(spec);
     List<String> command = new ArrayList<>();
     // own session: a Ctrl-C on the terminal that ran `up` must not take the services down
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -398,8 +476,7 @@ public final class Topology {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions(spec.name()));
     spec.settings().forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-jar");
-    command.add(jar.toString());
+    command.addAll(launch);
     Path log = logFile(spec.name());
     try {
       Files.deleteIfExists(readyMarker(spec.name()));

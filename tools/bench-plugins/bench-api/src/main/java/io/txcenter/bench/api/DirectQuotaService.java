@@ -1,4 +1,8 @@
-package io.txcenter.portal.api;
+package io.txcenter.bench.api;
+
+import io.txcenter.portal.api.PortalException;
+import io.txcenter.portal.api.PortalService;
+import io.txcenter.portal.api.QuotaFreezeRequest;
 
 /**
  * Channel quota used at once, with no global transaction, no fence and no Try/Confirm split: the

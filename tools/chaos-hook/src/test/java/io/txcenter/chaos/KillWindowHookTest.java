@@ -1,8 +1,8 @@
-package io.txcenter.kit;
+package io.txcenter.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.txcenter.kit.KillWindowHook.Window;
+import io.txcenter.chaos.KillWindowHook.Window;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

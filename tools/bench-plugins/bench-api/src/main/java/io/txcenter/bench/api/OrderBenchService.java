@@ -1,5 +1,10 @@
-package io.txcenter.mall.api;
+package io.txcenter.bench.api;
 
+import io.txcenter.mall.api.MallException;
+import io.txcenter.mall.api.MallService;
+import io.txcenter.mall.api.OrderResult;
+import io.txcenter.mall.api.OrderStatus;
+import io.txcenter.mall.api.PlaceOrderRequest;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
-package io.txcenter.kit;
+package io.txcenter.chaos;
 
+import io.txcenter.kit.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Seata {@link TccHook} through which the chaos run ({@code bin/txc chaos}) kills a process
- * inside a chosen TCC window rather than at a random instant. Off unless {@code txc.chaos.dir} is
- * set.
+ * inside a chosen TCC window rather than at a random instant. Installed by {@link ChaosPlugin},
+ * which is on a process's class path only when the chaos run starts the topology; off unless {@code
+ * txc.chaos.dir} is set.
  *
  * <p>Protocol: the chaos run arms a window for one process by writing the window's name to {@code
  * <chaos dir>/arm/<process>}. The first phase of that process that enters the window claims the arm
@@ -63,15 +65,19 @@ public final class KillWindowHook implements TccHook {
     this.holdMillis = holdMillis;
   }
 
-  /** Registers the hook with Seata when {@code txc.chaos.dir} is set; otherwise does nothing. */
-  static void installIfConfigured(String process) {
+  /**
+   * Registers the hook with Seata when {@code txc.chaos.dir} is set; otherwise does nothing.
+   * Returns whether it registered.
+   */
+  static boolean installIfConfigured(String process) {
     String dir = Settings.string("txc.chaos.dir", "");
     if (dir.isBlank()) {
-      return;
+      return false;
     }
     TccHookManager.registerHook(
         new KillWindowHook(Path.of(dir), process, Settings.longValue("txc.chaos.hold.ms", 5_000)));
     log.warn("chaos kill windows enabled process={} dir={}", process, dir);
+    return true;
   }
 
   @Override

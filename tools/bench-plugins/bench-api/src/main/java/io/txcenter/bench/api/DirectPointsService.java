@@ -1,4 +1,8 @@
-package io.txcenter.points.api;
+package io.txcenter.bench.api;
+
+import io.txcenter.points.api.FreezeRequest;
+import io.txcenter.points.api.PointsException;
+import io.txcenter.points.api.PointsService;
 
 /**
  * Points spent at once, with no global transaction, no fence and no Try/Confirm split: the same row

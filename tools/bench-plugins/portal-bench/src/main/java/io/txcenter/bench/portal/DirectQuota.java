@@ -1,0 +1,58 @@
+package io.txcenter.bench.portal;
+
+import io.txcenter.bench.api.DirectQuotaService;
+import io.txcenter.portal.PortalServiceImpl;
+import io.txcenter.portal.api.PortalErrorCode;
+import io.txcenter.portal.api.PortalException;
+import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.store.QuotaFreezeRecord;
+import io.txcenter.portal.store.QuotaMapper;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The direct quota use of the benchmark's plain arm ({@link DirectQuotaService}): the same checks
+ * as the service's Try, then the rows a confirmed freeze leaves, in one local transaction.
+ */
+public final class DirectQuota implements DirectQuotaService {
+
+  private final QuotaMapper quotas;
+  private final TransactionTemplate local;
+
+  public DirectQuota(QuotaMapper quotas, PlatformTransactionManager transactions) {
+    this.quotas = quotas;
+    this.local = new TransactionTemplate(transactions);
+    this.local.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+  }
+
+  @Override
+  public void use(QuotaFreezeRequest request) {
+    PortalServiceImpl.validate(request);
+    String channelId = request.channelId();
+    local.executeWithoutResult(
+        status -> {
+          if (quotas.useAvailable(channelId, request.amount()) == 0) {
+            if (quotas.find(channelId) == null) {
+              throw new PortalException(
+                  PortalErrorCode.UNKNOWN_CHANNEL,
+                  channelId,
+                  "channel [" + channelId + "] has no quota");
+            }
+            throw new PortalException(
+                PortalErrorCode.QUOTA_EXHAUSTED,
+                channelId,
+                "channel [" + channelId + "] has less than [" + request.amount() + "] quota left");
+          }
+          // the row a confirmed freeze leaves, so used = confirmed rows still holds
+          quotas.insertFreeze(
+              new QuotaFreezeRecord(
+                  "direct:" + channelId + ":" + request.orderNo(),
+                  0,
+                  channelId,
+                  request.orderNo(),
+                  request.amount(),
+                  QuotaFreezeRecord.CONFIRMED));
+        });
+  }
+}
