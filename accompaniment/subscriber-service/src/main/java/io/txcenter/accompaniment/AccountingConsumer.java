@@ -1,12 +1,12 @@
 package io.txcenter.accompaniment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.outbox.EventType;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.api.ConsumerException;
 import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.outbox.api.EventMessage;
 import io.txcenter.outbox.api.EventMessageCheck;
+import io.txcenter.payment.api.PaymentVoucher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,8 @@ public final class AccountingConsumer implements EventConsumer {
   static final String MERCHANT_PAYABLE = "2202-merchant-payable:";
 
   private static final Logger log = LoggerFactory.getLogger(AccountingConsumer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final EventType<PaymentVoucher> VOUCHER =
+      EventType.reader(PaymentVoucher.EVENT, PaymentVoucher.class);
 
   private final IdempotentConsumer idempotent;
 
@@ -31,19 +32,11 @@ public final class AccountingConsumer implements EventConsumer {
   @Override
   public void consume(EventMessage message) {
     EventMessageCheck.requireWellFormed(message);
-    JsonNode voucher;
-    try {
-      voucher = JSON.readTree(message.payload());
-    } catch (Exception e) {
-      throw new ConsumerException(ConsumerException.Code.REJECTED, "payload is not JSON");
-    }
-    String paymentNo = voucher.path("paymentNo").asText("");
-    String merchant = voucher.path("merchantId").asText("");
-    long amount = voucher.path("amountCents").asLong(0);
-    if (!"PAYMENT_VOUCHER".equals(voucher.path("event").asText())
-        || paymentNo.isEmpty()
-        || merchant.isEmpty()
-        || amount <= 0) {
+    PaymentVoucher voucher = VOUCHER.read(message);
+    String paymentNo = voucher.paymentNo();
+    String merchant = voucher.merchantId();
+    long amount = voucher.amountCents();
+    if (!VOUCHER.isNamedIn(message) || paymentNo.isEmpty() || merchant.isEmpty() || amount <= 0) {
       throw new ConsumerException(
           ConsumerException.Code.REJECTED,
           "not a payment voucher with paymentNo, merchantId and amountCents > 0: "

@@ -26,6 +26,15 @@ public final class MyBatisStore {
             new Environment("txc", new SpringManagedTransactionFactory(), dataSource));
     configuration.setMapUnderscoreToCamelCase(true);
     configuration.setArgNameBasedConstructorAutoMapping(true);
+    addMappers(configuration, mapperResources);
+    return new SqlSessionTemplate(new SqlSessionFactoryBuilder().build(configuration));
+  }
+
+  /**
+   * Parses more mapper XMLs into an open session's configuration. MyBatis's configuration is not
+   * made for concurrent change: call this at start-up, before the session serves other threads.
+   */
+  public static void addMappers(Configuration configuration, String... mapperResources) {
     for (String resource : mapperResources) {
       try (InputStream in = MyBatisStore.class.getClassLoader().getResourceAsStream(resource)) {
         if (in == null) {
@@ -36,6 +45,5 @@ public final class MyBatisStore {
         throw new UncheckedIOException(e);
       }
     }
-    return new SqlSessionTemplate(new SqlSessionFactoryBuilder().build(configuration));
   }
 }

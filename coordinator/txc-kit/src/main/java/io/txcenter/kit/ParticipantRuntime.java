@@ -74,6 +74,19 @@ public final class ParticipantRuntime {
     return sql.getMapper(mapperType);
   }
 
+  /**
+   * Extends the process after {@link #start}: applies more DDL sets to its schema and registers
+   * more mapper XMLs with its MyBatis session, so that {@link #mapper} serves them and their calls
+   * join the fence's local transaction. For a library that brings its own tables and mapper (the
+   * outbox's {@code Outbox.install}). Start-up only: before any Dubbo export, TCC proxy of an
+   * action using these tables, or other thread uses the session.
+   */
+  public ParticipantRuntime extend(List<String> ddlSets, String... mapperResources) {
+    SchemaMigrator.migrate(dataSource, ddlSets.toArray(String[]::new));
+    MyBatisStore.addMappers(sql.getConfiguration(), mapperResources);
+    return this;
+  }
+
   /** Seata's TCC proxy of {@code action}: registers the resource and, on Try, the branch. */
   public static <T> T tccProxy(T action) {
     return ProxyUtil.createProxy(action);

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
+import io.txcenter.kit.Settings;
 import io.txcenter.kit.validation.Ids;
 import io.txcenter.outbox.api.OutboxErrorCode;
 import io.txcenter.outbox.api.OutboxException;
 import io.txcenter.outbox.api.OutboxMessage;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outbox of one initiator: {@link #append} writes messages as a branch of the caller's global
@@ -26,13 +29,77 @@ public final class Outbox {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** The setting that replaces an outbox's default topics: {@code <topic>:<TAG>|<TAG>…;…}. */
+  public static final String TOPICS_SETTING = "txc.outbox.topics";
+
+  /** The branch store's mapper XML, the only outbox mapper an initiator loads. */
+  public static final String BRANCH_STORE = "mapper/OutboxMapper.xml";
+
+  private final String name;
   private final OutboxAppendAction append;
   private final Topics topics;
+  private final Map<String, String> headers;
 
-  /** {@code append} must be Seata's TCC proxy of an {@link OutboxAppendTcc}. */
-  public Outbox(OutboxAppendAction append, Topics topics) {
+  /**
+   * {@code append} must be Seata's TCC proxy of an {@link OutboxAppendTcc}; {@code name} is the
+   * outbox's name, sent as header {@code source} by {@link #publish}. {@link #install} wires it.
+   */
+  public Outbox(String name, OutboxAppendAction append, Topics topics) {
+    this.name = name;
     this.append = append;
     this.topics = topics;
+    this.headers = Map.of("source", name);
+  }
+
+  /**
+   * Installs the outbox of an initiator on its runtime, at start-up (before its Dubbo node starts):
+   * applies the {@code outbox} DDL set to the runtime's schema, registers the branch store ({@link
+   * OutboxMapper}) with its MyBatis session, creates Seata's TCC proxy of the append branch (which
+   * registers the {@code outboxAppend} resource), and parses the topics: {@value #TOPICS_SETTING}
+   * if set, else {@code defaultTopics}. {@code name} is the outbox's name: the relay's leader path,
+   * the Dubbo group under which the owner exports its {@link io.txcenter.outbox.api.OutboxCheck}
+   * (the owner's main does that, with its other exports), and the {@code source} header of
+   * published events.
+   *
+   * @throws Settings.SettingException when the topics are malformed
+   */
+  public static Outbox install(ParticipantRuntime runtime, String name, String defaultTopics) {
+    String text = Settings.string(TOPICS_SETTING, defaultTopics);
+    Topics topics;
+    try {
+      topics = Topics.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new Settings.SettingException(TOPICS_SETTING, e.getMessage(), text);
+    }
+    runtime.extend(List.of("outbox"), BRANCH_STORE);
+    OutboxAppendAction append =
+        ParticipantRuntime.tccProxy(new OutboxAppendTcc(runtime.mapper(OutboxMapper.class)));
+    return new Outbox(name, append, topics);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Appends {@code events} of one business operation, keyed {@code businessKey}, as one branch of
+   * the current global transaction, in order, each with the header {@code source} = this outbox's
+   * name; each payload is its event's JSON ({@link EventType}).
+   *
+   * @throws OutboxException as {@link #append}
+   */
+  public void publish(String businessKey, List<EventType.Event<?>> events) {
+    if (events == null || events.isEmpty()) {
+      throw new OutboxException(OutboxErrorCode.INVALID_MESSAGE, "no events to publish");
+    }
+    List<OutboxMessage> messages = new ArrayList<>(events.size());
+    for (EventType.Event<?> event : events) {
+      if (event == null) {
+        throw new OutboxException(OutboxErrorCode.INVALID_MESSAGE, "event must not be null");
+      }
+      messages.add(event.message(businessKey, headers));
+    }
+    append(messages);
   }
 
   /**

@@ -1,10 +1,13 @@
 package io.txcenter.outbox;
 
-import java.time.LocalDateTime;
-import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
-/** MyBatis mapper of the outbox tables ({@code mapper/OutboxMapper.xml}). */
+/**
+ * The initiator's branch store ({@code mapper/OutboxMapper.xml}): the outbox branch's own rows,
+ * inserted PREPARED by its Try and settled by its Confirm or Cancel (or by the relay's check-back,
+ * with the same statement). The only outbox mapper an initiator's process loads; the relay's work
+ * is in {@link OutboxDeliveryMapper}.
+ */
 public interface OutboxMapper {
 
   int insertMessage(
@@ -23,111 +26,4 @@ public interface OutboxMapper {
       @Param("branchId") long branchId,
       @Param("to") String to,
       @Param("resolvedBy") String resolvedBy);
-
-  /**
-   * Branches whose messages are still PREPARED and were created more than {@code immunityMillis}
-   * ago. The cutoff is computed by the database on the UTC clock the rows were stamped with ({@code
-   * UTC_TIMESTAMP(3)}), so neither the JVM's nor the session's time zone matters.
-   */
-  List<PreparedBranch> findPreparedBranches(
-      @Param("immunityMillis") long immunityMillis, @Param("limit") int limit);
-
-  /**
-   * Locks the fence row of a branch ({@code SELECT ... FOR UPDATE}) and returns its status, null
-   * when there is none. Whoever settles a branch takes this lock first, as Seata's own {@code
-   * commitFence}/{@code rollbackFence} do before calling Confirm or Cancel: one lock order, no
-   * deadlock.
-   */
-  Integer lockFence(@Param("xid") String xid, @Param("branchId") long branchId);
-
-  /** A {@code tried} fence row becomes {@code committed}, as Confirm would leave it. */
-  int markFenceCommitted(@Param("xid") String xid, @Param("branchId") long branchId);
-
-  /** Marks a resolved branch's fence row so that a late Try of it is refused. */
-  int markFenceRolledBack(@Param("xid") String xid, @Param("branchId") long branchId);
-
-  int insertFenceSuspended(@Param("xid") String xid, @Param("branchId") long branchId);
-
-  List<ReadyMessage> findUnfanned(@Param("limit") int limit);
-
-  int insertDelivery(
-      @Param("messagePk") long messagePk,
-      @Param("consumerGroup") String consumerGroup,
-      @Param("businessKey") String businessKey);
-
-  /**
-   * READY messages that matched no valid subscription when they were fanned out ({@code fanned_out
-   * = 2}), looked at again in case a subscription appeared: id order, after {@code afterId}.
-   */
-  List<ReadyMessage> findUnrouted(@Param("afterId") long afterId, @Param("limit") int limit);
-
-  /**
-   * {@code fanned_out} becomes {@code to}: {@link #FANNED_OUT} (delivery rows exist) or {@link
-   * #UNROUTED} (no subscription matched; looked at again later).
-   */
-  int markFannedOut(@Param("id") long id, @Param("to") int to);
-
-  /** {@code outbox_message.fanned_out}: delivery rows were created. */
-  int FANNED_OUT = 1;
-
-  /** {@code outbox_message.fanned_out}: no valid subscription matched yet. */
-  int UNROUTED = 2;
-
-  /** Consumer groups with at least one due PENDING delivery. */
-  List<String> findDueGroups();
-
-  /**
-   * Deliveries due now, oldest message first, at most one per (group, business key): a later
-   * message of a key waits while an earlier one of that key is pending for the group.
-   */
-  List<DueDelivery> findDue(
-      @Param("consumerGroup") String consumerGroup, @Param("limit") int limit);
-
-  int markDelivered(@Param("messagePk") long messagePk, @Param("consumerGroup") String group);
-
-  int markRetry(
-      @Param("messagePk") long messagePk,
-      @Param("consumerGroup") String group,
-      @Param("attempts") int attempts,
-      @Param("delayMillis") long delayMillis,
-      @Param("error") String error);
-
-  int markDead(
-      @Param("messagePk") long messagePk,
-      @Param("consumerGroup") String group,
-      @Param("attempts") int attempts,
-      @Param("error") String error);
-
-  int insertDeadLetter(
-      @Param("messagePk") long messagePk,
-      @Param("consumerGroup") String group,
-      @Param("attempts") int attempts,
-      @Param("error") String error);
-
-  int bump(@Param("name") String name, @Param("delta") long delta);
-
-  /** Records an alert in {@code outbox_alert}: a new row, or a repeat of (alert, subject). */
-  int recordAlert(
-      @Param("alert") String alert,
-      @Param("subject") String subject,
-      @Param("detail") String detail);
-
-  /** A branch with PREPARED messages. */
-  record PreparedBranch(String xid, long branchId, String topic, String businessKey) {}
-
-  /** A READY message not yet fanned out to its subscriptions. */
-  record ReadyMessage(long id, String messageId, String topic, String tags, String businessKey) {}
-
-  /** One delivery to attempt, with the message it carries; {@code readyAt} is UTC. */
-  record DueDelivery(
-      long messagePk,
-      String consumerGroup,
-      int attempts,
-      String messageId,
-      String topic,
-      String tags,
-      String businessKey,
-      String payload,
-      String headers,
-      LocalDateTime readyAt) {}
 }

@@ -22,6 +22,7 @@ class DeadLettersIT {
   private HikariDataSource dataSource;
   private JdbcTemplate jdbc;
   private OutboxMapper mapper;
+  private OutboxDeliveryMapper deliveries;
   private DeadLetters deadLetters;
 
   @BeforeEach
@@ -29,7 +30,10 @@ class DeadLettersIT {
     // a schema per test: open() and redriveAll() see every dead letter of the schema
     dataSource = TestDatabase.get().freshSchema("dlq", "common", "outbox");
     jdbc = new JdbcTemplate(dataSource);
-    mapper = MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+    var store =
+        MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml", "mapper/OutboxDeliveryMapper.xml");
+    mapper = store.getMapper(OutboxMapper.class);
+    deliveries = store.getMapper(OutboxDeliveryMapper.class);
     deadLetters = new DeadLetters(dataSource);
   }
 
@@ -80,8 +84,10 @@ class DeadLettersIT {
                 id))
         .isTrue();
     assertThat(deadLetters.open()).isEmpty();
-    assertThat(mapper.findDue("orch", 10))
-        .extracting(OutboxMapper.DueDelivery::messagePk, OutboxMapper.DueDelivery::consumerGroup)
+    assertThat(deliveries.findDue("orch", 10))
+        .extracting(
+            OutboxDeliveryMapper.DueDelivery::messagePk,
+            OutboxDeliveryMapper.DueDelivery::consumerGroup)
         .containsExactly(tuple(pk, "orch"));
     assertThat(counter("redriven")).isEqualTo(1);
 
@@ -134,9 +140,9 @@ class DeadLettersIT {
     String key =
         jdbc.queryForObject(
             "SELECT business_key FROM outbox_message WHERE id = ?", String.class, messagePk);
-    assertThat(mapper.insertDelivery(messagePk, group, key)).isEqualTo(1);
-    assertThat(mapper.markDead(messagePk, group, LADDER_EXHAUSTED, error)).isEqualTo(1);
-    assertThat(mapper.insertDeadLetter(messagePk, group, LADDER_EXHAUSTED, error)).isEqualTo(1);
+    assertThat(deliveries.insertDelivery(messagePk, group, key)).isEqualTo(1);
+    assertThat(deliveries.markDead(messagePk, group, LADDER_EXHAUSTED, error)).isEqualTo(1);
+    assertThat(deliveries.insertDeadLetter(messagePk, group, LADDER_EXHAUSTED, error)).isEqualTo(1);
     return jdbc.queryForObject(
         "SELECT id FROM outbox_dead_letter WHERE message_pk = ? AND consumer_group = ?"
             + " AND redriven_at IS NULL",

@@ -31,6 +31,7 @@ class OutboxAppendIT {
   private static HikariDataSource dataSource;
   private static JdbcTemplate jdbc;
   private static OutboxMapper mapper;
+  private static OutboxDeliveryMapper delivery;
   private static OutboxAppendTcc action;
   private static FenceHarness fence;
   private static TransactionTemplate transactions;
@@ -40,7 +41,10 @@ class OutboxAppendIT {
     dataSource = TestDatabase.get().freshSchema("outbox", "common", "outbox");
     jdbc = new JdbcTemplate(dataSource);
     TccFence.install(dataSource);
-    mapper = MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+    var store =
+        MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml", "mapper/OutboxDeliveryMapper.xml");
+    mapper = store.getMapper(OutboxMapper.class);
+    delivery = store.getMapper(OutboxDeliveryMapper.class);
     action = new OutboxAppendTcc(mapper);
     fence = new FenceHarness(action, OutboxAppendAction.NAME);
     transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -157,8 +161,8 @@ class OutboxAppendIT {
                   branch.getBranchId(),
                   OutboxStatus.DISCARDED.name(),
                   "CHECKBACK");
-          changed[1] = mapper.markFenceRolledBack(branch.getXid(), branch.getBranchId());
-          changed[2] = mapper.insertFenceSuspended(branch.getXid(), branch.getBranchId());
+          changed[1] = delivery.markFenceRolledBack(branch.getXid(), branch.getBranchId());
+          changed[2] = delivery.insertFenceSuspended(branch.getXid(), branch.getBranchId());
         });
     assertThat(changed).containsExactly(2, 1, 0);
     assertThat(fenceStatus(branch)).isEqualTo(3);
@@ -178,8 +182,8 @@ class OutboxAppendIT {
 
     transactions.executeWithoutResult(
         tx -> {
-          assertThat(mapper.markFenceRolledBack(branch.getXid(), branch.getBranchId())).isZero();
-          assertThat(mapper.insertFenceSuspended(branch.getXid(), branch.getBranchId()))
+          assertThat(delivery.markFenceRolledBack(branch.getXid(), branch.getBranchId())).isZero();
+          assertThat(delivery.insertFenceSuspended(branch.getXid(), branch.getBranchId()))
               .isEqualTo(1);
         });
     assertThat(fenceStatus(branch)).isEqualTo(4);

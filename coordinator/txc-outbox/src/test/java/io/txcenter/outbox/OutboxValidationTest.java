@@ -28,7 +28,7 @@ class OutboxValidationTest {
   private static final String TOPIC = "accompaniment";
   private static final String OBJECT = "{\"order\":\"o-1\",\"points\":50}";
 
-  private final Outbox outbox = new Outbox(null, Topics.parse("accompaniment:OPS|CS|ORCH"));
+  private final Outbox outbox = new Outbox("test", null, Topics.parse("accompaniment:OPS|CS|ORCH"));
 
   @AfterEach
   void leaveTheGlobalTransaction() {
@@ -91,7 +91,8 @@ class OutboxValidationTest {
 
   @Test
   void givenTagOfAnotherTopic_validate_isUnknownTag() {
-    Outbox twoTopics = new Outbox(null, Topics.parse("accompaniment:OPS|CS|ORCH;billing:INVOICE"));
+    Outbox twoTopics =
+        new Outbox("test", null, Topics.parse("accompaniment:OPS|CS|ORCH;billing:INVOICE"));
 
     assertThatCode(
             () ->
@@ -185,7 +186,7 @@ class OutboxValidationTest {
   @Test
   void givenNoGlobalTransaction_append_isRefused_andNeverCallsTheAction() {
     RecordingAppend action = new RecordingAppend(null);
-    Outbox unbound = new Outbox(action, Topics.parse("accompaniment:OPS|CS|ORCH"));
+    Outbox unbound = new Outbox("test", action, Topics.parse("accompaniment:OPS|CS|ORCH"));
     assertThat(RootContext.getXID()).isNull();
 
     assertCode(
@@ -198,7 +199,7 @@ class OutboxValidationTest {
   @Test
   void givenNoMessagesOrAnInvalidOne_append_isRefusedBeforeCallingTheAction() {
     RecordingAppend action = new RecordingAppend(null);
-    Outbox bound = new Outbox(action, Topics.parse("accompaniment:OPS|CS|ORCH"));
+    Outbox bound = new Outbox("test", action, Topics.parse("accompaniment:OPS|CS|ORCH"));
     RootContext.bind("127.0.0.1:8091:42");
 
     assertCode(() -> bound.append(List.of()), OutboxErrorCode.INVALID_MESSAGE);
@@ -220,7 +221,7 @@ class OutboxValidationTest {
   @Test
   void givenGlobalTransaction_append_passesACopyOfTheMessagesToTheActionOnce() {
     RecordingAppend action = new RecordingAppend(null);
-    Outbox bound = new Outbox(action, Topics.parse("accompaniment:OPS|CS|ORCH"));
+    Outbox bound = new Outbox("test", action, Topics.parse("accompaniment:OPS|CS|ORCH"));
     List<OutboxMessage> messages = new ArrayList<>();
     messages.add(message(List.of("OPS", "CS"), "order-1", OBJECT));
     messages.add(message(List.of("ORCH"), "order-1", "{\"spent\":50}"));
@@ -241,7 +242,7 @@ class OutboxValidationTest {
         new RecordingAppend(
             new CommonFenceException(
                 "already rolled back", FrameworkErrorCode.DuplicateKeyException));
-    Outbox bound = new Outbox(action, Topics.parse("accompaniment:OPS|CS|ORCH"));
+    Outbox bound = new Outbox("test", action, Topics.parse("accompaniment:OPS|CS|ORCH"));
     RootContext.bind("127.0.0.1:8091:44");
 
     assertCode(
@@ -254,7 +255,7 @@ class OutboxValidationTest {
   void givenAnyOtherFailureOfTheTry_append_rethrowsItUnchanged() {
     IllegalStateException storage = new IllegalStateException("storage down");
     Outbox bound =
-        new Outbox(new RecordingAppend(storage), Topics.parse("accompaniment:OPS|CS|ORCH"));
+        new Outbox("test", new RecordingAppend(storage), Topics.parse("accompaniment:OPS|CS|ORCH"));
     RootContext.bind("127.0.0.1:8091:45");
 
     assertThatThrownBy(() -> bound.append(List.of(message(List.of("OPS"), "order-1", OBJECT))))

@@ -2,10 +2,11 @@ package io.txcenter.relay;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.outbox.OutboxDeliveryMapper;
+import io.txcenter.outbox.OutboxDeliveryMapper.DueDelivery;
+import io.txcenter.outbox.OutboxDeliveryMapper.PreparedBranch;
+import io.txcenter.outbox.OutboxDeliveryMapper.ReadyMessage;
 import io.txcenter.outbox.OutboxMapper;
-import io.txcenter.outbox.OutboxMapper.DueDelivery;
-import io.txcenter.outbox.OutboxMapper.PreparedBranch;
-import io.txcenter.outbox.OutboxMapper.ReadyMessage;
 import io.txcenter.outbox.OutboxStatus;
 import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
@@ -56,7 +57,8 @@ public final class OutboxRelay {
   static final Duration UNROUTED_RECHECK = Duration.ofSeconds(1);
 
   private final String outboxName;
-  private final OutboxMapper outbox;
+  private final OutboxDeliveryMapper outbox;
+  private final OutboxMapper branches;
   private final TransactionTemplate transactions;
   private final SubscriptionRegistry subscriptions;
   private final Function<String, EventConsumer> consumerOfGroup;
@@ -81,10 +83,13 @@ public final class OutboxRelay {
    * {@code deliveryThreads} runs one task per consumer group with due deliveries; it should not
    * queue (a cached pool: threads are bounded by the number of groups). {@code groupBudget} is how
    * long a group may start deliveries in one cycle, and how long a cycle waits for the groups.
+   * {@code branches} is the initiator's branch store on the same schema: a check-back settles a
+   * branch with the statement its Confirm and Cancel use, so whichever comes first wins.
    */
   public OutboxRelay(
       String outboxName,
-      OutboxMapper outbox,
+      OutboxDeliveryMapper outbox,
+      OutboxMapper branches,
       TransactionTemplate transactions,
       SubscriptionRegistry subscriptions,
       Function<String, EventConsumer> consumerOfGroup,
@@ -97,6 +102,7 @@ public final class OutboxRelay {
       Alerts alerts) {
     this.outboxName = outboxName;
     this.outbox = outbox;
+    this.branches = branches;
     this.transactions = transactions;
     this.subscriptions = subscriptions;
     this.consumerOfGroup = consumerOfGroup;
@@ -222,7 +228,7 @@ public final class OutboxRelay {
                 }
               }
               int n =
-                  outbox.settleBranch(
+                  branches.settleBranch(
                       branch.xid(),
                       branch.branchId(),
                       (ready ? OutboxStatus.READY : OutboxStatus.DISCARDED).name(),
@@ -275,7 +281,7 @@ public final class OutboxRelay {
         if (first) {
           transactions.executeWithoutResult(
               tx -> {
-                outbox.markFannedOut(message.id(), OutboxMapper.UNROUTED);
+                outbox.markFannedOut(message.id(), OutboxDeliveryMapper.UNROUTED);
                 outbox.bump("unrouted", 1);
               });
           alert(
@@ -296,7 +302,7 @@ public final class OutboxRelay {
             for (Subscription s : matching) {
               outbox.insertDelivery(message.id(), s.consumerGroup(), message.businessKey());
             }
-            outbox.markFannedOut(message.id(), OutboxMapper.FANNED_OUT);
+            outbox.markFannedOut(message.id(), OutboxDeliveryMapper.FANNED_OUT);
             if (!first) {
               outbox.bump("routed_late", 1);
             }

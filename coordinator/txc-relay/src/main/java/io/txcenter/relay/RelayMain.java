@@ -11,6 +11,7 @@ import io.txcenter.kit.SeataClient;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.validation.Ids;
+import io.txcenter.outbox.OutboxDeliveryMapper;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
@@ -27,6 +28,7 @@ import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.seata.core.exception.TransactionException;
 import org.apache.seata.tm.TransactionManagerHolder;
+import org.mybatis.spring.SqlSessionTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -99,12 +101,15 @@ public final class RelayMain {
               Settings.string("txc.jdbc.password", ""),
               8);
       SchemaMigrator.migrate(dataSource, "common", "outbox");
-      OutboxMapper outbox =
-          MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+      // the delivery store, and the branch store for the check-back's settling of a branch
+      SqlSessionTemplate store =
+          MyBatisStore.open(
+              dataSource, "mapper/OutboxDeliveryMapper.xml", "mapper/OutboxMapper.xml");
       OutboxRelay relay =
           new OutboxRelay(
               outboxName,
-              outbox,
+              store.getMapper(OutboxDeliveryMapper.class),
+              store.getMapper(OutboxMapper.class),
               new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
               new SubscriptionRegistry(zk),
               group ->

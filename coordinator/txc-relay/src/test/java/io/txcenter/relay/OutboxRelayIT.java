@@ -11,6 +11,7 @@ import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.ZooKeeperCredential;
 import io.txcenter.outbox.OutboxAppendAction;
 import io.txcenter.outbox.OutboxAppendTcc;
+import io.txcenter.outbox.OutboxDeliveryMapper;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.OutboxStatus;
 import io.txcenter.outbox.RetryLadder;
@@ -73,6 +74,7 @@ public class OutboxRelayIT {
   private static String schema;
   private static JdbcTemplate jdbc;
   private static OutboxMapper mapper;
+  private static OutboxDeliveryMapper delivery;
   private static TransactionTemplate transactions;
 
   private final Map<String, EventConsumer> consumers = new ConcurrentHashMap<>();
@@ -89,7 +91,8 @@ public class OutboxRelayIT {
     jdbc = new JdbcTemplate(dataSource);
     schema = jdbc.queryForObject("SELECT DATABASE()", String.class);
     TccFence.install(dataSource);
-    mapper = MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+    mapper = mapperOn(dataSource);
+    delivery = deliveryOn(dataSource);
     transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
   }
 
@@ -210,7 +213,7 @@ public class OutboxRelayIT {
     relay.cycle();
     relay.cycle();
 
-    assertThat(fannedOut(message)).isEqualTo(OutboxMapper.UNROUTED);
+    assertThat(fannedOut(message)).isEqualTo(OutboxDeliveryMapper.UNROUTED);
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_delivery", Integer.class)).isZero();
     assertThat(alerts("NO_SUBSCRIPTION")).containsExactly(messageId);
     assertThat(
@@ -232,7 +235,7 @@ public class OutboxRelayIT {
               return received.size() == 1;
             });
 
-    assertThat(fannedOut(message)).isEqualTo(OutboxMapper.FANNED_OUT);
+    assertThat(fannedOut(message)).isEqualTo(OutboxDeliveryMapper.FANNED_OUT);
     assertThat(deliveryStatus(message, "late")).isEqualTo("DELIVERED");
     assertThat(received).containsExactly(messageId);
     assertThat(counter("routed_late")).isEqualTo(1);
@@ -387,6 +390,7 @@ public class OutboxRelayIT {
     OutboxRelay relay =
         new OutboxRelay(
             "test",
+            delivery,
             mapper,
             transactions,
             registry,
@@ -464,6 +468,7 @@ public class OutboxRelayIT {
         };
     return new OutboxRelay(
         "test",
+        on == dataSource ? delivery : deliveryOn(on),
         on == dataSource ? mapper : mapperOn(on),
         on == dataSource
             ? transactions
@@ -518,6 +523,11 @@ public class OutboxRelayIT {
 
   private static OutboxMapper mapperOn(HikariDataSource dataSource) {
     return MyBatisStore.open(dataSource, "mapper/OutboxMapper.xml").getMapper(OutboxMapper.class);
+  }
+
+  private static OutboxDeliveryMapper deliveryOn(HikariDataSource dataSource) {
+    return MyBatisStore.open(dataSource, "mapper/OutboxDeliveryMapper.xml")
+        .getMapper(OutboxDeliveryMapper.class);
   }
 
   /** A Try written through {@code writer} (its session's time zone): PREPARED rows, fence tried. */

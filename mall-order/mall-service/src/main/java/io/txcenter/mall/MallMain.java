@@ -13,9 +13,6 @@ import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.tcc.OrderCreateAction;
 import io.txcenter.mall.tcc.OrderCreateTcc;
 import io.txcenter.outbox.Outbox;
-import io.txcenter.outbox.OutboxAppendTcc;
-import io.txcenter.outbox.OutboxMapper;
-import io.txcenter.outbox.Topics;
 import io.txcenter.outbox.api.OutboxCheck;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
@@ -42,14 +39,10 @@ public final class MallMain {
 
   public static void main(String[] args) throws Exception {
     ParticipantRuntime runtime =
-        ParticipantRuntime.start(
-            "mall", List.of("mall", "outbox"), "mapper/OrderMapper.xml", "mapper/OutboxMapper.xml");
+        ParticipantRuntime.start("mall", List.of("mall"), "mapper/OrderMapper.xml");
     OrderMapper orders = runtime.mapper(OrderMapper.class);
     OrderCreateAction orderCreate = ParticipantRuntime.tccProxy(new OrderCreateTcc(orders));
-    Outbox outbox =
-        new Outbox(
-            ParticipantRuntime.tccProxy(new OutboxAppendTcc(runtime.mapper(OutboxMapper.class))),
-            Topics.parse(Settings.string("txc.outbox.topics", OrderEvents.TOPICS)));
+    Outbox outbox = Outbox.install(runtime, OrderEvents.OUTBOX, OrderEvents.TOPICS);
     DubboNode node = runtime.dubbo(20893);
     PortalService portal = node.reference(PortalService.class, null);
     Map<String, PointsService> channels = new ConcurrentHashMap<>();

@@ -3,7 +3,10 @@ package io.txcenter.mall;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.txcenter.mall.api.OrderLine;
+import io.txcenter.mall.api.OrderPlaced;
 import io.txcenter.mall.api.PlaceOrderRequest;
+import io.txcenter.mall.api.PointsSpent;
+import io.txcenter.outbox.EventType;
 import io.txcenter.outbox.Outbox;
 import io.txcenter.outbox.api.OutboxMessage;
 import java.util.LinkedHashMap;
@@ -23,6 +26,11 @@ public final class OrderEvents {
   public static final String TOPIC = "accompaniment";
   public static final String TOPICS = "accompaniment:OPS|CS|ORCH";
 
+  public static final EventType<OrderPlaced> ORDER_PLACED =
+      EventType.of(OrderPlaced.EVENT, OrderPlaced.class, TOPIC, "OPS", "CS");
+  public static final EventType<PointsSpent> POINTS_SPENT =
+      EventType.of(PointsSpent.EVENT, PointsSpent.class, TOPIC, "ORCH");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Outbox outbox;
@@ -32,43 +40,34 @@ public final class OrderEvents {
   }
 
   public void orderPlaced(PlaceOrderRequest request, long totalPoints) {
-    outbox.append(messagesOf(request, totalPoints));
+    outbox.publish(request.orderNo(), eventsOf(request, totalPoints));
   }
 
   /** The events of one order: ORDER_PLACED (OPS, CS) and POINTS_SPENT (ORCH). */
-  public static List<OutboxMessage> messagesOf(PlaceOrderRequest request, long totalPoints) {
-    Map<String, Object> placed = new LinkedHashMap<>();
-    placed.put("event", "ORDER_PLACED");
-    placed.put("orderNo", request.orderNo());
-    placed.put("userId", request.userId());
-    placed.put("totalPoints", totalPoints);
+  static List<EventType.Event<?>> eventsOf(PlaceOrderRequest request, long totalPoints) {
     Map<String, Long> byChannel = new LinkedHashMap<>();
     for (OrderLine line : request.lines()) {
       byChannel.put(line.channelId(), line.points());
     }
-    Map<String, Object> spent = new LinkedHashMap<>();
-    spent.put("event", "POINTS_SPENT");
-    spent.put("orderNo", request.orderNo());
-    spent.put("userId", request.userId());
-    spent.put("points", byChannel);
-    Map<String, String> headers = Map.of("source", "mall");
     return List.of(
-        new OutboxMessage(TOPIC, List.of("OPS", "CS"), request.orderNo(), json(placed), headers),
-        new OutboxMessage(TOPIC, List.of("ORCH"), request.orderNo(), json(spent), headers));
+        ORDER_PLACED.with(new OrderPlaced(request.orderNo(), request.userId(), totalPoints)),
+        POINTS_SPENT.with(new PointsSpent(request.orderNo(), request.userId(), byChannel)));
+  }
+
+  /**
+   * The messages {@link #orderPlaced} appends, header {@code source=mall} as the outbox sets it.
+   */
+  public static List<OutboxMessage> messagesOf(PlaceOrderRequest request, long totalPoints) {
+    Map<String, String> headers = Map.of("source", OUTBOX);
+    return eventsOf(request, totalPoints).stream()
+        .map(event -> event.message(request.orderNo(), headers))
+        .toList();
   }
 
   /** The outbox row's headers column for {@code headers}. */
   public static String headersJson(Map<String, String> headers) {
     try {
       return JSON.writeValueAsString(headers);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String json(Map<String, Object> value) {
-    try {
-      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -1,13 +1,13 @@
 package io.txcenter.notify;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.txcenter.kit.validation.Ids;
+import io.txcenter.outbox.EventType;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.api.ConsumerException;
 import io.txcenter.outbox.api.EventConsumer;
 import io.txcenter.outbox.api.EventMessage;
 import io.txcenter.outbox.api.EventMessageCheck;
+import io.txcenter.payment.api.PaymentNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class NotifyConsumer implements EventConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(NotifyConsumer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final EventType<PaymentNotification> NOTIFICATION =
+      EventType.reader(PaymentNotification.EVENT, PaymentNotification.class);
 
   private final IdempotentConsumer idempotent;
 
@@ -29,15 +30,11 @@ public final class NotifyConsumer implements EventConsumer {
   @Override
   public void consume(EventMessage message) {
     EventMessageCheck.requireWellFormed(message);
-    JsonNode event;
-    try {
-      event = JSON.readTree(message.payload());
-    } catch (Exception e) {
-      throw new ConsumerException(ConsumerException.Code.REJECTED, "payload is not JSON");
-    }
-    String paymentNo = event.path("paymentNo").asText("");
-    String merchant = event.path("merchantId").asText("");
-    String status = event.path("status").asText("");
+    // the event name is not checked: a notification is whatever its topic carries
+    PaymentNotification event = NOTIFICATION.read(message);
+    String paymentNo = event.paymentNo();
+    String merchant = event.merchantId();
+    String status = event.status();
     if (paymentNo.isEmpty() || !Ids.isKey(merchant) || status.isEmpty()) {
       throw new ConsumerException(
           ConsumerException.Code.REJECTED,

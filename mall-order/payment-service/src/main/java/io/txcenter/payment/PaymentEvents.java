@@ -1,15 +1,13 @@
 package io.txcenter.payment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.txcenter.outbox.EventType;
 import io.txcenter.outbox.Outbox;
-import io.txcenter.outbox.api.OutboxMessage;
+import io.txcenter.payment.api.PaymentNotification;
 import io.txcenter.payment.api.PaymentStatus;
+import io.txcenter.payment.api.PaymentVoucher;
 import io.txcenter.payment.store.PaymentRecord;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The events of a completed payment, appended to the payment outbox inside its global transaction:
@@ -21,7 +19,16 @@ public final class PaymentEvents {
   public static final String OUTBOX = "payment";
   public static final String TOPICS = "accounting:VOUCHER;merchant-notify:PAID|FAILED";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final EventType<PaymentVoucher> VOUCHER =
+      EventType.of(PaymentVoucher.EVENT, PaymentVoucher.class, "accounting", "VOUCHER");
+
+  /** Tagged with the payment's status, {@code PAID} or {@code FAILED}. */
+  public static final EventType<PaymentNotification> NOTIFICATION =
+      EventType.of(
+          PaymentNotification.EVENT,
+          PaymentNotification.class,
+          "merchant-notify",
+          notification -> List.of(notification.status()));
 
   private final Outbox outbox;
 
@@ -30,37 +37,27 @@ public final class PaymentEvents {
   }
 
   public void completed(PaymentRecord payment, PaymentStatus status, String bankTxnNo) {
-    List<OutboxMessage> messages = new ArrayList<>();
-    Map<String, String> headers = Map.of("source", "payment");
-    if (status == PaymentStatus.PAID) {
-      Map<String, Object> voucher = new LinkedHashMap<>();
-      voucher.put("event", "PAYMENT_VOUCHER");
-      voucher.put("paymentNo", payment.paymentNo());
-      voucher.put("merchantId", payment.merchantId());
-      voucher.put("userId", payment.userId());
-      voucher.put("amountCents", payment.amountCents());
-      voucher.put("bankTxnNo", bankTxnNo);
-      messages.add(
-          new OutboxMessage(
-              "accounting", List.of("VOUCHER"), payment.paymentNo(), json(voucher), headers));
-    }
-    Map<String, Object> notify = new LinkedHashMap<>();
-    notify.put("event", "PAYMENT_NOTIFY");
-    notify.put("paymentNo", payment.paymentNo());
-    notify.put("merchantId", payment.merchantId());
-    notify.put("status", status.name());
-    notify.put("amountCents", payment.amountCents());
-    messages.add(
-        new OutboxMessage(
-            "merchant-notify", List.of(status.name()), payment.paymentNo(), json(notify), headers));
-    outbox.append(messages);
+    outbox.publish(payment.paymentNo(), eventsOf(payment, status, bankTxnNo));
   }
 
-  private static String json(Map<String, Object> value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+  /** The voucher (when paid), then the notification. */
+  static List<EventType.Event<?>> eventsOf(
+      PaymentRecord payment, PaymentStatus status, String bankTxnNo) {
+    List<EventType.Event<?>> events = new ArrayList<>();
+    if (status == PaymentStatus.PAID) {
+      events.add(
+          VOUCHER.with(
+              new PaymentVoucher(
+                  payment.paymentNo(),
+                  payment.merchantId(),
+                  payment.userId(),
+                  payment.amountCents(),
+                  bankTxnNo)));
     }
+    events.add(
+        NOTIFICATION.with(
+            new PaymentNotification(
+                payment.paymentNo(), payment.merchantId(), status.name(), payment.amountCents())));
+    return events;
   }
 }

@@ -8,9 +8,6 @@ import io.txcenter.kit.plugin.PluginContext;
 import io.txcenter.kit.plugin.ProcessPlugins;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.outbox.Outbox;
-import io.txcenter.outbox.OutboxAppendTcc;
-import io.txcenter.outbox.OutboxMapper;
-import io.txcenter.outbox.Topics;
 import io.txcenter.outbox.api.OutboxCheck;
 import io.txcenter.payment.api.PaymentErrorCode;
 import io.txcenter.payment.api.PaymentException;
@@ -43,16 +40,9 @@ public final class PaymentMain {
 
   public static void main(String[] args) throws Exception {
     ParticipantRuntime runtime =
-        ParticipantRuntime.start(
-            "payment",
-            List.of("payment", "outbox"),
-            "mapper/PaymentMapper.xml",
-            "mapper/OutboxMapper.xml");
+        ParticipantRuntime.start("payment", List.of("payment"), "mapper/PaymentMapper.xml");
     PaymentMapper payments = runtime.mapper(PaymentMapper.class);
-    Outbox outbox =
-        new Outbox(
-            ParticipantRuntime.tccProxy(new OutboxAppendTcc(runtime.mapper(OutboxMapper.class))),
-            Topics.parse(PaymentEvents.TOPICS));
+    Outbox outbox = Outbox.install(runtime, PaymentEvents.OUTBOX, PaymentEvents.TOPICS);
     int claimLease = (int) Settings.longValue("txc.payment.claim-lease.s", 60);
     startClaimReaper(payments, claimLease);
     DubboNode node = runtime.dubbo(20894);
