@@ -162,69 +162,10 @@ public final class Audit {
     }
   }
 
+  /** The per-channel reconciliations not yet in the initiators' invariants. */
   private void auditChannel(String channel) {
     String s = config.schemaOfChannel(channel);
-    for (Map<String, Object> row :
-        jdbc.queryForList(
-            "SELECT u.user_id, u.available, u.frozen, u.spent, u.credited, u.granted,"
-                + " (SELECT COALESCE(SUM(f.points), 0) FROM "
-                + s
-                + ".points_freeze f WHERE f.channel_id = u.channel_id AND f.user_id = u.user_id"
-                + " AND f.status = 'CONFIRMED') AS confirmed,"
-                + " (SELECT COALESCE(SUM(f.points), 0) FROM "
-                + s
-                + ".points_freeze f WHERE f.channel_id = u.channel_id AND f.user_id = u.user_id"
-                + " AND f.status = 'TRIED') AS tried,"
-                + " (SELECT COALESCE(SUM(c.points), 0) FROM "
-                + s
-                + ".points_credit c WHERE c.channel_id = u.channel_id AND c.user_id = u.user_id"
-                + " AND c.status = 'CONFIRMED') AS credits,"
-                + " (SELECT COALESCE(SUM(g.points), 0) FROM "
-                + s
-                + ".points_grant g WHERE g.channel_id = u.channel_id AND g.user_id = u.user_id)"
-                + " AS grants FROM "
-                + s
-                + ".user_points u WHERE u.channel_id = ?",
-            channel)) {
-      String who = "channel " + channel + " user " + row.get("user_id");
-      long available = num(row, "available");
-      long frozen = num(row, "frozen");
-      long spent = num(row, "spent");
-      long credited = num(row, "credited");
-      long granted = num(row, "granted");
-      check(
-          available + frozen + spent - credited == granted,
-          who
-              + ": available+frozen+spent-credited="
-              + (available + frozen + spent - credited)
-              + " but granted="
-              + granted);
-      check(available >= 0 && frozen >= 0 && spent >= 0, who + ": negative balance " + row);
-      check(frozen == 0, who + ": " + frozen + " points still frozen after quiescence");
-      check(
-          spent == num(row, "confirmed"),
-          who + ": spent=" + spent + " but confirmed freezes=" + num(row, "confirmed"));
-      check(
-          frozen == num(row, "tried"),
-          who + ": frozen=" + frozen + " but tried freezes=" + num(row, "tried"));
-      check(
-          credited == num(row, "credits"),
-          who + ": credited=" + credited + " but confirmed credits=" + num(row, "credits"));
-      check(
-          granted == num(row, "grants"),
-          who + ": granted=" + granted + " but recorded grants=" + num(row, "grants"));
-    }
-    noTried(s, "points_freeze", "channel " + channel);
-    noTried(s, "points_credit", "channel " + channel);
     String m = mall();
-    none(
-        "SELECT g.user_id FROM "
-            + s
-            + ".points_grant g WHERE g.channel_id = ? AND NOT EXISTS (SELECT 1 FROM "
-            + s
-            + ".user_points u WHERE u.channel_id = g.channel_id AND u.user_id = g.user_id)",
-        "channel " + channel + ": points granted to users with no points account",
-        channel);
     // a spend is explained by the confirmed order of the same global transaction with that line,
     // or by a recorded bench transaction of one-point freezes (<order_no>-b<i>) with that xid
     none(
@@ -328,9 +269,12 @@ public final class Audit {
 
   /**
    * The invariants the services carry: {@code META-INF/txc/audit/<id>.properties} beside a process
-   * descriptor, run once per process of that descriptor with {@code ${schema}} its schema and
-   * {@code ${schema:<id>}} another descriptor's. Each {@code check.<name>} is one check: a query of
-   * one text column returning one row per violation (up to ten are reported).
+   * descriptor, run once per process of that descriptor with {@code ${schema}} its schema, {@code
+   * ${instance}} its instance (a points process's channel) and {@code ${schema:<id>}} another
+   * descriptor's. A query naming another descriptor that has instances ({@code ${schema:points}},
+   * {@code ${instance:points}}) runs once per instance of it; {@code ${instances:<id>}} is the
+   * quoted list of them. Each run is one check: a query of one text column returning one row per
+   * violation (up to ten are reported).
    */
   private void auditServices() {
     Topology topology = new Topology(config);
@@ -358,35 +302,89 @@ public final class Audit {
             .forEach(
                 (key, sql) -> {
                   if (key.startsWith("check.")) {
-                    String query =
-                        ProcessDescriptor.render(
-                            sql, name -> schemaValue(topology, descriptors, d, schema, name));
-                    List<String> found = jdbc.queryForList(query + " LIMIT 10", String.class);
-                    checks++;
-                    violations.addAll(found);
+                    runCheck(topology, descriptors, new Bound(d, instance, schema), sql);
                   }
                 });
       }
     }
   }
 
-  private static String schemaValue(
-      Topology topology,
-      List<ProcessDescriptor> descriptors,
-      ProcessDescriptor d,
-      String schema,
-      String name) {
+  /** The process a service's check runs for, and the instance of another descriptor, if any. */
+  private record Bound(ProcessDescriptor d, String instance, String schema) {}
+
+  private static final java.util.regex.Pattern OTHER =
+      java.util.regex.Pattern.compile("\\$\\{(?:schema|instance):([a-z0-9-]+)}");
+
+  /** One check per instance of the descriptor with instances that {@code sql} names, else one. */
+  private void runCheck(
+      Topology topology, List<ProcessDescriptor> descriptors, Bound self, String sql) {
+    java.util.Set<String> named = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = OTHER.matcher(sql);
+    while (m.find()) {
+      named.add(m.group(1));
+    }
+    List<ProcessDescriptor> fanned =
+        named.stream()
+            .map(id -> descriptor(descriptors, self.d(), id))
+            .filter(o -> !topology.instances(o).isEmpty())
+            .toList();
+    if (fanned.size() > 1) {
+      throw new CliException(
+          self.d().id() + "'s invariants name two descriptors with instances in one query: " + sql);
+    }
+    ProcessDescriptor other = fanned.isEmpty() ? null : fanned.get(0);
+    List<String> others = other == null ? List.of() : topology.instances(other);
+    for (int j = 0; j < Math.max(1, others.size()); j++) {
+      String otherInstance = others.isEmpty() ? null : others.get(j);
+      int index = j;
+      String query =
+          ProcessDescriptor.render(
+              sql,
+              name -> {
+                if (other != null && name.equals("schema:" + other.id())) {
+                  return topology.schemaOf(other, otherInstance, index).orElseThrow();
+                }
+                if (other != null && name.equals("instance:" + other.id())) {
+                  return otherInstance;
+                }
+                return value(topology, descriptors, self, name);
+              });
+      List<String> found = jdbc.queryForList(query + " LIMIT 10", String.class);
+      checks++;
+      violations.addAll(found);
+    }
+  }
+
+  private static ProcessDescriptor descriptor(
+      List<ProcessDescriptor> descriptors, ProcessDescriptor d, String id) {
+    return descriptors.stream()
+        .filter(o -> o.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new CliException(d.id() + "'s invariants need process " + id));
+  }
+
+  private static String value(
+      Topology topology, List<ProcessDescriptor> descriptors, Bound self, String name) {
+    ProcessDescriptor d = self.d();
     if (name.equals("schema")) {
-      return schema;
+      return self.schema();
+    }
+    if (name.equals("instance") && self.instance() != null) {
+      return self.instance();
     }
     if (name.startsWith("schema:")) {
-      String other = name.substring(7);
-      return descriptors.stream()
-          .filter(o -> o.id().equals(other))
-          .findFirst()
-          .flatMap(o -> topology.schemaOf(o, null, 0))
+      ProcessDescriptor other = descriptor(descriptors, d, name.substring(7));
+      return topology
+          .schemaOf(other, null, 0)
           .orElseThrow(
-              () -> new CliException(d.id() + "'s invariants need the schema of " + other));
+              () -> new CliException(d.id() + "'s invariants need the schema of " + other.id()));
+    }
+    if (name.startsWith("instances:")) {
+      // quoted for SQL: instances are topology names (channels), letters, digits and dashes
+      return topology.instances(descriptor(descriptors, d, name.substring(10))).stream()
+          .map(i -> "'" + i + "'")
+          .reduce((a, b) -> a + ", " + b)
+          .orElse("''");
     }
     throw new CliException(d.id() + "'s invariants use an unknown value ${" + name + "}");
   }
