@@ -209,50 +209,12 @@ public final class Audit {
         channel);
   }
 
+  /** The portal's reconciliation not yet in the mall's invariants. */
   private void auditPortal() {
     String s = config.schema("portal");
-    for (Map<String, Object> row :
-        jdbc.queryForList(
-            "SELECT q.channel_id, q.granted, q.available, q.frozen, q.used,"
-                + " (SELECT COALESCE(SUM(f.amount), 0) FROM "
-                + s
-                + ".quota_freeze f WHERE f.channel_id = q.channel_id AND f.status = 'CONFIRMED')"
-                + " AS confirmed, (SELECT COALESCE(SUM(g.amount), 0) FROM "
-                + s
-                + ".quota_grant g WHERE g.channel_id = q.channel_id) AS grants FROM "
-                + s
-                + ".channel_quota q")) {
-      String who = "quota of channel " + row.get("channel_id");
-      long available = num(row, "available");
-      long frozen = num(row, "frozen");
-      long used = num(row, "used");
-      long granted = num(row, "granted");
-      check(
-          available + frozen + used == granted,
-          who
-              + ": available+frozen+used="
-              + (available + frozen + used)
-              + " but granted="
-              + granted);
-      check(frozen == 0, who + ": " + frozen + " still frozen after quiescence");
-      check(
-          used == num(row, "confirmed"),
-          who + ": used=" + used + " but confirmed freezes=" + num(row, "confirmed"));
-      check(
-          granted == num(row, "grants"),
-          who + ": granted=" + granted + " but recorded grants=" + num(row, "grants"));
-    }
-    noTried(s, "quota_freeze", "portal");
-    none(
-        "SELECT g.channel_id FROM "
-            + s
-            + ".quota_grant g WHERE NOT EXISTS (SELECT 1 FROM "
-            + s
-            + ".channel_quota q WHERE q.channel_id = g.channel_id)",
-        "portal: quota granted to channels with no quota");
+    String m = mall();
     // a use is explained by the confirmed order of the same transaction with that line; the bench's
     // plain path uses quota outside any global transaction, as 'direct:<channel>:<order>'
-    String m = mall();
     none(
         "SELECT CONCAT(f.channel_id, ' ', f.order_no, ' xid ', f.xid) FROM "
             + s
