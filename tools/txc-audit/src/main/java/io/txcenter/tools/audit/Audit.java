@@ -75,10 +75,7 @@ public final class Audit {
     for (String channel : config.channels()) {
       auditChannel(channel);
     }
-    auditPortal();
     auditServices();
-    auditOrders();
-    auditOrderEvents();
     auditOutbox(mall(), mallSubscriptions());
     auditOutbox(config.schema("payment"), paymentSubscriptions());
     auditPayments();
@@ -162,39 +159,9 @@ public final class Audit {
     }
   }
 
-  /** The per-channel reconciliations not yet in the initiators' invariants. */
+  /** The per-channel reconciliation not yet in the payment's invariants. */
   private void auditChannel(String channel) {
     String s = config.schemaOfChannel(channel);
-    String m = mall();
-    // a spend is explained by the confirmed order of the same global transaction with that line,
-    // or by a recorded bench transaction of one-point freezes (<order_no>-b<i>) with that xid
-    none(
-        "SELECT CONCAT(f.order_no, ' xid ', f.xid) FROM "
-            + s
-            + ".points_freeze f WHERE f.channel_id = ? AND f.status = 'CONFIRMED'"
-            + " AND NOT EXISTS (SELECT 1 FROM "
-            + m
-            + ".mall_order o JOIN "
-            + m
-            + ".order_line l ON l.order_no = o.order_no AND l.channel_id = f.channel_id"
-            + " WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED' AND o.xid = f.xid"
-            + " AND o.user_id = f.user_id AND l.points = f.points)"
-            + " AND NOT EXISTS (SELECT 1 FROM "
-            + m
-            + ".bench_order b WHERE b.path = 'BRANCHES' AND b.xid = f.xid AND f.points = 1"
-            + " AND LEFT(f.order_no, CHAR_LENGTH(b.order_no) + 2) = CONCAT(b.order_no, '-b'))",
-        "channel " + channel + ": points spent with no confirmed order of that transaction",
-        channel);
-    none(
-        "SELECT CONCAT(b.order_no, ' ', COUNT(*), '/', b.branches) FROM "
-            + m
-            + ".bench_order b JOIN "
-            + s
-            + ".points_freeze f ON f.xid = b.xid AND f.status = 'CONFIRMED' AND f.channel_id = ?"
-            + " WHERE b.path = 'BRANCHES' GROUP BY b.order_no, b.branches"
-            + " HAVING COUNT(*) <> b.branches",
-        "channel " + channel + ": bench transactions confirmed only some of their freezes",
-        channel);
     // an award is explained by the PAID payment whose global transaction made it
     none(
         "SELECT CONCAT(c.biz_no, ' xid ', c.xid) FROM "
@@ -207,26 +174,6 @@ public final class Audit {
             + " AND p.award_points = c.points)",
         "channel " + channel + ": points credited with no PAID payment of that transaction",
         channel);
-  }
-
-  /** The portal's reconciliation not yet in the mall's invariants. */
-  private void auditPortal() {
-    String s = config.schema("portal");
-    String m = mall();
-    // a use is explained by the confirmed order of the same transaction with that line; the bench's
-    // plain path uses quota outside any global transaction, as 'direct:<channel>:<order>'
-    none(
-        "SELECT CONCAT(f.channel_id, ' ', f.order_no, ' xid ', f.xid) FROM "
-            + s
-            + ".quota_freeze f WHERE f.status = 'CONFIRMED' AND NOT EXISTS (SELECT 1 FROM "
-            + m
-            + ".mall_order o JOIN "
-            + m
-            + ".order_line l ON l.order_no = o.order_no AND l.channel_id = f.channel_id"
-            + " WHERE o.order_no = f.order_no AND o.status = 'CONFIRMED' AND l.points = f.amount"
-            + " AND f.xid = CASE WHEN o.xid = CONCAT('direct:', o.order_no)"
-            + " THEN CONCAT('direct:', f.channel_id, ':', o.order_no) ELSE o.xid END)",
-        "portal: quota used with no confirmed order of that transaction");
   }
 
   /**
@@ -349,125 +296,6 @@ public final class Audit {
           .orElse("''");
     }
     throw new CliException(d.id() + "'s invariants use an unknown value ${" + name + "}");
-  }
-
-  private void auditOrders() {
-    String m = mall();
-    check(
-        count("SELECT COUNT(*) FROM " + m + ".mall_order WHERE status = 'TRYING'") == 0,
-        "orders still TRYING after quiescence: "
-            + jdbc.queryForList(
-                "SELECT order_no FROM " + m + ".mall_order WHERE status = 'TRYING' LIMIT 10",
-                String.class));
-    // the bench's non-atomic path is the only way to an order outside a global transaction
-    none(
-        "SELECT o.order_no FROM "
-            + m
-            + ".mall_order o WHERE o.xid LIKE 'direct:%' AND NOT EXISTS (SELECT 1 FROM "
-            + m
-            + ".bench_order b WHERE b.order_no = o.order_no AND b.path = 'PLAIN' AND b.xid = o.xid)",
-        "orders placed outside a global transaction with no record of the bench's plain path");
-    none(
-        "SELECT b.order_no FROM "
-            + m
-            + ".bench_order b WHERE b.path = 'PLAIN' AND NOT EXISTS (SELECT 1 FROM "
-            + m
-            + ".mall_order o WHERE o.order_no = b.order_no AND o.xid = b.xid)",
-        "bench plain orders recorded but not placed");
-    for (Map<String, Object> line :
-        jdbc.queryForList(
-            "SELECT o.order_no, o.status, l.channel_id, l.points FROM "
-                + m
-                + ".mall_order o JOIN "
-                + m
-                + ".order_line l ON l.order_no = o.order_no")) {
-      String order = (String) line.get("order_no");
-      String channel = (String) line.get("channel_id");
-      long points = num(line, "points");
-      boolean confirmed = "CONFIRMED".equals(line.get("status"));
-      String who = "order " + order + " channel " + channel;
-      List<Long> spent =
-          config.channels().contains(channel)
-              ? jdbc.queryForList(
-                  "SELECT points FROM "
-                      + config.schemaOfChannel(channel)
-                      + ".points_freeze WHERE channel_id = ? AND order_no = ? AND status ="
-                      + " 'CONFIRMED'",
-                  Long.class,
-                  channel,
-                  order)
-              : List.of();
-      List<Long> used =
-          jdbc.queryForList(
-              "SELECT amount FROM "
-                  + config.schema("portal")
-                  + ".quota_freeze WHERE channel_id = ? AND order_no = ? AND status = 'CONFIRMED'",
-              Long.class,
-              channel,
-              order);
-      if (confirmed) {
-        check(
-            spent.equals(List.of(points)),
-            who + ": confirmed order expects one spend of " + points + ", found " + spent);
-        check(
-            used.equals(List.of(points)),
-            who + ": confirmed order expects one quota use of " + points + ", found " + used);
-      } else {
-        check(spent.isEmpty(), who + ": " + line.get("status") + " order has spends " + spent);
-        check(used.isEmpty(), who + ": " + line.get("status") + " order has quota uses " + used);
-      }
-    }
-  }
-
-  /**
-   * Each order's outcome agrees with its outbox: a CONFIRMED order has its two events (ORDER_PLACED
-   * tagged OPS,CS and POINTS_SPENT tagged ORCH) READY, once each, from its own transaction (their
-   * delivery to every matching group is {@link #auditOutbox}'s); any other order has no READY
-   * event; no order has a READY event of another transaction; and no READY event lacks its
-   * confirmed order.
-   */
-  private void auditOrderEvents() {
-    String m = mall();
-    for (Map<String, Object> order :
-        jdbc.queryForList(
-            "SELECT o.order_no, o.status,"
-                + " COALESCE(SUM(e.status = 'READY' AND e.xid = o.xid AND e.tags = 'OPS,CS'), 0)"
-                + " AS placed,"
-                + " COALESCE(SUM(e.status = 'READY' AND e.xid = o.xid AND e.tags = 'ORCH'), 0)"
-                + " AS spent,"
-                + " COALESCE(SUM(e.status = 'READY' AND e.xid <> o.xid), 0) AS foreign_ready,"
-                + " COALESCE(SUM(e.status = 'READY'), 0) AS ready FROM "
-                + m
-                + ".mall_order o LEFT JOIN "
-                + m
-                + ".outbox_message e ON e.business_key = o.order_no"
-                + " GROUP BY o.order_no, o.status")) {
-      String who = "order " + order.get("order_no") + " (" + order.get("status") + ")";
-      if ("CONFIRMED".equals(order.get("status"))) {
-        check(
-            num(order, "placed") == 1
-                && num(order, "spent") == 1
-                && num(order, "foreign_ready") == 0,
-            who
-                + ": expected its ORDER_PLACED and POINTS_SPENT events READY once each, found "
-                + num(order, "placed")
-                + " and "
-                + num(order, "spent")
-                + ", and "
-                + num(order, "foreign_ready")
-                + " READY events of other transactions");
-      } else {
-        check(num(order, "ready") == 0, who + ": has " + num(order, "ready") + " READY events");
-      }
-    }
-    none(
-        "SELECT CONCAT(e.business_key, ' ', e.tags) FROM "
-            + m
-            + ".outbox_message e WHERE e.status = 'READY' AND NOT EXISTS (SELECT 1 FROM "
-            + m
-            + ".mall_order o WHERE o.order_no = e.business_key AND o.xid = e.xid"
-            + " AND o.status = 'CONFIRMED')",
-        m + ": READY events with no confirmed order of that transaction");
   }
 
   /** A consumer group of an outbox: the topic it subscribes, its schema, its tag expression. */
