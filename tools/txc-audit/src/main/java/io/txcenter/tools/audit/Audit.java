@@ -16,16 +16,15 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Checks the invariants of DESIGN.md §6 that exist so far, across every schema of a topology:
- * points and quota conservation per channel, nothing frozen or left trying after quiescence, every
- * order all-confirmed or all-cancelled, account credits consistent, no fence row left {@code tried}
- * in any schema that has a fence table. Waits (bounded) for quiescence first: in-flight
- * transactions may still be settling.
+ * Checks the invariants of DESIGN.md §6 across every schema of a topology, after waiting (bounded)
+ * for quiescence: in-flight transactions may still be settling.
  *
- * <p>Every balance is explained both ways (docs/architecture.md, "The audit"): each change has a
- * business record as its cause (an operator's grant or opening, a confirmed order, a paid payment,
- * a recorded bench order) made by the same global transaction, and each cause has exactly its
- * effects. Each order's outcome agrees with its outbox events.
+ * <p>The services carry their own invariants ({@code META-INF/txc/audit/<id>.properties}, run by
+ * {@link #auditServices}): the participants' balances, each initiator's business records against
+ * the effects it causes in other schemas, both ways (docs/architecture.md, "Audit"). What stays
+ * here is generic or needs more than one query: quiescence, each outbox's per-subscription delivery
+ * (the groups' tag expressions, {@link TagExpression}), fence rows left {@code tried} in every
+ * schema that has a fence table, and the TC's sessions.
  */
 public final class Audit {
 
@@ -72,13 +71,9 @@ public final class Audit {
     }
     checks = 0;
     violations.clear();
-    for (String channel : config.channels()) {
-      auditChannel(channel);
-    }
     auditServices();
     auditOutbox(mall(), mallSubscriptions());
     auditOutbox(config.schema("payment"), paymentSubscriptions());
-    auditPayments();
     auditFences();
     long sessions = tcSessions.count();
     check(sessions == 0, "TC: " + sessions + " global sessions left after quiescence");
@@ -157,23 +152,6 @@ public final class Audit {
     if (c > 0) {
       counts.put(what, c);
     }
-  }
-
-  /** The per-channel reconciliation not yet in the payment's invariants. */
-  private void auditChannel(String channel) {
-    String s = config.schemaOfChannel(channel);
-    // an award is explained by the PAID payment whose global transaction made it
-    none(
-        "SELECT CONCAT(c.biz_no, ' xid ', c.xid) FROM "
-            + s
-            + ".points_credit c WHERE c.channel_id = ? AND c.status = 'CONFIRMED'"
-            + " AND NOT EXISTS (SELECT 1 FROM "
-            + config.schema("payment")
-            + ".payment_order p WHERE p.payment_no = c.biz_no AND p.status = 'PAID'"
-            + " AND p.xid = c.xid AND p.user_id = c.user_id AND p.channel_id = c.channel_id"
-            + " AND p.award_points = c.points)",
-        "channel " + channel + ": points credited with no PAID payment of that transaction",
-        channel);
   }
 
   /**
@@ -417,113 +395,6 @@ public final class Audit {
   }
 
   /**
-   * Every PAID payment: the merchant credited once with its amount, the points awarded once, one
-   * voucher whose lines sum to zero; every PAID or FAILED payment: one merchant notification of
-   * that status, acknowledged or given up; every other payment: none of these; none left
-   * PROCESSING.
-   */
-  private void auditPayments() {
-    String p = config.schema("payment");
-    String accounting = config.schemaOfSubscriber("accounting");
-    for (Map<String, Object> pay :
-        jdbc.queryForList(
-            "SELECT payment_no, status, channel_id, amount_cents, award_points, xid FROM "
-                + p
-                + ".payment_order")) {
-      String no = (String) pay.get("payment_no");
-      String status = (String) pay.get("status");
-      String channel = (String) pay.get("channel_id");
-      long amount = num(pay, "amount_cents");
-      long award = num(pay, "award_points");
-      List<Long> credits =
-          jdbc.queryForList(
-              "SELECT amount FROM "
-                  + config.schema("account")
-                  + ".account_credit WHERE biz_no = ? AND status = 'CONFIRMED'",
-              Long.class,
-              no);
-      List<Long> awards =
-          config.channels().contains(channel)
-              ? jdbc.queryForList(
-                  "SELECT points FROM "
-                      + config.schemaOfChannel(channel)
-                      + ".points_credit WHERE biz_no = ? AND status = 'CONFIRMED'",
-                  Long.class,
-                  no)
-              : List.of();
-      Map<String, Object> voucher =
-          jdbc.queryForMap(
-              "SELECT COUNT(DISTINCT v.voucher_no) AS vouchers, COALESCE(SUM(l.amount_cents), 0)"
-                  + " AS total, COALESCE(MAX(l.amount_cents), 0) AS debit FROM "
-                  + accounting
-                  + ".voucher v JOIN "
-                  + accounting
-                  + ".voucher_line l ON l.voucher_no = v.voucher_no WHERE v.payment_no = ?",
-              no);
-      String who = "payment " + no + " (" + status + ")";
-      check(!"PROCESSING".equals(status), who + ": still PROCESSING after quiescence");
-      List<String> events =
-          jdbc.queryForList(
-              "SELECT CONCAT(topic, ':', tags) FROM "
-                  + p
-                  + ".outbox_message WHERE business_key = ? AND status = 'READY'"
-                  + " AND xid = ? ORDER BY topic",
-              String.class,
-              no,
-              String.valueOf(pay.get("xid")));
-      List<String> expected =
-          switch (status) {
-            case "PAID" -> List.of("accounting:VOUCHER", "merchant-notify:PAID");
-            case "FAILED" -> List.of("merchant-notify:FAILED");
-            default -> List.of();
-          };
-      check(
-          events.equals(expected),
-          who + ": READY events of its transaction " + events + ", expected " + expected);
-      List<Map<String, Object>> notes =
-          jdbc.queryForList(
-              "SELECT payment_status, state FROM "
-                  + config.schema("notify")
-                  + ".merchant_notify WHERE payment_no = ?",
-              no);
-      if ("PAID".equals(status) || "FAILED".equals(status)) {
-        check(
-            notes.size() == 1
-                && status.equals(notes.get(0).get("payment_status"))
-                && List.of("ACKED", "GAVE_UP").contains(notes.get(0).get("state")),
-            who + ": expected one settled merchant notification of " + status + ", found " + notes);
-      } else {
-        check(notes.isEmpty(), who + ": merchant notified of an uncompleted payment " + notes);
-      }
-      if ("PAID".equals(status)) {
-        check(
-            credits.equals(List.of(amount)),
-            who + ": merchant credits " + credits + ", expected [" + amount + "]");
-        check(
-            award == 0 ? awards.isEmpty() : awards.equals(List.of(award)),
-            who + ": points awards " + awards + ", expected [" + award + "]");
-        check(
-            num(voucher, "vouchers") == 1
-                && num(voucher, "total") == 0
-                && num(voucher, "debit") == amount,
-            who + ": voucher " + voucher + ", expected one balanced voucher debiting " + amount);
-      } else {
-        check(credits.isEmpty(), who + ": merchant credited " + credits);
-        check(awards.isEmpty(), who + ": points awarded " + awards);
-        check(num(voucher, "vouchers") == 0, who + ": has a voucher");
-      }
-    }
-    none(
-        "SELECT CONCAT(e.business_key, ' ', e.topic, ':', e.tags) FROM "
-            + p
-            + ".outbox_message e WHERE e.status = 'READY' AND NOT EXISTS (SELECT 1 FROM "
-            + p
-            + ".payment_order o WHERE o.payment_no = e.business_key AND o.xid = e.xid"
-            + " AND o.status IN ('PAID', 'FAILED'))",
-        p + ": READY events with no completed payment of that transaction");
-  }
-
-  /**
    * No fence row left {@code tried} in any schema of the topology that has a fence table, and every
    * participant's schema has one (a schema the audit cannot see into is a blind spot).
    */
@@ -555,11 +426,6 @@ public final class Audit {
   private void none(String sql, String violation, Object... args) {
     List<String> found = jdbc.queryForList(sql + " LIMIT 10", String.class, args);
     check(found.isEmpty(), violation + ": " + found);
-  }
-
-  private void noTried(String schema, String table, String who) {
-    long tried = count("SELECT COUNT(*) FROM " + schema + "." + table + " WHERE status = 'TRIED'");
-    check(tried == 0, who + ": " + tried + " " + table + " rows still TRIED after quiescence");
   }
 
   private void noFenceTried(String schema) {
