@@ -317,6 +317,54 @@ class AuditIT {
   }
 
   /**
+   * Each effect missing, or in excess, against its cause: the services' invariants (their
+   * META-INF/txc/audit/*.properties, one query each) find it. {@code {s}} is the schema prefix.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "DELETE FROM {s}points_ch_a.points_freeze WHERE order_no = 'O-1'"
+            + "| order O-1 channel ch-a: confirmed order expects one spend of 100, found []",
+        "INSERT INTO {s}points_ch_a.points_freeze (xid, branch_id, channel_id, order_no, user_id,"
+            + " points, status) VALUES ('127.0.0.1:8091:1002', 77, 'ch-a', 'O-2', 1, 10, 'CONFIRMED')"
+            + "| order O-2 channel ch-a: CANCELLED order has spends [10]",
+        "DELETE FROM {s}portal.quota_freeze WHERE order_no = 'O-1' AND channel_id = 'ch-b'"
+            + "| order O-1 channel ch-b: confirmed order expects one quota use of 50, found []",
+        "UPDATE {s}mall.order_line SET channel_id = 'ch-z' WHERE order_no = 'O-1'"
+            + " AND channel_id = 'ch-b'"
+            + "| order O-1 channel ch-z: confirmed order expects one spend of 50, found []",
+        "DELETE FROM {s}points_ch_a.points_freeze WHERE order_no = 'B-1-b1'"
+            + "| channel ch-a: bench transactions confirmed only some of their freezes: B-1 1/2",
+        "UPDATE {s}mall.mall_order SET status = 'TRYING' WHERE order_no = 'O-2'"
+            + "| orders still TRYING after quiescence: O-2",
+        "UPDATE {s}points_ch_a.user_points SET available = available - 5, frozen = 5"
+            + "| channel ch-a user 1: 5 points still frozen after quiescence",
+        "UPDATE {s}portal.channel_quota SET available = available - 5, used = used + 5"
+            + " WHERE channel_id = 'ch-b'"
+            + "| quota of channel ch-b: used=55 but confirmed freezes=50",
+        "DELETE FROM {s}account.account_credit WHERE biz_no = 'P-1'"
+            + "| payment P-1 (PAID): merchant credits [], expected [5000]",
+        "DELETE FROM {s}points_ch_a.points_credit WHERE biz_no = 'P-1'"
+            + "| payment P-1 (PAID): points awards [], expected [50]",
+        "UPDATE {s}payment.payment_order SET channel_id = 'ch-z' WHERE payment_no = 'P-1'"
+            + "| payment P-1 (PAID): points awards [], expected [50] (no points process",
+        "DELETE FROM {s}sub_accounting.voucher_line WHERE line_no = 2"
+            + "| payment P-1 (PAID): voucher {vouchers=1, total=5000, debit=5000}, expected one",
+        "DELETE FROM {s}notify.merchant_notify WHERE payment_no = 'P-2'"
+            + "| payment P-2 (FAILED): expected one settled merchant notification of FAILED, found []",
+        "UPDATE {s}payment.outbox_message SET status = 'DISCARDED' WHERE business_key = 'P-1'"
+            + " AND topic = 'accounting'"
+            + "| payment P-1 (PAID): READY events of its transaction [merchant-notify:PAID], expected"
+      })
+  void effectMissingOrInExcess_isAViolation(String planted, String phrase) {
+    jdbc.update(planted.replace("{s}", config.schemaPrefix()));
+
+    assertViolation(phrase);
+  }
+
+  /**
    * The services' own code, in-process on the same schemas: grants and an opening through the
    * services (which record them), and an order through the bench's non-atomic plain path (which
    * records it): the audit explains every change.
