@@ -8,6 +8,7 @@ import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.account.tcc.AccountCreditTcc;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.rpc.Callers;
+import io.txcenter.kit.rpc.ErrorBoundary;
 
 /**
  * The account service of the payment platform. Settings: {@code txc.jdbc.url} (the account schema),
@@ -36,12 +37,8 @@ public final class AccountMain {
                     // payment only: it refuses payments to a merchant without an account
                     .allow("hasAccount", "payment")
                     .allow("open", "operator"),
-                (unexpected, badInput, message) ->
-                    new AccountException(
-                        badInput
-                            ? AccountErrorCode.INVALID_REQUEST
-                            : AccountErrorCode.STORAGE_FAILURE,
-                        null,
-                        message)));
+                ErrorBoundary.namedAlike(
+                    AccountErrorCode.class,
+                    (code, message) -> new AccountException(code, null, message))));
   }
 }
