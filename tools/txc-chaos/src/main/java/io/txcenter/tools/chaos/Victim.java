@@ -155,7 +155,12 @@ record Victim(
     if (stage.equals("relay")) {
       String outboxes = key.apply("chaos.outboxes");
       if (outboxes == null || outboxes.isEmpty()) {
-        throw new CliException(d.jar() + ": relay " + name + " names no chaos.outboxes");
+        // a relay jar built before the descriptors named them is stale: say how to rebuild
+        throw new CliException(
+            d.jar()
+                + ": relay "
+                + name
+                + " names no chaos.outboxes (rebuild: ./mvnw -DskipTests package)");
       }
       return java.util.Optional.of(
           new Victim(
