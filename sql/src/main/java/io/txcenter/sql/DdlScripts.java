@@ -16,7 +16,13 @@ import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
-/** Reads the DDL sets packaged under {@code sql/<set>/V<nnn>__*.sql}, in version order. */
+/**
+ * Reads the DDL sets packaged under {@code sql/<set>/V<nnn>__*.sql} on the class path, in version
+ * order. A set is found by its folder wherever it is packaged: the shared sets in this module's jar
+ * ({@code txc-sql}), a service's own set in the service's jar (its {@code
+ * src/main/resources/sql/<set>/}). One set lives in one jar: the first class-path entry that holds
+ * the folder is the set.
+ */
 public final class DdlScripts {
 
   private DdlScripts() {}

@@ -48,7 +48,8 @@ public final class DubboNode {
     }
     app.setParameters(appParameters);
     // Deserialize only what txcenter's APIs carry: the classes named in
-    // security/serialize.allowlist (txcenter's packages, this jar) and Dubbo's own allow-list of
+    // security/serialize.allowlist (txcenter's packages: this jar's list and each api jar's own,
+    // Dubbo reads every copy on the class path) and Dubbo's own allow-list of
     // JDK value types. A request naming any other class is refused while it is decoded, before it
     // reaches a filter or a service. The automatic trust of every class in an exported signature's
     // package tree is off, so the list is the whole rule.

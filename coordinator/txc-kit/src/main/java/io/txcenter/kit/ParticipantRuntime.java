@@ -1,6 +1,8 @@
 package io.txcenter.kit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.txcenter.kit.plugin.PluginContext;
+import io.txcenter.kit.plugin.ProcessPlugins;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -100,6 +102,26 @@ public final class ParticipantRuntime {
   /** A Dubbo provider node on {@code txc.dubbo.port}, else {@code defaultPort}. */
   public DubboNode dubbo(int defaultPort) {
     return DubboNode.provider(name, Settings.port("txc.dubbo.port", defaultPort));
+  }
+
+  /**
+   * The last line of a participant's main: {@link #serve(PluginContext)} with a context that holds
+   * this runtime and {@code node} and no named components.
+   */
+  public void serve(DubboNode node) throws InterruptedException {
+    serve(PluginContext.of(this, node));
+  }
+
+  /**
+   * Installs the process plugins on the class path with {@code context} ({@link ProcessPlugins}:
+   * none in a production launch), starts the context's Dubbo node (exports and registers every
+   * service), then {@link #serve()}. Readiness is marked only after the node is registered, and a
+   * plugin that fails stops the process before it serves anything ({@link IllegalStateException}).
+   */
+  public void serve(PluginContext context) throws InterruptedException {
+    ProcessPlugins.install(context);
+    context.node().start();
+    serve();
   }
 
   /** Writes the readiness marker and parks the main thread until the process is stopped. */

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the append-only DDL sets under {@code sql/<set>/V<nnn>__*.sql} (module txc-sql) to one
- * schema, once each, recording them in {@code schema_version}.
+ * Applies the append-only DDL sets under {@code sql/<set>/V<nnn>__*.sql} on the class path (the
+ * shared ones in module txc-sql, a service's own in its jar; see {@code DdlScripts}) to one schema,
+ * once each, recording them in {@code schema_version} by set and script name.
  */
 public final class SchemaMigrator {
 

@@ -6,16 +6,14 @@ import io.txcenter.account.api.AccountService;
 import io.txcenter.account.store.AccountMapper;
 import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.account.tcc.AccountCreditTcc;
-import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.ParticipantRuntime;
-import io.txcenter.kit.plugin.PluginContext;
-import io.txcenter.kit.plugin.ProcessPlugins;
 import io.txcenter.kit.rpc.Callers;
+import io.txcenter.kit.rpc.ErrorBoundary;
 
 /**
  * The account service of the payment platform. Settings: {@code txc.jdbc.url} (the account schema),
  * {@code txc.dubbo.port} (20892), {@code txc.zk.address}. Plugins on the class path are installed
- * before the node starts (see {@link ProcessPlugins}); they get the runtime only.
+ * before the node starts; they get the runtime only ({@link ParticipantRuntime#serve}).
  */
 public final class AccountMain {
 
@@ -26,7 +24,7 @@ public final class AccountMain {
         ParticipantRuntime.start("account", "account", "mapper/AccountMapper.xml");
     AccountMapper accounts = runtime.mapper(AccountMapper.class);
     AccountCreditAction credit = ParticipantRuntime.tccProxy(new AccountCreditTcc(accounts));
-    DubboNode node =
+    runtime.serve(
         runtime
             .dubbo(20892)
             .export(
@@ -39,15 +37,8 @@ public final class AccountMain {
                     // payment only: it refuses payments to a merchant without an account
                     .allow("hasAccount", "payment")
                     .allow("open", "operator"),
-                (unexpected, badInput, message) ->
-                    new AccountException(
-                        badInput
-                            ? AccountErrorCode.INVALID_REQUEST
-                            : AccountErrorCode.STORAGE_FAILURE,
-                        null,
-                        message));
-    ProcessPlugins.install(PluginContext.of(runtime, node));
-    node.start();
-    runtime.serve();
+                ErrorBoundary.namedAlike(
+                    AccountErrorCode.class,
+                    (code, message) -> new AccountException(code, null, message))));
   }
 }

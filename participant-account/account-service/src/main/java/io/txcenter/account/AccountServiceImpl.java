@@ -1,5 +1,10 @@
 package io.txcenter.account;
 
+import static io.txcenter.account.api.AccountErrorCode.INVALID_AMOUNT;
+import static io.txcenter.account.api.AccountErrorCode.INVALID_REQUEST;
+import static io.txcenter.account.api.AccountErrorCode.STORAGE_FAILURE;
+import static io.txcenter.account.api.AccountErrorCode.UNKNOWN_ACCOUNT;
+
 import io.txcenter.account.api.AccountBalance;
 import io.txcenter.account.api.AccountErrorCode;
 import io.txcenter.account.api.AccountException;
@@ -10,7 +15,7 @@ import io.txcenter.account.tcc.AccountCreditAction;
 import io.txcenter.kit.Echo;
 import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
-import io.txcenter.kit.validation.Ids;
+import io.txcenter.kit.validation.Require;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +50,9 @@ public final class AccountServiceImpl implements AccountService {
 
   @Override
   public void tryCredit(CreditRequest request) {
-    if (request == null) {
-      throw invalid(null, "'request' must not be null");
-    }
-    requireAccountId(request.accountId());
-    requireBizNo(request.accountId(), request.bizNo());
-    requireAmount(request.accountId(), "amount", request.amount(), 1);
-    String accountId = request.accountId();
+    String accountId = accountId(Require.present("request", request, refusal(null)).accountId());
+    Require.key("bizNo", request.bizNo(), refusal(accountId));
+    Require.inRange("amount", request.amount(), 1, MAX_AMOUNT, amountRefusal(accountId));
     GUARD.run(
         "tryCredit",
         "credit",
@@ -63,28 +64,25 @@ public final class AccountServiceImpl implements AccountService {
 
   @Override
   public AccountBalance balance(String accountId) {
-    requireAccountId(accountId);
-    AccountBalance balance = accounts.find(accountId);
+    AccountBalance balance = accounts.find(accountId(accountId));
     if (balance == null) {
-      throw new AccountException(
-          AccountErrorCode.UNKNOWN_ACCOUNT, accountId, "account [" + accountId + "] not found");
+      throw unknown(accountId);
     }
     return balance;
   }
 
   @Override
   public boolean hasAccount(String accountId) {
-    requireAccountId(accountId);
-    return accounts.find(accountId) != null;
+    return accounts.find(accountId(accountId)) != null;
   }
 
   @Override
   public AccountBalance open(String accountId, long openingBalance, String reason) {
-    requireAccountId(accountId);
-    requireAmount(accountId, "openingBalance", openingBalance, 0);
+    accountId(accountId);
+    Require.inRange("openingBalance", openingBalance, 0, MAX_AMOUNT, amountRefusal(accountId));
     String problem = OperatorAction.reasonProblem(reason);
     if (problem != null) {
-      throw invalid(accountId, problem);
+      throw refusal(accountId).apply(problem);
     }
     String operator = OperatorAction.operator();
     try {
@@ -108,34 +106,25 @@ public final class AccountServiceImpl implements AccountService {
     } catch (RuntimeException e) {
       log.error("account open failed account={}", accountId, e);
       throw new AccountException(
-          AccountErrorCode.STORAGE_FAILURE,
-          accountId,
-          "storage failure: " + Echo.cut(e.getMessage()));
+          STORAGE_FAILURE, accountId, "storage failure: " + Echo.cut(e.getMessage()));
     }
   }
 
-  private static void requireAccountId(String accountId) {
-    if (!Ids.isKey(accountId)) {
-      throw invalid(Echo.cut(accountId), Ids.refusal("accountId", Ids.KEY, accountId));
-    }
+  private static AccountException unknown(String accountId) {
+    return new AccountException(
+        UNKNOWN_ACCOUNT, accountId, "account [" + accountId + "] not found");
   }
 
-  private static void requireBizNo(String accountId, String bizNo) {
-    if (!Ids.isKey(bizNo)) {
-      throw invalid(accountId, Ids.refusal("bizNo", Ids.KEY, bizNo));
-    }
+  /** {@code accountId} if it is a business key; its refusal carries only the cut id. */
+  private static String accountId(String accountId) {
+    return Require.key("accountId", accountId, refusal(Echo.cut(accountId)));
   }
 
-  private static void requireAmount(String accountId, String name, long amount, long min) {
-    if (amount < min || amount > MAX_AMOUNT) {
-      throw new AccountException(
-          AccountErrorCode.INVALID_AMOUNT,
-          accountId,
-          "'" + name + "' must be in [" + min + ", " + MAX_AMOUNT + "], was [" + amount + "]");
-    }
+  private static Function<String, AccountException> refusal(String accountId) {
+    return message -> new AccountException(INVALID_REQUEST, accountId, message);
   }
 
-  private static AccountException invalid(String accountId, String message) {
-    return new AccountException(AccountErrorCode.INVALID_REQUEST, accountId, message);
+  private static Function<String, AccountException> amountRefusal(String accountId) {
+    return message -> new AccountException(INVALID_AMOUNT, accountId, message);
   }
 }

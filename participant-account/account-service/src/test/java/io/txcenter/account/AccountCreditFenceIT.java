@@ -121,6 +121,21 @@ class AccountCreditFenceIT extends TccReservationContract {
   }
 
   @Test
+  void theSchema_isBuiltFromThisModulesDdlSet_underTheScriptNamesItAlwaysHad() {
+    assertThat(
+            jdbc.queryForList(
+                "SELECT script FROM schema_version WHERE set_name = 'account' ORDER BY script",
+                String.class))
+        .containsExactly(
+            "V001__account.sql",
+            "V002__account_opening.sql",
+            "V003__account_one_credit_per_payment.sql");
+    assertThat(getClass().getClassLoader().getResource("sql/account/V001__account.sql"))
+        .asString()
+        .contains("account-service");
+  }
+
+  @Test
   void givenTriedButUnconfirmed_credit_isPendingAndNotInBalance() {
     String account = accountWith(1_000);
     BusinessActionContext branch = FenceHarness.newBranch();

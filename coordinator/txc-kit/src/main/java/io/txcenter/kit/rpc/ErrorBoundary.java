@@ -1,6 +1,7 @@
 package io.txcenter.kit.rpc;
 
 import io.txcenter.kit.Echo;
+import java.util.function.BiFunction;
 
 /**
  * Turns a failure that escaped a provider without being one of its API's typed exceptions (a {@link
@@ -17,6 +18,22 @@ public interface ErrorBoundary {
    * badInput}, else its internal failure code. {@code message} is already cut ({@link Echo}).
    */
   RuntimeException typed(Throwable unexpected, boolean badInput, String message);
+
+  /**
+   * The conventional boundary of a participant: {@code INVALID_REQUEST} for bad input, else {@code
+   * STORAGE_FAILURE}, the constants of that name in {@code codes}, turned into the API's exception
+   * by {@code exception(code, message)}. Both names are resolved here, once: an enum that lacks one
+   * is refused with {@link IllegalArgumentException}, so a wrong boundary fails at start.
+   *
+   * @param <C> the API's error-code enum
+   */
+  static <C extends Enum<C>> ErrorBoundary namedAlike(
+      Class<C> codes, BiFunction<C, String, ? extends RuntimeException> exception) {
+    C invalid = Enum.valueOf(codes, "INVALID_REQUEST");
+    C internal = Enum.valueOf(codes, "STORAGE_FAILURE");
+    return (unexpected, badInput, message) ->
+        exception.apply(badInput ? invalid : internal, message);
+  }
 
   /**
    * True for the failures that a malformed request causes in code that trusted the declared types:

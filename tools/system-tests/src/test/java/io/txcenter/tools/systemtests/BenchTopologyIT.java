@@ -46,7 +46,7 @@ class BenchTopologyIT {
             db.user(),
             db.password(),
             "bn" + id + "_",
-            ItPorts.free(2, false),
+            ItPorts.free(home, 2, false),
             List.of(A, B),
             false,
             "file",

@@ -49,7 +49,7 @@ class HaTopologyIT {
             db.user(),
             db.password(),
             "ha" + id + "_",
-            ItPorts.free(2, true),
+            ItPorts.free(home, 2, true),
             List.of("ch-a", "ch-b"),
             true,
             "db",

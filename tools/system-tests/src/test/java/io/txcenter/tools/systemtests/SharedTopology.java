@@ -79,7 +79,7 @@ public final class SharedTopology implements BeforeAllCallback {
             db.user(),
             db.password(),
             "it" + id + "_",
-            ItPorts.free(2, false),
+            ItPorts.free(home, 2, false),
             List.of(A, B),
             false,
             "file",

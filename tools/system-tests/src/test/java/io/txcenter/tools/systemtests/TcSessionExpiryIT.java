@@ -49,7 +49,7 @@ class TcSessionExpiryIT {
             db.user(),
             db.password(),
             "it" + id + "_",
-            ItPorts.free(1, false),
+            ItPorts.free(home, 1, false),
             List.of("ch-a"),
             false,
             "file",

@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -34,13 +35,15 @@ import org.apache.curator.framework.CuratorFramework;
  * ({@code kill -9}) and restarted, then quiescence and the audit.
  *
  * <p>Kills are seeded: the victim kind, the process, the window, the pause before the kill and the
- * delay before the restart all come from one {@link Random}, so a run can be replayed (the moments
- * the load happens to be at differ). Kinds are taken round-robin in a shuffled order, so every kind
- * is killed once before any is killed twice. A TCC participant or initiator is killed inside a
- * window (Try, between Try and Confirm/Cancel, Confirm, Cancel) through its {@link
- * io.txcenter.chaos.KillWindowHook}: the run arms the window, the process announces that a branch
- * entered it and holds, and the run kills it during the hold. A window not reached within {@link
- * #ARM_WAIT} becomes a kill at a random moment, and is counted as such.
+ * delay before the restart all come from one {@link Random} ({@link Schedule}), so a run can be
+ * replayed (the moments the load happens to be at differ). The victims and their kinds come from
+ * the processes' descriptors ({@link Victim}), not from this class. Kinds are taken round-robin in
+ * a shuffled order, so every kind is killed once before any is killed twice. A TCC participant or
+ * initiator (a descriptor with {@code fence=true}) is killed inside a window (Try, between Try and
+ * Confirm/Cancel, Confirm, Cancel) through its {@link io.txcenter.chaos.KillWindowHook}: the run
+ * arms the window, the process announces that a branch entered it and holds, and the run kills it
+ * during the hold. A window not reached within {@link #ARM_WAIT} becomes a kill at a random moment,
+ * and is counted as such.
  *
  * <p>Recovery time of a kill: from the victim's restart (ready again) to the moment every
  * transaction it was part of when it died (its branches at the TC, its fence rows left tried, for a
@@ -54,31 +57,68 @@ public final class ChaosCommand {
   /** The chaos run's retry ladder: it outlasts any restart (about 5 min in all). */
   public static final String LADDER = "1s,2s,3s,5s,8s,10s,15s,20s,30s,30s,30s,30s,30s,30s,30s,30s";
 
-  /** What is killed, round-robin; a participant or initiator is killed inside a window. */
-  enum Kind {
-    POINTS,
-    PORTAL,
-    ACCOUNT,
-    MALL,
-    PAYMENT,
-    RELAY_LEADER,
-    SUBSCRIBER,
-    TC,
-    ZK;
+  /**
+   * The seeded kill schedule: the kinds of the topology's victims ({@link Victim#of}, from the
+   * descriptors) round-robin in a shuffled order, a process of the kind, its window (rotated per
+   * kind from a seeded start, over the windows its descriptor lists), the restart delay and the
+   * pause before the next kill. One {@link Random} draws all of it, so a seed replays the same
+   * schedule on the same descriptors.
+   */
+  static final class Schedule {
 
-    String id() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    /** One planned kill. */
+    record Next(Victim victim, String armed, long restartDelayMs, long gapMs) {}
+
+    private final Random random;
+    private final Map<String, List<Victim>> kinds;
+    private final List<String> order = new ArrayList<>();
+    private final Map<String, Integer> windowTurn = new LinkedHashMap<>();
+
+    Schedule(long seed, List<Victim> victims) {
+      if (victims.isEmpty()) {
+        throw new CliException("no process of this topology can be killed (see Victim)");
+      }
+      this.random = new Random(seed);
+      this.kinds = Victim.byKind(victims);
+    }
+
+    /**
+     * The next kill. {@code leaderOf} names the relay leading the outbox given, if it can be read;
+     * a relay kind kills the leader of its first outbox, or a seeded relay when none is known.
+     */
+    Next next(Function<String, Optional<String>> leaderOf) {
+      if (order.isEmpty()) {
+        order.addAll(kinds.keySet());
+        Collections.shuffle(order, random);
+      }
+      String kind = order.remove(0);
+      Victim victim = pick(kinds.get(kind), leaderOf);
+      List<Window> windows = victim.windows();
+      String armed = null;
+      if (!windows.isEmpty()) {
+        int turn = windowTurn.merge(kind, 1, Integer::sum) - 1;
+        // rotate the window per kind, from a seeded starting point
+        armed = windows.get((turn + random.nextInt(windows.size())) % windows.size()).id();
+      }
+      long restartDelay = 1_000 + random.nextInt(5_000);
+      long gap = 2_000 + random.nextInt(6_000);
+      return new Next(victim, armed, restartDelay, gap);
+    }
+
+    private Victim pick(List<Victim> candidates, Function<String, Optional<String>> leaderOf) {
+      Victim first = candidates.get(0);
+      if (first.probe() == Victim.Probe.OUTBOXES) {
+        Victim fallback = candidates.get(random.nextInt(candidates.size()));
+        Optional<String> leader = leaderOf.apply(first.outboxes().get(0));
+        return candidates.stream()
+            .filter(v -> leader.isPresent() && v.process().equals(leader.get()))
+            .findFirst()
+            .orElse(fallback);
+      }
+      // one process of its kind: no draw, so a seed's schedule does not shift with instances
+      return candidates.size() == 1 ? first : candidates.get(random.nextInt(candidates.size()));
     }
   }
-
-  /** Windows each process kind can be caught in (a window it never passes is not armed). */
-  private static final Map<Kind, List<Window>> WINDOWS =
-      Map.of(
-          Kind.POINTS, List.of(Window.TRY, Window.BETWEEN, Window.CONFIRM, Window.CANCEL),
-          Kind.PORTAL, List.of(Window.TRY, Window.BETWEEN, Window.CONFIRM, Window.CANCEL),
-          Kind.ACCOUNT, List.of(Window.TRY, Window.BETWEEN, Window.CONFIRM),
-          Kind.MALL, List.of(Window.TRY, Window.BETWEEN, Window.CONFIRM, Window.CANCEL),
-          Kind.PAYMENT, List.of(Window.TRY, Window.BETWEEN, Window.CONFIRM));
 
   /** The knobs of a run, validated. */
   public record Plan(
@@ -117,7 +157,8 @@ public final class ChaosCommand {
   /** One kill: what, where, when, and how long the victim's transactions took to settle. */
   static final class Kill {
     final int number;
-    final Kind kind;
+    final Victim victim;
+    final String kind;
     final String process;
     final String armed;
     String window = "random";
@@ -130,10 +171,11 @@ public final class ChaosCommand {
     RecoveryProbe.Pending pending;
     long settledAtMs = -1;
 
-    Kill(int number, Kind kind, String process, String armed) {
+    Kill(int number, Victim victim, String armed) {
       this.number = number;
-      this.kind = kind;
-      this.process = process;
+      this.victim = victim;
+      this.kind = victim.kind();
+      this.process = victim.process();
       this.armed = armed;
     }
 
@@ -164,7 +206,6 @@ public final class ChaosCommand {
    */
   public CommandOutcome run(Plan plan) throws Exception {
     long runStart = System.currentTimeMillis();
-    Random random = new Random(plan.seed());
     Path chaosDir = config.chaosDir();
     Files.createDirectories(chaosDir.resolve("arm"));
     Files.createDirectories(chaosDir.resolve("hit"));
@@ -202,31 +243,16 @@ public final class ChaosCommand {
 
     List<Kill> kills = new ArrayList<>();
     long killUntil = runStart + TimeUnit.SECONDS.toMillis(seconds) - 20_000;
-    List<Kind> order = new ArrayList<>();
-    Map<Kind, Integer> windowTurn = new LinkedHashMap<>();
+    Schedule schedule = new Schedule(plan.seed(), Victim.of(topology));
     // first kill after the load has warmed up
     pause(Duration.ofSeconds(8));
     while (System.currentTimeMillis() < killUntil && !loadRun.isDone()) {
-      if (order.isEmpty()) {
-        order.addAll(List.of(Kind.values()));
-        Collections.shuffle(order, random);
-      }
-      Kind kind = order.remove(0);
-      String victim = victim(kind, random);
-      List<Window> windows = WINDOWS.get(kind);
-      String armed = null;
-      if (windows != null) {
-        int turn = windowTurn.merge(kind, 1, Integer::sum) - 1;
-        // rotate the window per kind, from a seeded starting point
-        armed = windows.get((turn + random.nextInt(windows.size())) % windows.size()).id();
-      }
-      long restartDelay = 1_000 + random.nextInt(5_000);
-      long gap = 2_000 + random.nextInt(6_000);
-      Kill kill = new Kill(kills.size() + 1, kind, victim, armed);
+      Schedule.Next next = schedule.next(this::relayLeader);
+      Kill kill = new Kill(kills.size() + 1, next.victim(), next.armed());
       kills.add(kill);
-      killOne(kill, restartDelay);
+      killOne(kill, next.restartDelayMs());
       probe.track(kill);
-      pause(Duration.ofMillis(gap));
+      pause(Duration.ofMillis(next.gapMs()));
     }
     LoadCommand.Summary summary = loadRun.get();
     out.println(summary.line());
@@ -283,7 +309,7 @@ public final class ChaosCommand {
     out.printf(
         "chaos: kill #%d %-14s %-12s window=%-8s%s pending=%d%n",
         kill.number,
-        kill.kind.id(),
+        kill.kind,
         kill.process,
         kill.window,
         kill.xid == null ? "" : " xid=" + kill.xid + " action=" + kill.action,
@@ -299,33 +325,9 @@ public final class ChaosCommand {
         kill.process, kill.downMs / 1e3, (kill.readyAtMs - kill.restartedAtMs) / 1e3);
   }
 
-  private String victim(Kind kind, Random random) {
-    List<String> channels = config.channels();
-    return switch (kind) {
-      case POINTS -> "points-" + channels.get(random.nextInt(channels.size()));
-      case PORTAL -> "portal";
-      case ACCOUNT -> "account";
-      case MALL -> "mall";
-      case PAYMENT -> "payment";
-      case RELAY_LEADER -> {
-        int fallback = random.nextInt(TopologyConfig.RELAYS.size());
-        yield relayLeader().orElse(TopologyConfig.RELAYS.get(fallback));
-      }
-      case SUBSCRIBER -> {
-        List<String> subscribers = new ArrayList<>();
-        TopologyConfig.SUBSCRIBERS.keySet().forEach(g -> subscribers.add("sub-" + g));
-        subscribers.add("sub-accounting");
-        subscribers.add("notifier");
-        yield subscribers.get(random.nextInt(subscribers.size()));
-      }
-      case TC -> "tc-" + (1 + random.nextInt(config.tcNodes()));
-      case ZK -> "zk-" + (1 + random.nextInt(config.zkMembers()));
-    };
-  }
-
-  /** The relay holding the mall outbox's leader latch: the latch node with the lowest sequence. */
-  private Optional<String> relayLeader() {
-    String path = "/txc/relay/mall/leader";
+  /** The relay holding an outbox's leader latch: the latch node with the lowest sequence. */
+  private Optional<String> relayLeader(String outbox) {
+    String path = "/txc/relay/" + outbox + "/leader";
     try (CuratorFramework zk =
         ZooKeeperClient.connect(
             config.zkAddress(), ClusterSecrets.zooKeeperCredential(config.runDir()), 10_000)) {
@@ -393,7 +395,7 @@ public final class ChaosCommand {
     Map<String, Map<String, Integer>> byKindAndWindow() {
       Map<String, Map<String, Integer>> table = new TreeMap<>();
       for (Kill k : kills) {
-        table.computeIfAbsent(k.kind.id(), x -> new TreeMap<>()).merge(k.window, 1, Integer::sum);
+        table.computeIfAbsent(k.kind, x -> new TreeMap<>()).merge(k.window, 1, Integer::sum);
       }
       return table;
     }
@@ -422,7 +424,7 @@ public final class ChaosCommand {
       Map<String, List<Long>> byKind = new TreeMap<>();
       for (Kill k : kills) {
         if (k.recoveryMs() >= 0) {
-          byKind.computeIfAbsent(k.kind.id(), x -> new ArrayList<>()).add(k.recoveryMs());
+          byKind.computeIfAbsent(k.kind, x -> new ArrayList<>()).add(k.recoveryMs());
         }
       }
       Map<String, List<Long>> summary = new TreeMap<>();
@@ -512,7 +514,7 @@ public final class ChaosCommand {
         b.append("    {\"n\": ")
             .append(k.number)
             .append(", \"kind\": ")
-            .append(q(k.kind.id()))
+            .append(q(k.kind))
             .append(", \"process\": ")
             .append(q(k.process))
             .append(", \"armed\": ")

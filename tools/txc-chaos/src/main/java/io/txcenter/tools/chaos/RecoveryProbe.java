@@ -48,18 +48,20 @@ final class RecoveryProbe {
 
   /** Taken just before the kill. */
   Pending snapshot(ChaosCommand.Kill kill) {
-    return switch (kill.kind) {
-      case POINTS, PORTAL, ACCOUNT, MALL, PAYMENT -> branchesOf(kill.process);
-      case TC, ZK -> everyOpenSession();
-      case RELAY_LEADER -> undelivered(null);
-      case SUBSCRIBER -> undelivered(group(kill.process));
+    Victim v = kill.victim;
+    return switch (v.probe()) {
+      case BRANCHES -> branchesOf(v.process(), v.schema());
+      case SESSIONS -> everyOpenSession();
+      case OUTBOXES -> undelivered(v.outboxes(), null);
+      case DELIVERIES -> undelivered(v.outboxes(), v.group());
     };
   }
 
   /** Starts polling a restarted victim's pending items; a subscriber adds what queued meanwhile. */
   void track(ChaosCommand.Kill kill) {
-    if (kill.kind == ChaosCommand.Kind.SUBSCRIBER) {
-      Pending later = undelivered(group(kill.process));
+    Victim v = kill.victim;
+    if (v.probe() == Victim.Probe.DELIVERIES) {
+      Pending later = undelivered(v.outboxes(), v.group());
       List<String> queries = new ArrayList<>(kill.pending.openCounts());
       queries.addAll(later.openCounts());
       kill.pending = new Pending(kill.pending.size() + later.size(), queries);
@@ -98,8 +100,11 @@ final class RecoveryProbe {
     return n;
   }
 
-  /** The victim's branches at the TC and its own fence rows left tried, by xid. */
-  private Pending branchesOf(String process) {
+  /**
+   * The victim's branches at the TC and its own fence rows left tried (in {@code schema}, its
+   * descriptor's), by xid.
+   */
+  private Pending branchesOf(String process, String schema) {
     Set<String> xids = new LinkedHashSet<>();
     if (tcInDatabase()) {
       xids.addAll(
@@ -108,7 +113,6 @@ final class RecoveryProbe {
               String.class,
               process + ":%"));
     }
-    String schema = schemaOf(process);
     xids.addAll(
         jdbc.queryForList(
             "SELECT xid FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED,
@@ -173,18 +177,14 @@ final class RecoveryProbe {
                 + ")"));
   }
 
-  /** Messages not fanned out and deliveries pending, of one consumer group or of all. */
-  private Pending undelivered(String group) {
+  /**
+   * Messages not fanned out and deliveries pending in {@code outboxes} (unprefixed, the victim's
+   * descriptor's), of one consumer group or ({@code group} null, a relay) of all.
+   */
+  private Pending undelivered(List<String> outboxes, String group) {
     int size = 0;
     List<String> queries = new ArrayList<>();
-    List<String> outboxes =
-        group == null
-            ? List.of(config.schema("mall"), config.schema("payment"))
-            : List.of(
-                group.equals("accounting") || group.equals("notifier")
-                    ? config.schema("payment")
-                    : config.schema("mall"));
-    for (String outbox : outboxes) {
+    for (String outbox : outboxes.stream().map(config::schema).toList()) {
       String groupFilter = group == null ? "" : " AND consumer_group = '" + group + "'";
       List<Long> deliveries =
           jdbc.queryForList(
@@ -221,17 +221,6 @@ final class RecoveryProbe {
       }
     }
     return new Pending(size, queries);
-  }
-
-  private static String group(String process) {
-    return process.startsWith("sub-") ? process.substring(4) : process;
-  }
-
-  private String schemaOf(String process) {
-    if (process.startsWith("points-")) {
-      return config.schemaOfChannel(process.substring("points-".length()));
-    }
-    return config.schema(process);
   }
 
   private boolean tcInDatabase() {

@@ -71,11 +71,25 @@ class ChaosPlanTest {
   @Test
   void report_countsKillsByKindAndWindow_andRecoveryFromTheRestart() {
     ChaosCommand.Kill kill =
-        new ChaosCommand.Kill(1, ChaosCommand.Kind.POINTS, "points-ch-a", "confirm");
+        new ChaosCommand.Kill(
+            1,
+            new Victim(
+                "points-ch-a",
+                "points",
+                Victim.Probe.BRANCHES,
+                List.of(),
+                "txc_points_ch_a",
+                List.of(),
+                null),
+            "confirm");
     kill.window = "confirm";
     kill.readyAtMs = 10_000;
     kill.settledAtMs = 12_500;
-    ChaosCommand.Kill early = new ChaosCommand.Kill(2, ChaosCommand.Kind.TC, "tc-1", null);
+    ChaosCommand.Kill early =
+        new ChaosCommand.Kill(
+            2,
+            new Victim("tc-1", "tc", Victim.Probe.SESSIONS, List.of(), null, List.of(), null),
+            null);
     early.readyAtMs = 20_000;
     early.settledAtMs = 19_000; // the surviving node finished its sessions before the restart
     Audit.Result audit = new Audit.Result(1, List.of(), Map.of(), 0);

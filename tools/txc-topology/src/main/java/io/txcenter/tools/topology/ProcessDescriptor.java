@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * txc.dubbo.port} unless set), {@code extra-port.<name>} (a second port, {@code ${port.<name>}}),
  * {@code schema} (the unprefixed schema; declaring one adds {@code txc.jdbc.url}, {@code
  * txc.jdbc.user} and {@code TXC_JDBC_PASSWORD}), {@code rpc.identity} (default {@code id}), {@code
- * setting.<key>}, {@code env.<NAME>}, {@code bench.setting.<key>}, {@code chaos.setting.<key>}.
+ * setting.<key>}, {@code env.<NAME>}, {@code bench.setting.<key>}, {@code chaos.setting.<key>}; the
+ * chaos run's own keys ({@code chaos.windows}, {@code chaos.consumer}, {@code chaos.outboxes},
+ * {@code chaos.kind}, {@code chaos.victim}) are read by {@code tools/txc-chaos} ({@code Victim}).
  * Values are templates over named topology values ({@link Topology#value}); a setting whose value
  * resolves to the empty string is left out.
  *
