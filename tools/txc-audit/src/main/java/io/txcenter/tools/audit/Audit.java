@@ -33,6 +33,8 @@ public final class Audit {
   private final TopologyConfig config;
   private final JdbcTemplate jdbc;
   private final TcSessions tcSessions;
+  // one discovery of the process descriptors per audit (it walks the tree and opens every jar)
+  private final Topology topology;
   private int checks;
   private final List<String> violations = new ArrayList<>();
 
@@ -40,6 +42,7 @@ public final class Audit {
     this.config = config;
     this.jdbc = config.serverJdbc();
     this.tcSessions = new TcSessions(config, jdbc);
+    this.topology = new Topology(config);
   }
 
   /**
@@ -164,13 +167,8 @@ public final class Audit {
    * violation (up to ten are reported).
    */
   private void auditServices() {
-    Topology topology = new Topology(config);
-    List<ProcessDescriptor> descriptors = ProcessDescriptor.discover(config.home());
-    check(
-        !descriptors.isEmpty(),
-        "no process descriptors under "
-            + config.home()
-            + ": the services' invariants are unchecked");
+    // an empty tree is refused by Topology.descriptors() with its own error
+    List<ProcessDescriptor> descriptors = topology.descriptors();
     for (ProcessDescriptor d : descriptors) {
       Optional<Map<String, String>> invariants =
           d.resource(config.home(), "audit/" + d.id() + ".properties");
@@ -435,7 +433,7 @@ public final class Audit {
   }
 
   private List<String> participantSchemas() {
-    return new Topology(config).fenceSchemas();
+    return topology.fenceSchemas();
   }
 
   private String mall() {
