@@ -1,6 +1,7 @@
 package io.txcenter.kit;
 
 import io.txcenter.kit.rpc.RpcSignature;
+import io.txcenter.kit.validation.Ids;
 import java.util.regex.Pattern;
 import org.apache.dubbo.rpc.RpcContext;
 
@@ -17,7 +18,6 @@ public final class OperatorAction {
   /** Who acted when the call did not come through Dubbo (an in-process caller, a test). */
   public static final String LOCAL = "local";
 
-  private static final Pattern IDENTITY = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   private static final Pattern REASON = Pattern.compile("[\\p{L}\\p{N} _.,:;()/#'-]+");
 
   private OperatorAction() {}
@@ -29,7 +29,7 @@ public final class OperatorAction {
    */
   public static String operator() {
     String caller = RpcContext.getServerAttachment().getAttachment(RpcSignature.CALLER);
-    return caller != null && IDENTITY.matcher(caller).matches() ? caller : LOCAL;
+    return Ids.isIdentity(caller) ? caller : LOCAL;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.txcenter.kit.rpc;
 
+import io.txcenter.kit.validation.Ids;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Which caller identities may call each method of one exported interface. Every method of the
@@ -20,8 +20,6 @@ public final class Callers {
 
   /** URL parameter prefix of a method's rule. */
   public static final String PREFIX = "txc-allow-";
-
-  private static final Pattern IDENTITY = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
   private final Class<?> api;
   private final Set<String> methods;
@@ -62,9 +60,9 @@ public final class Callers {
     }
     Set<String> allowed = rules.computeIfAbsent(method, m -> new TreeSet<>());
     for (String identity : identities) {
-      if (identity == null || !IDENTITY.matcher(identity).matches()) {
+      if (!Ids.isIdentity(identity)) {
         throw new IllegalArgumentException(
-            "'identity' must match " + IDENTITY + ", was [" + identity + "]");
+            "'identity' must match " + Ids.IDENTITY + ", was [" + identity + "]");
       }
       allowed.add(identity);
     }

@@ -1,6 +1,5 @@
 package io.txcenter.kit.rpc;
 
-import java.util.regex.Pattern;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.rpc.Invocation;
 
@@ -30,8 +29,6 @@ public final class RpcAuth {
   public static final String WINDOW_SETTING = "txc.rpc.window.ms";
 
   public static final long DEFAULT_WINDOW_MS = 60_000;
-
-  static final Pattern IDENTITY = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
   private RpcAuth() {}
 

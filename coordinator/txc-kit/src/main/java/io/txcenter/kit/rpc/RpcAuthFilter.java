@@ -1,6 +1,7 @@
 package io.txcenter.kit.rpc;
 
 import io.txcenter.kit.Settings;
+import io.txcenter.kit.validation.Ids;
 import io.txcenter.secrets.Secrets;
 import java.util.Optional;
 import org.apache.dubbo.common.URL;
@@ -55,7 +56,7 @@ public final class RpcAuthFilter implements Filter {
       log.warn(
           "rpc refused caller={} service={} method={} remote={} reason={}",
           // the claimed caller is the request's text: logged only in the shape an identity has
-          caller != null && RpcAuth.IDENTITY.matcher(caller).matches() ? caller : "<malformed>",
+          Ids.isIdentity(caller) ? caller : "<malformed>",
           service,
           method,
           RpcContext.getServiceContext().getRemoteAddressString(),
@@ -73,7 +74,7 @@ public final class RpcAuthFilter implements Filter {
     if (caller == null || timestamp == null || nonce == null || signature == null) {
       return RpcAuth.unauthenticated("no credential");
     }
-    if (!RpcAuth.IDENTITY.matcher(caller).matches() || nonce.length() > 64) {
+    if (!Ids.isIdentity(caller) || nonce.length() > 64) {
       return RpcAuth.unauthenticated("malformed credential");
     }
     Optional<String> key = Secrets.find(RpcAuth.keyName(caller));

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The identifier rules the services share, in one place: business keys (order, payment, account and
- * bank transaction numbers, merchant ids, outbox business keys) and channel-like names (points
- * channels, outbox names, consumer groups).
+ * bank transaction numbers, merchant ids, outbox business keys), channel-like names (points
+ * channels, outbox names, consumer groups) and caller identities.
  *
  * <p>The api jars do not depend on the kit, so they keep their own copies of these rules (e.g.
  * {@code PaymentService.KEY}, {@code EventMessageCheck}); the two must stay equal.
@@ -19,6 +19,10 @@ public final class Ids {
   /** Channel ids and other lower-case names: {@value}. */
   public static final String CHANNEL = "[a-z0-9-]{1,32}";
 
+  /** RPC caller identities and operator names: {@value}. */
+  public static final String IDENTITY = "[a-z][a-z0-9-]{0,31}";
+
+  private static final Pattern IDENTITY_PATTERN = Pattern.compile(IDENTITY);
   private static final Pattern KEY_PATTERN = Pattern.compile(KEY);
   private static final Pattern CHANNEL_PATTERN = Pattern.compile(CHANNEL);
 
@@ -27,6 +31,11 @@ public final class Ids {
   /** Whether {@code value} is a non-null business key matching {@link #KEY}. */
   public static boolean isKey(String value) {
     return value != null && KEY_PATTERN.matcher(value).matches();
+  }
+
+  /** Whether {@code value} is a non-null caller identity matching {@link #IDENTITY}. */
+  public static boolean isIdentity(String value) {
+    return value != null && IDENTITY_PATTERN.matcher(value).matches();
   }
 
   /** Whether {@code value} is a non-null channel id matching {@link #CHANNEL}. */

@@ -70,16 +70,11 @@ class BranchRecordTccTest {
     }
 
     @Override
-    protected String missing(SampleRecord record) {
-      return "reservation missing for key=" + record.key();
-    }
-
-    @Override
-    protected void settle(Phase phase, SampleRecord record) {
-      calls.add("settle " + phase + " " + record.key());
+    protected void markSettled(SampleRecord record, String status) {
+      calls.add("settle " + status + " " + record.key());
       records.put(
           record.branchId(),
-          new SampleRecord(record.xid(), record.branchId(), record.key(), phase.settled()));
+          new SampleRecord(record.xid(), record.branchId(), record.key(), status));
     }
   }
 
@@ -142,7 +137,7 @@ class BranchRecordTccTest {
     assertThat(tcc.confirm(branch)).isTrue();
 
     assertThat(tcc.calls)
-        .containsExactly("find 127.0.0.1:8091:1/1", "apply CONFIRM k-1", "settle CONFIRM k-1");
+        .containsExactly("find 127.0.0.1:8091:1/1", "apply CONFIRM k-1", "settle CONFIRMED k-1");
     assertThat(tcc.records.get(1L).status()).isEqualTo("CONFIRMED");
   }
 
@@ -154,7 +149,7 @@ class BranchRecordTccTest {
     assertThat(tcc.cancel(branch)).isTrue();
 
     assertThat(tcc.calls)
-        .containsExactly("find 127.0.0.1:8091:2/2", "apply CANCEL k-2", "settle CANCEL k-2");
+        .containsExactly("find 127.0.0.1:8091:2/2", "apply CANCEL k-2", "settle CANCELLED k-2");
     assertThat(tcc.records.get(2L).status()).isEqualTo("CANCELLED");
   }
 
@@ -188,7 +183,9 @@ class BranchRecordTccTest {
 
     assertThatThrownBy(() -> tcc.confirm(branch))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("reservation missing for key=k-5");
+        .hasMessage(
+            "nothing left to confirm for SampleRecord[xid=127.0.0.1:8091:5, branchId=5, key=k-5,"
+                + " status=TRIED]");
 
     assertThat(tcc.calls).containsExactly("find 127.0.0.1:8091:5/5", "apply CONFIRM k-5");
     assertThat(tcc.records.get(5L).status()).isEqualTo("TRIED");

@@ -79,26 +79,7 @@ public class AccountCreditTcc extends BranchRecordTcc<CreditRecord> implements A
   }
 
   @Override
-  protected String missing(CreditRecord r) {
-    return "pending credit missing for "
-        + r.branchKey()
-        + " biz="
-        + r.bizNo()
-        + " account="
-        + r.accountId();
-  }
-
-  @Override
-  protected void settle(Phase phase, CreditRecord r) {
-    accounts.settleCredit(r.xid(), r.branchId(), CreditRecord.TRIED, phase.settled());
-    log.info(
-        phase == Phase.CONFIRM
-            ? "account credited xid={} branch={} biz={} account={} amount={}"
-            : "account credit cancelled xid={} branch={} biz={} account={} amount={}",
-        r.xid(),
-        r.branchId(),
-        r.bizNo(),
-        r.accountId(),
-        r.amount());
+  protected void markSettled(CreditRecord r, String status) {
+    accounts.settleCredit(r.xid(), r.branchId(), CreditRecord.TRIED, status);
   }
 }

@@ -74,30 +74,7 @@ public class PointsCreditTcc extends BranchRecordTcc<CreditRecord> implements Po
   }
 
   @Override
-  protected String missing(CreditRecord r) {
-    return "no account for credit " + r.branchKey();
-  }
-
-  @Override
-  protected void settle(Phase phase, CreditRecord r) {
-    points.settleCredit(r.xid(), r.branchId(), CreditRecord.TRIED, phase.settled());
-    if (phase == Phase.CONFIRM) {
-      log.info(
-          "points credited xid={} branch={} biz={} channel={} user={} points={}",
-          r.xid(),
-          r.branchId(),
-          r.bizNo(),
-          r.channelId(),
-          r.userId(),
-          r.points());
-    } else {
-      log.info(
-          "points credit dropped xid={} branch={} biz={} channel={} user={}",
-          r.xid(),
-          r.branchId(),
-          r.bizNo(),
-          r.channelId(),
-          r.userId());
-    }
+  protected void markSettled(CreditRecord r, String status) {
+    points.settleCredit(r.xid(), r.branchId(), CreditRecord.TRIED, status);
   }
 }

@@ -97,22 +97,7 @@ public class PointsFreezeTcc extends BranchRecordTcc<FreezeRecord> implements Po
   }
 
   @Override
-  protected String missing(FreezeRecord r) {
-    return "frozen points missing for " + r.branchKey() + " order=" + r.orderNo();
-  }
-
-  @Override
-  protected void settle(Phase phase, FreezeRecord r) {
-    points.settleFreeze(r.xid(), r.branchId(), FreezeRecord.TRIED, phase.settled());
-    log.info(
-        phase == Phase.CONFIRM
-            ? "points spent xid={} branch={} order={} channel={} user={} points={}"
-            : "points released xid={} branch={} order={} channel={} user={} points={}",
-        r.xid(),
-        r.branchId(),
-        r.orderNo(),
-        r.channelId(),
-        r.userId(),
-        r.points());
+  protected void markSettled(FreezeRecord r, String status) {
+    points.settleFreeze(r.xid(), r.branchId(), FreezeRecord.TRIED, status);
   }
 }

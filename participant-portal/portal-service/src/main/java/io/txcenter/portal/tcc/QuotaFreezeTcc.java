@@ -86,21 +86,7 @@ public class QuotaFreezeTcc extends BranchRecordTcc<QuotaFreezeRecord>
   }
 
   @Override
-  protected String missing(QuotaFreezeRecord r) {
-    return "frozen quota missing for " + r.branchKey() + " order=" + r.orderNo();
-  }
-
-  @Override
-  protected void settle(Phase phase, QuotaFreezeRecord r) {
-    quotas.settleFreeze(r.xid(), r.branchId(), QuotaFreezeRecord.TRIED, phase.settled());
-    log.info(
-        phase == Phase.CONFIRM
-            ? "quota used xid={} branch={} order={} channel={} amount={}"
-            : "quota released xid={} branch={} order={} channel={} amount={}",
-        r.xid(),
-        r.branchId(),
-        r.orderNo(),
-        r.channelId(),
-        r.amount());
+  protected void markSettled(QuotaFreezeRecord r, String status) {
+    quotas.settleFreeze(r.xid(), r.branchId(), QuotaFreezeRecord.TRIED, status);
   }
 }
