@@ -136,9 +136,13 @@ public final class DubboNode {
    * Exports as {@link #export(Class, Object, String, Callers)} does, and turns every exception that
    * leaves a method of {@code api} without being one it declares into the API's typed exception
    * made by {@code boundary} (see {@link ErrorBoundaryFilter}).
+   *
+   * @throws IllegalStateException if a method of {@code api} declares no exception (its typed
+   *     refusals would not pass the boundary)
    */
   public <T> DubboNode export(
       Class<T> api, T implementation, String group, Callers callers, ErrorBoundary boundary) {
+    ErrorBoundary.requireDeclared(api);
     export(api, implementation, group, callers);
     ErrorBoundaryFilter.register(api, group, boundary);
     return this;

@@ -14,6 +14,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class IdempotentConsumer {
 
+  /**
+   * The DDL set of the dedupe table alone ({@code consumed_message}), for a service that consumes
+   * into its own business tables: add it to the sets its runtime migrates.
+   */
+  public static final String DDL_SET = "dedupe";
+
   private final String consumerGroup;
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;

@@ -161,10 +161,29 @@ public abstract class TccReservationContract {
     assertThat(fence().cancel(first)).isTrue();
 
     BusinessActionContext retry = FenceHarness.newBranch();
+    if (!cancelledKeyIsReusable()) {
+      // a single-use key (a purchase number): the cancelled reservation keeps it
+      assertThatThrownBy(
+              () -> fence().tryPhase(retry, () -> tryReserveFor(retry, key, 200, businessKey)))
+          .hasMessageStartingWith("DUPLICATE_RESERVATION");
+      assertThat(state(key)).isEqualTo(expectedState(1_000, 0, 0));
+      assertThat(reservationRows(retry)).isZero();
+      return;
+    }
     fence().tryPhase(retry, () -> tryReserveFor(retry, key, 200, businessKey));
 
     assertThat(state(key)).isEqualTo(expectedState(1_000, 200, 0));
     assertThat(reservationStatus(retry)).isEqualTo("TRIED");
+  }
+
+  /**
+   * Whether a cancelled reservation frees its business key for a new transaction (true: points,
+   * quota and credits keyed by an order or payment that may be retried); false for a participant
+   * whose key is single-use, so a second reservation of it is refused {@code DUPLICATE_RESERVATION}
+   * even after a cancel.
+   */
+  protected boolean cancelledKeyIsReusable() {
+    return true;
   }
 
   /** A new branch of the global transaction {@code xid}. */

@@ -9,10 +9,13 @@ import io.txcenter.kit.rpc.Callers;
 import io.txcenter.mall.api.MallErrorCode;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.MallService;
+import io.txcenter.mall.api.OrderStatus;
 import io.txcenter.mall.store.OrderMapper;
+import io.txcenter.mall.store.OrderRecord;
 import io.txcenter.mall.tcc.OrderCreateAction;
 import io.txcenter.mall.tcc.OrderCreateTcc;
 import io.txcenter.outbox.Outbox;
+import io.txcenter.outbox.RecordCheck;
 import io.txcenter.outbox.api.OutboxCheck;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
@@ -71,7 +74,16 @@ public final class MallMain {
                     message))
         .export(
             OutboxCheck.class,
-            new OrderOutboxCheck(orders),
+            RecordCheck.of(
+                "order",
+                orders::find,
+                OrderRecord::xid,
+                order ->
+                    switch (OrderStatus.valueOf(order.status())) {
+                      case CONFIRMED -> OutboxCheck.CheckOutcome.COMMITTED;
+                      case CANCELLED -> OutboxCheck.CheckOutcome.ROLLED_BACK;
+                      case TRYING -> OutboxCheck.CheckOutcome.UNKNOWN;
+                    }),
             OrderEvents.OUTBOX,
             Callers.of(OutboxCheck.class).allow("check", "relay"));
     ProcessPlugins.install(PluginContext.of(runtime, node).with(POINTS, points));

@@ -8,11 +8,13 @@ import io.txcenter.kit.plugin.PluginContext;
 import io.txcenter.kit.plugin.ProcessPlugins;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.outbox.Outbox;
+import io.txcenter.outbox.RecordCheck;
 import io.txcenter.outbox.api.OutboxCheck;
 import io.txcenter.payment.api.PaymentErrorCode;
 import io.txcenter.payment.api.PaymentException;
 import io.txcenter.payment.api.PaymentService;
 import io.txcenter.payment.store.PaymentMapper;
+import io.txcenter.payment.store.PaymentRecord;
 import io.txcenter.payment.tcc.PaymentSettleTcc;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
@@ -80,7 +82,15 @@ public final class PaymentMain {
                     message))
         .export(
             OutboxCheck.class,
-            new PaymentOutboxCheck(payments),
+            // settled (PAID or FAILED) by its transaction: committed; PROCESSING: in flight
+            RecordCheck.of(
+                "payment",
+                payments::find,
+                PaymentRecord::xid,
+                payment ->
+                    "PROCESSING".equals(payment.status())
+                        ? OutboxCheck.CheckOutcome.UNKNOWN
+                        : OutboxCheck.CheckOutcome.COMMITTED),
             PaymentEvents.OUTBOX,
             Callers.of(OutboxCheck.class).allow("check", "relay"));
     ProcessPlugins.install(PluginContext.of(runtime, node));

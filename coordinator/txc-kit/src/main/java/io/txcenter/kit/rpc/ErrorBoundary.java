@@ -36,6 +36,25 @@ public interface ErrorBoundary {
   }
 
   /**
+   * Checks that every method of {@code api} declares an exception (the API's typed one): the
+   * boundary passes through only what a method declares, so a refusal that a method does not
+   * declare would reach its caller as the boundary's internal failure, not as itself.
+   *
+   * @throws IllegalStateException naming the first method that declares none
+   */
+  static void requireDeclared(Class<?> api) {
+    for (java.lang.reflect.Method method : api.getMethods()) {
+      if (method.getExceptionTypes().length == 0) {
+        throw new IllegalStateException(
+            api.getName()
+                + "."
+                + method.getName()
+                + " declares no exception: declare the API's typed exception (throws ...)");
+      }
+    }
+  }
+
+  /**
    * True for the failures that a malformed request causes in code that trusted the declared types:
    * an object of another class where the API names one (deserialized as a map, or as some other
    * allowed class), or an argument the invoker could not pass.

@@ -29,6 +29,31 @@ class ErrorBoundaryTest {
 
   private final ErrorBoundary boundary = ErrorBoundary.namedAlike(Codes.class, ApiException::new);
 
+  interface DeclaringApi {
+    String find(String key) throws ApiException;
+
+    void change(String key) throws ApiException;
+  }
+
+  interface ForgetfulApi {
+    String find(String key) throws ApiException;
+
+    /** Declares nothing: its ApiException would reach callers as STORAGE_FAILURE. */
+    void change(String key);
+  }
+
+  @Test
+  void anApiWhoseMethodsAllDeclareTheirException_isAccepted() {
+    ErrorBoundary.requireDeclared(DeclaringApi.class);
+  }
+
+  @Test
+  void anApiWithAMethodThatDeclaresNoException_isRefusedAtExport_namingTheMethod() {
+    assertThatThrownBy(() -> ErrorBoundary.requireDeclared(ForgetfulApi.class))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ForgetfulApi.change declares no exception");
+  }
+
   @Test
   void givenBadInput_namedAlike_typesItInvalidRequest_withTheMessage() {
     RuntimeException typed = boundary.typed(new ClassCastException("x"), true, "bad shape");

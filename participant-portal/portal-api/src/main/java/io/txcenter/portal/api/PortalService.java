@@ -40,7 +40,7 @@ public interface PortalService {
   ChannelQuota quota(String channelId) throws PortalException;
 
   /** The quota of every channel, ordered by channel id. */
-  List<ChannelQuota> quotas();
+  List<ChannelQuota> quotas() throws PortalException;
 
   /**
    * Grants quota to a channel (creating it if needed): raises both available and granted, and

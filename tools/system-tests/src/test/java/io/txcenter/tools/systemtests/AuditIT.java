@@ -106,6 +106,7 @@ class AuditIT {
     sets.put(config.schema("monolith"), new String[] {"points", "portal", "mall", "outbox"});
     sets.put(config.schema("payment"), new String[] {"common", "payment", "outbox"});
     sets.put(config.schema("notify"), new String[] {"consumer", "notify"});
+    sets.put(config.schema("fund"), new String[] {"common", "fund", "dedupe", "outbox"});
     assertThat(sets.keySet()).containsExactlyInAnyOrderElementsOf(config.schemas());
     sets.forEach(
         (schema, ddl) -> {
@@ -182,6 +183,40 @@ class AuditIT {
         MERCHANT);
 
     assertViolation("money credited with no PAID payment", "P-ghost");
+  }
+
+  @Test
+  void fundCashChangedWithNoPurchase_breaksConservation() {
+    jdbc.update(
+        "UPDATE " + schema("fund") + ".investor SET cash = 1500 WHERE investor_id = 'inv-1'");
+
+    assertViolation("fund investor inv-1: cash 1500 + frozen 0 + holdings 0 <> opening 1000");
+  }
+
+  @Test
+  void aConfirmedFundPurchaseWithNoSecondaryAndNoDeadLetter_isAViolation() {
+    fundPurchase("fp-1", "CONFIRMED", "PENDING", 0);
+
+    assertViolation("fund: purchase fp-1 CONFIRMED but secondary PENDING and no open dead letter");
+  }
+
+  @Test
+  void aSecondaryForACancelledFundPurchase_isAViolation() {
+    fundPurchase("fp-2", "CANCELLED", "DONE", 8);
+
+    assertViolation("fund: purchase fp-2 is CANCELLED but has secondary DONE (8 target units)");
+  }
+
+  private void fundPurchase(String purchaseNo, String status, String secondary, long units) {
+    update(
+        schema("fund")
+            + ".fund_purchase (purchase_no, xid, branch_id, investor_id, target_fund, amount,"
+            + " status, secondary, target_units) VALUES (?, ?, 1, 'inv-1', 'FUND-A', 1000, ?, ?, ?)",
+        purchaseNo,
+        "127.0.0.1:8091:" + purchaseNo.hashCode(),
+        status,
+        secondary,
+        units);
   }
 
   @Test
@@ -523,6 +558,18 @@ class AuditIT {
    * bench's plain order O-plain (ch-a 10) and a two-branch bench transaction B-1.
    */
   private void cleanWorld() {
+    // the fund's seeded funds (the reset deletes every row) and an investor with cash only
+    update(
+        schema("fund")
+            + ".fund (fund_code, kind, nav_cents, on_sale, is_open) VALUES"
+            + " ('MMF-WALLET', 'WALLET', 1, 1, 1), ('FUND-A', 'TARGET', 123, 1, 1)");
+    update(
+        schema("fund")
+            + ".investor (investor_id, cash, opening_cash) VALUES ('inv-1', 1000, 1000)");
+    update(
+        schema("fund")
+            + ".investor_opening (investor_id, opening_cash, operator, reason)"
+            + " VALUES ('inv-1', 1000, 'operator', 'seed')");
     for (String channel : List.of(A, B)) {
       long points = channel.equals(A) ? 5000 : 3000;
       update(

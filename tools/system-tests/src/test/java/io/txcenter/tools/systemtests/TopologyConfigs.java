@@ -14,8 +14,8 @@ final class TopologyConfigs {
 
   /**
    * The named ports of the record's former components: zk, tc, console, points base, portal,
-   * account, mall (payment next to it) and the subscribers' base (sub-accounting, merchant and
-   * notifier after the five groups).
+   * account, mall (payment and fund next to it) and the subscribers' base (sub-accounting, merchant
+   * and notifier after the five groups).
    */
   static Map<String, Integer> ports(
       int zk, int tc, int console, int points, int portal, int account, int mall, int sub) {
@@ -29,6 +29,7 @@ final class TopologyConfigs {
     ports.put("account", account);
     ports.put("mall", mall);
     ports.put("payment", mall + 1);
+    ports.put("fund", mall + 2);
     ports.put("sub", sub);
     ports.put("sub-accounting", sub + 5);
     ports.put("merchant", sub + 6);

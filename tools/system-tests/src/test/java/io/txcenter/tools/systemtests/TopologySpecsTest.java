@@ -89,7 +89,8 @@ class TopologySpecsTest {
             "portal",
             "account",
             "subscriber",
-            "notifier");
+            "notifier",
+            "fund");
   }
 
   @Test
@@ -126,7 +127,7 @@ class TopologySpecsTest {
     for (String g : List.of("ops", "cs", "orch", "compliance", "datacenter", "accounting")) {
       schemas.add(c.schemaOfSubscriber(g));
     }
-    for (String s : List.of("portal", "account", "mall", "monolith", "payment", "notify")) {
+    for (String s : List.of("portal", "account", "mall", "monolith", "payment", "notify", "fund")) {
       schemas.add(c.schema(s));
     }
     if (c.ha() || "db".equals(c.tcStore())) {
@@ -148,7 +149,8 @@ class TopologySpecsTest {
             config.schema("portal"),
             config.schema("account"),
             config.schema("mall"),
-            config.schema("payment"));
+            config.schema("payment"),
+            config.schema("fund"));
   }
 
   /**

@@ -75,8 +75,7 @@ public final class Audit {
     checks = 0;
     violations.clear();
     auditServices();
-    auditOutbox(mall(), mallSubscriptions());
-    auditOutbox(config.schema("payment"), paymentSubscriptions());
+    auditOutboxes();
     auditFences();
     long sessions = tcSessions.count();
     check(sessions == 0, "TC: " + sessions + " global sessions left after quiescence");
@@ -112,7 +111,7 @@ public final class Audit {
         n,
         "orders TRYING",
         "SELECT COUNT(*) FROM " + mall() + ".mall_order WHERE status = 'TRYING'");
-    for (String outbox : List.of(mall(), config.schema("payment"))) {
+    for (String outbox : outboxSchemas()) {
       put(
           n,
           outbox + " messages PREPARED or not fanned out",
@@ -274,29 +273,72 @@ public final class Audit {
     throw new CliException(d.id() + "'s invariants use an unknown value ${" + name + "}");
   }
 
-  /** A consumer group of an outbox: the topic it subscribes, its schema, its tag expression. */
+  /** A consumer group: the topic it subscribes, its schema, its tag expression. */
   private record Subscription(
       String topic, String group, String schema, TagExpression expression) {}
 
-  private List<Subscription> mallSubscriptions() {
-    List<Subscription> subscriptions = new ArrayList<>();
-    TopologyConfig.SUBSCRIBERS.forEach(
-        (g, e) ->
-            subscriptions.add(
-                new Subscription(
-                    "accompaniment", g, config.schemaOfSubscriber(g), TagExpression.parse(e))));
-    return subscriptions;
+  /**
+   * The schemas of the topology's outboxes ({@link Topology#outboxes}, from the owners'
+   * descriptors) that hold an outbox: an owner whose schema does not exist has published nothing.
+   */
+  private List<String> outboxSchemas() {
+    java.util.Set<String> found = schemasWith("outbox_message");
+    return topology.outboxes().stream()
+        .map(Topology.OutboxOwner::schema)
+        .filter(found::contains)
+        .toList();
   }
 
-  private List<Subscription> paymentSubscriptions() {
-    return List.of(
-        new Subscription(
-            "accounting",
-            "accounting",
-            config.schemaOfSubscriber("accounting"),
-            TagExpression.parse("*")),
-        new Subscription(
-            "merchant-notify", "notifier", config.schema("notify"), TagExpression.parse("*")));
+  private java.util.Set<String> schemasWith(String table) {
+    return new java.util.HashSet<>(
+        jdbc.queryForList(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = ?",
+            String.class,
+            table));
+  }
+
+  /**
+   * Every outbox against every consumer group of the topology (from the descriptors): a group may
+   * subscribe a topic more than one outbox publishes (the accompaniment groups get the mall's and
+   * the fund's events), so what a group applied is checked against all outboxes together.
+   */
+  private void auditOutboxes() {
+    java.util.Set<String> withDedupe = schemasWith("consumed_message");
+    List<Subscription> subscriptions = new ArrayList<>();
+    for (Topology.Subscription s : topology.subscriptions()) {
+      subscriptions.add(
+          new Subscription(s.topic(), s.group(), s.schema(), TagExpression.parse(s.tags())));
+    }
+    List<String> outboxes = outboxSchemas();
+    Map<String, java.util.Set<String>> applied = new java.util.HashMap<>();
+    for (Subscription sub : subscriptions) {
+      // a group whose schema has no dedupe table applied nothing: every match is then a violation
+      applied.put(
+          sub.group(),
+          withDedupe.contains(sub.schema())
+              ? new java.util.HashSet<>(
+                  jdbc.queryForList(
+                      "SELECT message_id FROM "
+                          + sub.schema()
+                          + ".consumed_message WHERE consumer_group = ?",
+                      String.class,
+                      sub.group()))
+              : new java.util.HashSet<>());
+    }
+    java.util.Set<String> ready = new java.util.HashSet<>();
+    for (String outbox : outboxes) {
+      ready.addAll(
+          jdbc.queryForList(
+              "SELECT message_id FROM " + outbox + ".outbox_message WHERE status = 'READY'",
+              String.class));
+      auditOutbox(outbox, subscriptions, applied);
+    }
+    for (Subscription sub : subscriptions) {
+      long stray = applied.get(sub.group()).stream().filter(id -> !ready.contains(id)).count();
+      check(
+          stray == 0,
+          "group " + sub.group() + ": " + stray + " applied messages are not READY in any outbox");
+    }
   }
 
   /**
@@ -304,7 +346,8 @@ public final class Audit {
    * by every consumer group whose subscription matches its topic and tags, or dead-lettered for
    * that group; no PREPARED message left; nothing applied that is not READY.
    */
-  private void auditOutbox(String outbox, List<Subscription> subscriptions) {
+  private void auditOutbox(
+      String outbox, List<Subscription> subscriptions, Map<String, java.util.Set<String>> applied) {
     long prepared =
         count("SELECT COUNT(*) FROM " + outbox + ".outbox_message WHERE status = 'PREPARED'");
     check(prepared == 0, outbox + ": " + prepared + " messages still PREPARED after quiescence");
@@ -315,31 +358,6 @@ public final class Audit {
             + outbox
             + ".outbox_message o ON o.id = d.message_pk WHERE o.status <> 'READY'",
         outbox + ": messages fanned out or delivered that are not READY");
-    Map<String, java.util.Set<String>> applied = new java.util.HashMap<>();
-    for (Subscription sub : subscriptions) {
-      applied.put(
-          sub.group(),
-          new java.util.HashSet<>(
-              jdbc.queryForList(
-                  "SELECT message_id FROM "
-                      + sub.schema()
-                      + ".consumed_message WHERE consumer_group = ?",
-                  String.class,
-                  sub.group())));
-      long stray =
-          count(
-              "SELECT COUNT(*) FROM "
-                  + sub.schema()
-                  + ".consumed_message c LEFT JOIN "
-                  + outbox
-                  + ".outbox_message o ON o.message_id = c.message_id"
-                  + " WHERE c.consumer_group = '"
-                  + sub.group()
-                  + "' AND (o.id IS NULL OR o.status <> 'READY')");
-      check(
-          stray == 0,
-          "group " + sub.group() + ": " + stray + " applied messages are not READY in " + outbox);
-    }
     Map<Long, Map<String, String>> deliveries = new java.util.HashMap<>();
     for (Map<String, Object> d :
         jdbc.queryForList(

@@ -84,6 +84,10 @@ public final class Demo {
     out.println();
     out.println("payments (merchant credit, points award, voucher, notification):");
     new PaymentDemo(config, clients, out, run).run();
+
+    out.println();
+    out.println("fund discount purchases (main purchase, outbox, secondary):");
+    new FundDemo(config, clients, out, run).run();
   }
 
   private void seed(String a, String b) {

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * {@code bin/txc dlq list | redrive <id> | redrive --all [--outbox mall|payment]}: the dead-letter
- * queue of one outbox (the mall's by default).
+ * {@code bin/txc dlq list | redrive <id> | redrive --all [--outbox mall|payment|fund]}: the
+ * dead-letter queue of one outbox (the mall's by default).
  */
 public final class DlqCommand {
 
@@ -23,7 +23,7 @@ public final class DlqCommand {
   }
 
   /** The outboxes of the topology: their owners' schemas. */
-  static final List<String> OUTBOXES = List.of("mall", "payment");
+  static final List<String> OUTBOXES = List.of("mall", "payment", "fund");
 
   public static DeadLetters deadLetters(TopologyConfig config) {
     return deadLetters(config, "mall");

@@ -39,7 +39,7 @@ public final class Txc {
       usage: bin/txc <command> [options]
         up       start the topology, one JVM per service: ZooKeeper, the TC, points (ch-a, ch-b),
                  portal, account, five accompaniment subscribers, the accounting consumer, the
-                 merchant stub and notifier, mall, payment, two relays
+                 merchant stub and notifier, mall, payment, fund, two relays
         down     stop the processes `up` started (by pid)
         status   show each process and every address registered in ZooKeeper
         demo     up (fresh, unless already up), seed, place the demo orders, audit, down
@@ -57,11 +57,18 @@ public final class Txc {
         --ha                      up: a three-member ZooKeeper ensemble and two TC nodes in db mode
         --retry-ladder <steps>    up: the relay's retry ladder, e.g. 10s,30s,1m (default RocketMQ's 16 steps)
         --flaky-subscriber <grp>  up: this subscriber fails the first --flaky-attempts of every message
-      dlq list [--outbox mall|payment]         dead letters not yet re-driven
+      dlq list [--outbox mall|payment|fund]    dead letters not yet re-driven
       dlq redrive <id>|--all [--outbox ...]    put dead deliveries back on the retry ladder
       pay create <paymentNo> <merchantId> <userId> <channel> <amountCents> <awardPoints>
       pay complete <paymentNo> <bankTxnNo> success|failed <amountCents> [reason]
       pay query <paymentNo>
+      fund buy <purchaseNo> <investorId> <targetFund> <amountCents>
+                                 a discount purchase: cash buys the wallet fund now, the wallet
+                                 units buy the target fund once the purchase committed
+      fund show <purchaseNo>     a purchase: status, secondary, units bought, fee, xid
+      fund close|open <fund> [--reason R]   pause or resume a fund's subscriptions
+      fund investor <investorId> an investor's cash, frozen cash and units
+      fund funds                 every fund: kind, NAV, on sale, open
       chaos [--minutes M] [--seed S] [--rate R/s] [--concurrency C] [--quiescence T]
            up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
            quiescence, audit; last line: chaos: <T> tx, <K> kills, <V> violations, <S> stuck
@@ -86,7 +93,10 @@ public final class Txc {
     int code;
     try {
       code = new Txc(System.out).run(args);
-    } catch (CliException | MallException | io.txcenter.payment.api.PaymentException e) {
+    } catch (CliException
+        | MallException
+        | io.txcenter.payment.api.PaymentException
+        | io.txcenter.fund.api.FundException e) {
       System.err.println("txc: " + e.getMessage());
       code = 1;
     } catch (Exception e) {
@@ -136,6 +146,7 @@ public final class Txc {
       case "dlq" -> new DlqCommand(TopologyConfig.read(runDir), out).run(positional, options);
       case "notify" -> new NotifyCommand(TopologyConfig.read(runDir), out).run(positional);
       case "pay" -> new PayCommand(TopologyConfig.read(runDir), out).run(positional);
+      case "fund" -> new FundCommand(TopologyConfig.read(runDir), out).run(positional, options);
       case "load" -> new LoadCommand(TopologyConfig.read(runDir), out).run(options);
       case "chaos" -> chaos(home, runDir, options);
       case "bench" -> bench(home, runDir, options);

@@ -401,6 +401,75 @@ public final class Topology {
     return schemas;
   }
 
+  /** An outbox of the topology: its name and the (prefixed) schema of its owner. */
+  public record OutboxOwner(String name, String schema) {}
+
+  /**
+   * A consumer group of the topology: the topic and tag expression it subscribes and the (prefixed)
+   * schema its dedupe rows ({@code consumed_message}) are in.
+   */
+  public record Subscription(String topic, String group, String tags, String schema) {}
+
+  /**
+   * The outboxes of the topology, from the descriptors of their owners ({@code outbox=<name>}), in
+   * the topology's order: the audit checks each one's deliveries.
+   */
+  public List<OutboxOwner> outboxes() {
+    List<OutboxOwner> outboxes = new ArrayList<>();
+    eachProcess(
+        (d, instance, i) -> {
+          String name = d.get("outbox");
+          if (name != null) {
+            String schema =
+                schemaOf(d, instance, i)
+                    .orElseThrow(
+                        () -> new CliException(d.jar() + ": outbox " + name + " but no schema"));
+            outboxes.add(new OutboxOwner(render(d, instance, i, name).trim(), schema));
+          }
+        });
+    return List.copyOf(outboxes);
+  }
+
+  /**
+   * The consumer groups of the topology, from the descriptors of their processes ({@code
+   * consumer.group}, {@code consumer.topic}, {@code consumer.tags}, rendered per instance; the
+   * dedupe rows in the process's schema).
+   */
+  public List<Subscription> subscriptions() {
+    List<Subscription> subscriptions = new ArrayList<>();
+    eachProcess(
+        (d, instance, i) -> {
+          String group = d.get("consumer.group");
+          if (group != null) {
+            String schema =
+                schemaOf(d, instance, i)
+                    .orElseThrow(
+                        () -> new CliException(d.jar() + ": consumer " + group + " but no schema"));
+            subscriptions.add(
+                new Subscription(
+                    render(d, instance, i, d.get("consumer.topic", "")).trim(),
+                    render(d, instance, i, group).trim(),
+                    render(d, instance, i, d.get("consumer.tags", "*")).trim(),
+                    schema));
+          }
+        });
+    return List.copyOf(subscriptions);
+  }
+
+  private interface EachProcess {
+    void accept(ProcessDescriptor d, String instance, int index);
+  }
+
+  /** Every process of every descriptor (all of them, whatever {@code include} says). */
+  private void eachProcess(EachProcess action) {
+    for (ProcessDescriptor d : descriptors()) {
+      List<String> instances = instances(d);
+      for (int i = 0; i < Math.max(1, instances.size()); i++) {
+        action.accept(d, instances.isEmpty() ? null : instances.get(i), i);
+      }
+    }
+  }
+
   /**
    * The RPC identities a topology signs with ({@code rpc.key.<identity>} in the secrets file): the
    * CLI's ({@code operator}) and every identity a descriptor declares ({@code rpc.identity}).
