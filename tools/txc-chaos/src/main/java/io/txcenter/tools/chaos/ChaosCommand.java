@@ -215,21 +215,24 @@ public final class ChaosCommand {
     int requests = (int) Math.ceil(plan.rate() * seconds * 1.2) + 10;
     LoadCommand.Plan load =
         new LoadCommand.Plan(
-            requests * 4 / 5,
+            requests * 7 / 10,
             requests / 5,
+            requests / 10,
             plan.concurrency(),
             plan.rate(),
             plan.failShare(),
             plan.seed(),
             seconds);
     out.printf(
-        "chaos: %d min, seed %d, load %.1f/s at concurrency %d, up to %d orders and %d payments%n",
+        "chaos: %d min, seed %d, load %.1f/s at concurrency %d, up to %d orders, %d payments and"
+            + " %d fund purchases%n",
         plan.minutes(),
         plan.seed(),
         plan.rate(),
         plan.concurrency(),
         load.orders(),
-        load.payments());
+        load.payments(),
+        load.purchases());
     CompletableFuture<LoadCommand.Summary> loadRun =
         CompletableFuture.supplyAsync(
             () -> {

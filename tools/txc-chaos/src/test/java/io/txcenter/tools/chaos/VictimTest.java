@@ -79,6 +79,7 @@ class VictimTest {
                     "sub-accounting")),
             Map.entry("points", List.of("points-ch-a", "points-ch-b")),
             Map.entry("portal", List.of("portal")),
+            Map.entry("fund", List.of("fund")),
             Map.entry("mall", List.of("mall")),
             Map.entry("payment", List.of("payment")),
             Map.entry("relay-leader", List.of("relay-1", "relay-2")));
@@ -92,6 +93,8 @@ class VictimTest {
     assertThat(byProcess.get("mall").windows()).isEqualTo(all);
     assertThat(byProcess.get("account").windows()).isEqualTo(noCancel);
     assertThat(byProcess.get("payment").windows()).isEqualTo(noCancel);
+    assertThat(byProcess.get("fund").windows()).isEqualTo(noCancel);
+    assertThat(byProcess.get("fund").schema()).isEqualTo("txc_fund");
     assertThat(byProcess.get("payment").schema()).isEqualTo("txc_payment");
     assertThat(byProcess.get("sub-ops").outboxes()).containsExactly("mall");
     assertThat(byProcess.get("sub-ops").group()).isEqualTo("ops");

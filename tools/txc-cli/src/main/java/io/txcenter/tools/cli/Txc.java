@@ -77,7 +77,7 @@ public final class Txc {
            tcc vs plain vs monolith mall orders on a fresh topology, then a sweep of 1..8 TCC
            branches; results in docs/bench (--quick: run/bench); last line:
            bench: tcc/plain=<ratio> tcc/monolith=<ratio> (n/a for an arm left out)
-      load [--orders N] [--payments M] [--concurrency C] [--rate R/s] [--fail-share F]
+      load [--orders N] [--payments M] [--purchases P] [--concurrency C] [--rate R/s] [--fail-share F]
            [--seed S] [--max-seconds T]   a bounded load of orders and payments, with a summary
       notify list                merchant notifications: state, attempts, last outcome
       notify retry <id>          a new round of attempts for an unacknowledged notification

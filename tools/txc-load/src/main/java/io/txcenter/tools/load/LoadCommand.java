@@ -1,5 +1,10 @@
 package io.txcenter.tools.load;
 
+import io.txcenter.fund.api.FundException;
+import io.txcenter.fund.api.FundService;
+import io.txcenter.fund.api.PurchaseRequest;
+import io.txcenter.fund.api.PurchaseResult;
+import io.txcenter.fund.api.PurchaseStatus;
 import io.txcenter.mall.api.MallException;
 import io.txcenter.mall.api.OrderLine;
 import io.txcenter.mall.api.OrderResult;
@@ -29,11 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code bin/txc load}: a bounded load of mall orders and payments against a running topology, at a
- * concurrency and optionally a target rate, with a share of requests built to fail (a user short of
- * points, an unknown channel, a negative amount, a declined payment). Unique keys per run; a
- * progress line every second; a summary with outcomes, errors by code and latency p50/p99. Stops by
- * itself: after the requests are sent or {@code --max-seconds} pass.
+ * {@code bin/txc load}: a bounded load of mall orders, payments and fund purchases against a
+ * running topology, at a concurrency and optionally a target rate, with a share of requests built
+ * to fail (a user short of points, an unknown channel, a negative amount, a declined payment).
+ * Unique keys per run; a progress line every second; a summary with outcomes, errors by code and
+ * latency p50/p99. Stops by itself: after the requests are sent or {@code --max-seconds} pass.
  */
 public final class LoadCommand {
 
@@ -57,6 +62,7 @@ public final class LoadCommand {
   public record Plan(
       int orders,
       int payments,
+      int purchases,
       int concurrency,
       double rate,
       double failShare,
@@ -68,13 +74,17 @@ public final class LoadCommand {
           new Plan(
               integer(o, "orders", 200),
               integer(o, "payments", 50),
+              integer(o, "purchases", 20),
               integer(o, "concurrency", 4),
               decimal(o, "rate", 0),
               decimal(o, "fail-share", 0.1),
               integer(o, "seed", 1),
               integer(o, "max-seconds", 300));
-      if (plan.orders < 0 || plan.payments < 0 || plan.orders + plan.payments == 0) {
-        throw new CliException("--orders and --payments must be >= 0 and not both 0");
+      if (plan.orders < 0
+          || plan.payments < 0
+          || plan.purchases < 0
+          || plan.orders + plan.payments + plan.purchases == 0) {
+        throw new CliException("--orders, --payments and --purchases must be >= 0 and not all 0");
       }
       if (plan.concurrency < 1 || plan.concurrency > 256) {
         throw new CliException("--concurrency must be in [1, 256], was [" + plan.concurrency + "]");
@@ -212,6 +222,26 @@ public final class LoadCommand {
         boolean decline = random.nextDouble() < plan.failShare();
         String paymentNo = "load-" + run + "-p" + i;
         requests.add(() -> payment(clients, summary, paymentNo, merchant, user, a, decline));
+      }
+      // fund discount purchases: investors rich enough for every purchase, one who is not
+      String investors = "inv-load-" + run;
+      int investorCount = (int) Math.max(4, plan.concurrency());
+      for (int i = 0; i < investorCount && plan.purchases() > 0; i++) {
+        fund(clients).openInvestor(investors + "-" + i, 100_000_000L, "load seed");
+      }
+      String poorInvestor = investors + "-poor";
+      if (plan.purchases() > 0) {
+        fund(clients).openInvestor(poorInvestor, 100, "load seed");
+      }
+      for (int i = 0; i < plan.purchases(); i++) {
+        String investor =
+            random.nextDouble() < plan.failShare()
+                ? poorInvestor
+                : investors + "-" + random.nextInt(investorCount);
+        String target = random.nextBoolean() ? "FUND-A" : "FUND-B";
+        long amount = 1_000 + random.nextInt(9_000);
+        String purchaseNo = "load-" + run + "-f" + i;
+        requests.add(() -> purchase(clients, summary, purchaseNo, investor, target, amount));
       }
       Collections.shuffle(requests, random);
       execute(plan, requests, summary);
@@ -380,6 +410,38 @@ public final class LoadCommand {
     } catch (RuntimeException e) {
       summary.record(
           "payment",
+          Outcome.ERROR,
+          e.getClass().getSimpleName(),
+          (System.nanoTime() - started) / 1000);
+    }
+  }
+
+  private static FundService fund(Clients clients) {
+    return clients.reference(FundService.class, null);
+  }
+
+  private static void purchase(
+      Clients clients,
+      Summary summary,
+      String purchaseNo,
+      String investor,
+      String target,
+      long amount) {
+    long started = System.nanoTime();
+    try {
+      PurchaseResult result =
+          fund(clients).buy(new PurchaseRequest(purchaseNo, investor, target, amount));
+      summary.record(
+          "purchase",
+          result.status() == PurchaseStatus.CONFIRMED ? Outcome.COMMITTED : Outcome.ROLLED_BACK,
+          null,
+          (System.nanoTime() - started) / 1000);
+    } catch (FundException e) {
+      summary.record(
+          "purchase", Outcome.REFUSED, e.code().name(), (System.nanoTime() - started) / 1000);
+    } catch (RuntimeException e) {
+      summary.record(
+          "purchase",
           Outcome.ERROR,
           e.getClass().getSimpleName(),
           (System.nanoTime() - started) / 1000);

@@ -14,7 +14,7 @@ class LoadPlanTest {
   void givenNoOptions_plan_isBoundedByDefault() {
     LoadCommand.Plan plan = LoadCommand.Plan.from(Map.of());
 
-    assertThat(plan).isEqualTo(new LoadCommand.Plan(200, 50, 4, 0, 0.1, 1, 300));
+    assertThat(plan).isEqualTo(new LoadCommand.Plan(200, 50, 20, 4, 0, 0.1, 1, 300));
   }
 
   @Test
@@ -24,19 +24,21 @@ class LoadPlanTest {
             Map.of(
                 "orders", "10",
                 "payments", "0",
+                "purchases", "3",
                 "concurrency", "16",
                 "rate", "25.5",
                 "fail-share", "0.3",
                 "seed", "7",
                 "max-seconds", "60"));
 
-    assertThat(plan).isEqualTo(new LoadCommand.Plan(10, 0, 16, 25.5, 0.3, 7, 60));
+    assertThat(plan).isEqualTo(new LoadCommand.Plan(10, 0, 3, 16, 25.5, 0.3, 7, 60));
   }
 
   @Test
   void givenBadOptions_plan_isRefusedNamingTheOption() {
     assertRefused(Map.of("orders", "-1"), "--orders");
-    assertRefused(Map.of("orders", "0", "payments", "0"), "--orders");
+    assertRefused(Map.of("orders", "0", "payments", "0", "purchases", "0"), "--orders");
+    assertRefused(Map.of("purchases", "-1"), "--purchases");
     assertRefused(Map.of("concurrency", "0"), "--concurrency");
     assertRefused(Map.of("concurrency", "257"), "--concurrency");
     assertRefused(Map.of("fail-share", "1.5"), "--fail-share");
