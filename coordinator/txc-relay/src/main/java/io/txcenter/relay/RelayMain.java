@@ -38,7 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A relay process serving one or more outboxes. Several may run; per outbox a Curator {@link
  * LeaderLatch} under {@code /txc/relay/<outbox>/leader} makes exactly one of them active for it.
  * Settings: {@code txc.name}, {@code txc.relay.outboxes} (mall), {@code
- * txc.relay.<outbox>.jdbc.url} (the outbox owner's schema; else {@code txc.jdbc.url}), {@code
+ * txc.relay.<outbox>.jdbc.url} (the outbox owner's schema; else its entry in {@code
+ * txc.relay.jdbc.urls}, {@code <outbox>=<url>|…}; else {@code txc.jdbc.url}), {@code
  * txc.relay.retry-ladder} (RocketMQ's 10s..2h), {@code txc.relay.immunity.ms} (6000), {@code
  * txc.relay.poll.ms} (100), {@code txc.relay.group-budget.ms} (1000: how long one consumer group
  * may start deliveries per cycle), {@code txc.relay.zk-session.ms} (3000), {@code
@@ -82,13 +83,16 @@ public final class RelayMain {
         ZooKeeperClient.connect((int) Settings.longValue("txc.relay.zk-session.ms", 3_000));
     DubboNode dubbo = DubboNode.consumer(name).start();
     Map<String, EventConsumer> consumers = new ConcurrentHashMap<>();
+    Map<String, String> urls = outboxUrls(Settings.string("txc.relay.jdbc.urls", ""));
     Alerts alerts = new Alerts(Settings.string("txc.relay.alert-webhook", ""));
     List<Thread> loops = new ArrayList<>();
     for (String outboxName : outboxes) {
-      // the outbox owner's schema: txc.relay.<outbox>.jdbc.url, else txc.jdbc.url
+      // the outbox owner's schema: txc.relay.<outbox>.jdbc.url, else its entry in
+      // txc.relay.jdbc.urls, else txc.jdbc.url
       String url =
           Settings.string(
-              "txc.relay." + outboxName + ".jdbc.url", Settings.string("txc.jdbc.url", ""));
+              "txc.relay." + outboxName + ".jdbc.url",
+              urls.getOrDefault(outboxName, Settings.string("txc.jdbc.url", "")));
       if (url.isBlank()) {
         throw new Settings.SettingException(
             "txc.relay." + outboxName + ".jdbc.url", "is required", url);
@@ -185,6 +189,26 @@ public final class RelayMain {
         Thread.sleep(pollMillis);
       }
     }
+  }
+
+  /**
+   * The outboxes' JDBC URLs from {@code txc.relay.jdbc.urls}: {@code <outbox>=<url>} entries joined
+   * by {@code |} (a URL holds {@code =} in its query, never {@code |}).
+   */
+  static Map<String, String> outboxUrls(String text) {
+    Map<String, String> urls = new java.util.LinkedHashMap<>();
+    for (String entry : text.split("\\|")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq < 1) {
+        throw new Settings.SettingException(
+            "txc.relay.jdbc.urls", "must be <outbox>=<url> entries joined by '|'", entry);
+      }
+      urls.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+    }
+    return urls;
   }
 
   private static java.util.concurrent.ThreadFactory deliveryThreads(String outboxName) {

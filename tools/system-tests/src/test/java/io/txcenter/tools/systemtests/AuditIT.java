@@ -284,7 +284,8 @@ class AuditIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mall", "points_ch_a", "points_ch_b", "portal", "account", "payment"})
+  @ValueSource(
+      strings = {"mall", "points_ch_a", "points_ch_b", "portal", "account", "payment", "fund"})
   void fenceRowLeftTried_isAViolationInEverySchema(String service) {
     String schema = config.schemaPrefix() + service;
     update(

@@ -31,6 +31,7 @@ class TopologyBenchServicesTest {
       List.of(
           "mall",
           "payment",
+          "fund",
           "portal",
           "account",
           "points-" + CONFIG.channels().get(0),

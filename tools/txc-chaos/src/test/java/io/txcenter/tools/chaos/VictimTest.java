@@ -102,7 +102,7 @@ class VictimTest {
     assertThat(byProcess.get("sub-accounting").group()).isEqualTo("accounting");
     assertThat(byProcess.get("notifier").outboxes()).containsExactly("payment");
     assertThat(byProcess.get("notifier").group()).isEqualTo("notifier");
-    assertThat(byProcess.get("relay-2").outboxes()).containsExactly("mall", "payment");
+    assertThat(byProcess.get("relay-2").outboxes()).containsExactly("mall", "payment", "fund");
     assertThat(byProcess.get("tc-1").probe()).isEqualTo(Victim.Probe.SESSIONS);
     assertThat(byProcess).doesNotContainKeys("merchant", "db");
   }

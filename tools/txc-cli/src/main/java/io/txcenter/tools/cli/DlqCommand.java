@@ -2,6 +2,7 @@ package io.txcenter.tools.cli;
 
 import io.txcenter.outbox.DeadLetters;
 import io.txcenter.tools.topology.CliException;
+import io.txcenter.tools.topology.Topology;
 import io.txcenter.tools.topology.TopologyConfig;
 import java.io.PrintStream;
 import java.util.List;
@@ -22,24 +23,32 @@ public final class DlqCommand {
     this.out = out;
   }
 
-  /** The outboxes of the topology: their owners' schemas. */
-  static final List<String> OUTBOXES = List.of("mall", "payment", "fund");
-
   public static DeadLetters deadLetters(TopologyConfig config) {
     return deadLetters(config, "mall");
   }
 
+  /** The dead letters of {@code outbox}, in its owner's schema (from the owner's descriptor). */
   static DeadLetters deadLetters(TopologyConfig config, String outbox) {
+    List<Topology.OutboxOwner> outboxes = new Topology(config).outboxes();
+    Topology.OutboxOwner owner =
+        outboxes.stream()
+            .filter(o -> o.name().equals(outbox))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        "--outbox must be one of "
+                            + outboxes.stream().map(Topology.OutboxOwner::name).toList()
+                            + ", was ["
+                            + outbox
+                            + "]"));
     return new DeadLetters(
         new DriverManagerDataSource(
-            config.jdbcUrl(config.schema(outbox)), config.dbUser(), config.dbPassword()));
+            config.jdbcUrl(owner.schema()), config.dbUser(), config.dbPassword()));
   }
 
   int run(List<String> args, Map<String, String> options) {
     String outbox = options.getOrDefault("outbox", "mall");
-    if (!OUTBOXES.contains(outbox)) {
-      throw new CliException("--outbox must be one of " + OUTBOXES + ", was [" + outbox + "]");
-    }
     DeadLetters dlq = deadLetters(config, outbox);
     String verb = args.isEmpty() ? "list" : args.get(0);
     switch (verb) {

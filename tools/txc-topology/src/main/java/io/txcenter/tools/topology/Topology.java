@@ -189,8 +189,9 @@ public final class Topology {
   /**
    * A named topology value of a descriptor's template: the instance ({@code instance}, {@code
    * instance.id} with {@code _} for {@code -}, {@code instance.<key>}), ports ({@code port.<extra>}
-   * of this instance, {@code port:<id>} of another process), {@code jdbc.url:<schema>} and the
-   * topology's settings.
+   * of this instance, {@code port:<id>} of another process), {@code jdbc.url:<schema>}, the
+   * outboxes the descriptors declare ({@code outboxes}, {@code outbox.jdbc.urls}: {@code
+   * <name>=<url>|…}) and the topology's settings.
    */
   public String value(ProcessDescriptor d, String instance, int index, String name) {
     if (name.startsWith("instance.") && !name.equals("instance.id")) {
@@ -225,6 +226,12 @@ public final class Topology {
       case "instance.id" -> instance == null ? "" : instance.replace('-', '_');
       case "port" -> String.valueOf(port(d, "", index));
       case "channels" -> String.join(",", config.channels());
+      // the outboxes the descriptors declare (outbox=<name>), for the relays
+      case "outboxes" -> String.join(",", outboxes().stream().map(OutboxOwner::name).toList());
+      case "outbox.jdbc.urls" ->
+          String.join(
+              "|",
+              outboxes().stream().map(o -> o.name() + "=" + config.jdbcUrl(o.schema())).toList());
       case "zk.address" -> config.zkAddress();
       case "zk.ensemble" -> config.zkMembers() > 1 ? config.zkEnsemble() : "";
       case "zk.instances" -> numbered(config.zkMembers());
