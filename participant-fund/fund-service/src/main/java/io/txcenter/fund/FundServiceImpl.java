@@ -89,10 +89,17 @@ public final class FundServiceImpl implements FundService {
     }
     Require.inRange(
         "amountCents", request.amountCents(), target.navCents(), MAX_AMOUNT, amountRefusal());
-    if (investorRow(request.investorId()).cash() < request.amountCents()) {
+    long cash = investorRow(request.investorId()).cash();
+    if (cash < request.amountCents()) {
       throw new FundException(
           INSUFFICIENT_CASH,
-          "investor [" + request.investorId() + "] has less than [" + request.amountCents() + "]");
+          "investor ["
+              + request.investorId()
+              + "] has ["
+              + cash
+              + "] cents of cash, the purchase needs ["
+              + request.amountCents()
+              + "]");
     }
     return transactions.execute("discountPurchase", purchaseNo, work(request));
   }
