@@ -49,6 +49,16 @@ public final class SecondaryPurchase implements EventConsumer {
           "not a discount purchase with a purchaseNo: "
               + EventMessageCheck.shown(message.payload()));
     }
+    PurchaseRecord done = funds.findPurchase(event.purchaseNo());
+    if (done != null && SecondaryStatus.valueOf(done.secondary()) == SecondaryStatus.DONE) {
+      // bought already (by this message or a copy): acknowledge without a dedupe row, so a copy
+      // leaves no trace; a purchase not yet DONE is decided under its lock below
+      log.info(
+          "secondary purchase already done purchase={} message={}",
+          event.purchaseNo(),
+          message.messageId());
+      return;
+    }
     IdempotentConsumer.Outcome outcome =
         idempotent.consume(message.messageId(), () -> buyTarget(event.purchaseNo()));
     log.info(

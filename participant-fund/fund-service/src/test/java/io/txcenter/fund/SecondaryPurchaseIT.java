@@ -104,7 +104,8 @@ class SecondaryPurchaseIT {
     assertThat(db.position(investor)).isEqualTo(once);
     assertThat(db.funds.findPurchase(purchaseNo)).isEqualTo(done);
     assertThat(consumed(first.messageId())).isEqualTo(1);
-    assertThat(consumed(copy.messageId())).isEqualTo(1);
+    // acknowledged before any dedupe row: a copy leaves no row the audit would find stray
+    assertThat(consumed(copy.messageId())).isZero();
   }
 
   @Test
