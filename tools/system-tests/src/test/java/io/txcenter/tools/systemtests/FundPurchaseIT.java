@@ -62,12 +62,7 @@ class FundPurchaseIT {
   static void useSharedTopology() {
     config = SharedTopology.get().config();
     clients = SharedTopology.get().clients();
-    jdbc =
-        new JdbcTemplate(
-            new DriverManagerDataSource(
-                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-                config.dbUser(),
-                config.dbPassword()));
+    jdbc = config.serverJdbc();
     fund = config.schema("fund");
     funds = clients.reference(FundService.class, null);
     relay = ActAs.identity("relay");

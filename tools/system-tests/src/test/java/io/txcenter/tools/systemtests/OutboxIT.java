@@ -41,7 +41,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The mall's outbox and the accompaniment fan-out over the real topology: relays, five subscribers,
@@ -74,12 +73,7 @@ class OutboxIT {
   static void useSharedTopology() {
     config = SharedTopology.get().config();
     clients = SharedTopology.get().clients();
-    jdbc =
-        new JdbcTemplate(
-            new DriverManagerDataSource(
-                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-                config.dbUser(),
-                config.dbPassword()));
+    jdbc = config.serverJdbc();
     mall = config.schema("mall");
   }
 

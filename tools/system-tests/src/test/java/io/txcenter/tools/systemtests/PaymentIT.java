@@ -37,7 +37,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Payment completion over the real topology: one global transaction across the payment branch, the
@@ -60,12 +59,7 @@ class PaymentIT {
   static void useSharedTopology() {
     TopologyConfig config = SharedTopology.get().config();
     clients = SharedTopology.get().clients();
-    jdbc =
-        new JdbcTemplate(
-            new DriverManagerDataSource(
-                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-                config.dbUser(),
-                config.dbPassword()));
+    jdbc = config.serverJdbc();
     payment = config.schema("payment");
     notify = config.schema("notify");
     accounting = config.schemaOfSubscriber("accounting");

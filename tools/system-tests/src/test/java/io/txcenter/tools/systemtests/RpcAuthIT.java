@@ -30,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Hostile callers against the real topology: no credential, a valid credential of the wrong
@@ -55,12 +54,7 @@ class RpcAuthIT {
   static void useSharedTopology() {
     config = SharedTopology.get().config();
     clients = SharedTopology.get().clients();
-    jdbc =
-        new JdbcTemplate(
-            new DriverManagerDataSource(
-                config.dbServerUrl() + "?useSSL=false&allowPublicKeyRetrieval=true",
-                config.dbUser(),
-                config.dbPassword()));
+    jdbc = config.serverJdbc();
     payment = ActAs.identity("payment");
     mall = ActAs.identity("mall");
   }
