@@ -31,6 +31,7 @@ class ItPortsTest {
             "account",
             "mall",
             "payment",
+            "fund",
             "sub",
             "sub-accounting",
             "merchant",

@@ -15,16 +15,18 @@ import java.util.TreeMap;
 
 /**
  * {@code bin/txc fund buy <purchaseNo> <investorId> <targetFund> <amountCents> | show <purchaseNo>
- * | close <fund> [--reason R] | open <fund> [--reason R] | investor <investorId> | funds}: the fund
- * company's discount purchase, as its operator sees it. A refusal of the service ({@code
- * FundException}) reaches {@link Txc#main}, which prints its code and message and exits 1.
+ * | close <fund> [--reason R] | open <fund> [--reason R] | investor <investorId> | open-investor
+ * <investorId> <cashCents> [--reason R] | funds}: the fund company's discount purchase, as its
+ * operator sees it. A refusal of the service ({@code FundException}) reaches {@link Txc#main},
+ * which prints its code and message and exits 1.
  */
 final class FundCommand {
 
   private static final String USAGE =
       "usage: bin/txc fund buy <purchaseNo> <investorId> <targetFund> <amountCents>"
           + " | show <purchaseNo> | close <fund> [--reason R] | open <fund> [--reason R]"
-          + " | investor <investorId> | funds";
+          + " | investor <investorId> | open-investor <investorId> <cashCents> [--reason R]"
+          + " | funds";
 
   private final TopologyConfig config;
   private final PrintStream out;
@@ -46,11 +48,18 @@ final class FundCommand {
         amount(args.get(4));
       }
       case "show", "close", "open", "investor" -> require(args, 2);
+      case "open-investor" -> {
+        require(args, 3);
+        amount(args.get(2));
+      }
       case "funds" -> require(args, 1);
       default -> throw new CliException("unknown fund command [" + verb + "]\n" + USAGE);
     }
-    if (options.containsKey("reason") && !verb.equals("close") && !verb.equals("open")) {
-      throw new CliException("--reason is for fund close|open only\n" + USAGE);
+    if (options.containsKey("reason")
+        && !verb.equals("close")
+        && !verb.equals("open")
+        && !verb.equals("open-investor")) {
+      throw new CliException("--reason is for fund close|open|open-investor only\n" + USAGE);
     }
     String reason = options.getOrDefault("reason", "bin/txc fund " + verb);
     if (reason.isBlank()) {
@@ -69,6 +78,8 @@ final class FundCommand {
         case "close" -> out.println(line(fund.setOpen(args.get(1), false, reason)));
         case "open" -> out.println(line(fund.setOpen(args.get(1), true, reason)));
         case "investor" -> out.println(line(fund.investor(args.get(1))));
+        case "open-investor" ->
+            out.println(line(fund.openInvestor(args.get(1), amount(args.get(2)), reason)));
         default -> fund.funds().forEach(f -> out.println(line(f)));
       }
       return 0;
@@ -91,7 +102,7 @@ final class FundCommand {
         p.walletUnitsRedeemed(),
         p.feeCents(),
         p.xid(),
-        p.duplicate() ? " duplicate (first outcome returned, nothing changed)" : "");
+        p.duplicate() ? " duplicate (this purchase as recorded, nothing changed)" : "");
   }
 
   static String line(FundInfo f) {
@@ -118,7 +129,7 @@ final class FundCommand {
 
   private static long amount(String text) {
     if (!text.matches("\\d{1,18}")) {
-      throw new CliException("amountCents must be a whole number of cents, was [" + text + "]");
+      throw new CliException("an amount must be a whole number of cents, was [" + text + "]");
     }
     return Long.parseLong(text);
   }

@@ -68,6 +68,7 @@ public final class Txc {
       fund show <purchaseNo>     a purchase: status, secondary, units bought, fee, xid
       fund close|open <fund> [--reason R]   pause or resume a fund's subscriptions
       fund investor <investorId> an investor's cash, frozen cash and units
+      fund open-investor <investorId> <cashCents> [--reason R]   open an investor with cash
       fund funds                 every fund: kind, NAV, on sale, open
       chaos [--minutes M] [--seed S] [--rate R/s] [--concurrency C] [--quiescence T]
            up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
