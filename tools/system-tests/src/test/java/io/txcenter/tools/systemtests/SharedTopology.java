@@ -59,6 +59,9 @@ public final class SharedTopology implements BeforeAllCallback {
   public void beforeAll(ExtensionContext context) {
     synchronized (SharedTopology.class) {
       if (running != null) {
+        // a class in between may have started its own topology and pointed this JVM's
+        // ZooKeeper address and secrets at it
+        Clients.bindTo(running.config());
         return;
       }
       running = start();

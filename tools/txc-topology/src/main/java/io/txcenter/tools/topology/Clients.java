@@ -24,13 +24,22 @@ public final class Clients implements AutoCloseable {
   private final Map<String, Object> others = new ConcurrentHashMap<>();
 
   public Clients(TopologyConfig config) {
+    bindTo(config);
+    this.node = DubboNode.consumer("txc-cli");
+    node.start();
+  }
+
+  /**
+   * Points this JVM's clients at {@code config}'s topology: its ZooKeeper, its secrets file, and
+   * the operator's identity. These are JVM-wide settings, so a JVM that has reached another
+   * topology since (a test JVM) calls this again before it uses this one's clients.
+   */
+  public static void bindTo(TopologyConfig config) {
     System.setProperty("txc.zk.address", config.zkAddress());
     // the CLI is the operator: it signs its calls with rpc.key.operator from the topology's secrets
     System.setProperty(Secrets.FILE_KEY, ClusterSecrets.file(config.runDir()).toString());
     System.setProperty("txc.rpc.identity", "operator");
     Secrets.reload();
-    this.node = DubboNode.consumer("txc-cli");
-    node.start();
   }
 
   public synchronized MallService mall() {
