@@ -123,7 +123,7 @@ class FundPurchaseIT {
     await().atMost(SETTLE).until(() -> appliedBy(purchaseNo).keySet().equals(once.keySet()));
     assertThat(appliedBy(purchaseNo)).isEqualTo(once);
     for (String group : SUBSCRIBERS) {
-      assertThat(eventsApplied(group, purchaseNo))
+      assertThat(SharedTopology.eventsApplied(group, purchaseNo))
           .as("group %s", group)
           .containsExactly("FUND_BOUGHT");
     }
@@ -491,19 +491,6 @@ class FundPurchaseIT {
             + ".consumed_message WHERE consumer_group = ? AND message_id = ?",
         group,
         messageId);
-  }
-
-  private static List<String> eventsApplied(String group, String businessKey) {
-    return jdbc
-        .queryForList(
-            "SELECT payload FROM "
-                + config.schemaOfSubscriber(group)
-                + ".accompaniment_event WHERE business_key = ?",
-            String.class,
-            businessKey)
-        .stream()
-        .map(p -> p.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1"))
-        .toList();
   }
 
   private static long count(String sql, Object... args) {

@@ -86,7 +86,7 @@ class OutboxIT {
     awaitSettled(firstOrder.orderNo());
 
     for (Map.Entry<String, Set<String>> group : EXPECTED.entrySet()) {
-      assertThat(eventsApplied(group.getKey(), firstOrder.orderNo()))
+      assertThat(SharedTopology.eventsApplied(group.getKey(), firstOrder.orderNo()))
           .as("events applied by %s", group.getKey())
           .containsExactlyInAnyOrderElementsOf(group.getValue());
     }
@@ -108,7 +108,7 @@ class OutboxIT {
     assertThat(delivery.get("status")).isEqualTo("DELIVERED");
     assertThat(((Number) delivery.get("attempts")).intValue())
         .isEqualTo(SharedTopology.CS_FAILS + 1);
-    assertThat(eventsApplied("cs", firstOrder.orderNo())).hasSize(1);
+    assertThat(SharedTopology.eventsApplied("cs", firstOrder.orderNo())).hasSize(1);
   }
 
   @Test
@@ -156,7 +156,8 @@ class OutboxIT {
     ops.consume(again);
     ops.consume(again);
 
-    assertThat(eventsApplied("ops", firstOrder.orderNo())).containsExactly("ORDER_PLACED");
+    assertThat(SharedTopology.eventsApplied("ops", firstOrder.orderNo()))
+        .containsExactly("ORDER_PLACED");
   }
 
   @Test
@@ -182,14 +183,14 @@ class OutboxIT {
     assertThat(counter("dead")).isEqualTo(deadBefore + 1);
     String messageId = (String) open.get(0).get("message_id");
     assertThat(relayLogs()).contains("ALERT outbox delivery dead-lettered message=" + messageId);
-    assertThat(eventsApplied("orch", orderNo)).isEmpty();
-    assertThat(eventsApplied("datacenter", orderNo)).hasSize(2);
+    assertThat(SharedTopology.eventsApplied("orch", orderNo)).isEmpty();
+    assertThat(SharedTopology.eventsApplied("datacenter", orderNo)).hasSize(2);
 
     jdbc.update("DELETE FROM " + orch + ".blocked_key WHERE business_key = ?", orderNo);
     assertThat(dlq.redrive(((Number) open.get(0).get("id")).longValue())).isTrue();
     awaitSettled(orderNo);
 
-    assertThat(eventsApplied("orch", orderNo)).containsExactly("POINTS_SPENT");
+    assertThat(SharedTopology.eventsApplied("orch", orderNo)).containsExactly("POINTS_SPENT");
     assertThat(dlq.open()).noneMatch(r -> orderNo.equals(r.get("business_key")));
   }
 
@@ -255,7 +256,7 @@ class OutboxIT {
 
     for (String orderNo : orders) {
       for (Map.Entry<String, Set<String>> group : EXPECTED.entrySet()) {
-        assertThat(eventsApplied(group.getKey(), orderNo))
+        assertThat(SharedTopology.eventsApplied(group.getKey(), orderNo))
             .containsExactlyInAnyOrderElementsOf(group.getValue());
       }
     }
@@ -316,7 +317,7 @@ class OutboxIT {
       for (String orderNo : List.copyOf(orders)) {
         awaitSettled(orderNo);
         for (Map.Entry<String, Set<String>> group : EXPECTED.entrySet()) {
-          assertThat(eventsApplied(group.getKey(), orderNo))
+          assertThat(SharedTopology.eventsApplied(group.getKey(), orderNo))
               .as("group %s order %s", group.getKey(), orderNo)
               .containsExactlyInAnyOrderElementsOf(group.getValue());
         }
@@ -414,19 +415,6 @@ class OutboxIT {
                     == 0);
   }
 
-  private static List<String> eventsApplied(String group, String businessKey) {
-    return jdbc
-        .queryForList(
-            "SELECT payload FROM "
-                + config.schemaOfSubscriber(group)
-                + ".accompaniment_event WHERE business_key = ?",
-            String.class,
-            businessKey)
-        .stream()
-        .map(p -> p.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1"))
-        .toList();
-  }
-
   private static long deliveriesOf(String businessKey) {
     return count(
         "SELECT COUNT(*) FROM " + mall + ".outbox_delivery WHERE business_key = ?", businessKey);
@@ -435,7 +423,7 @@ class OutboxIT {
   private static long appliedAnywhere(String businessKey) {
     long n = 0;
     for (String group : TopologyConfig.SUBSCRIBERS.keySet()) {
-      n += eventsApplied(group, businessKey).size();
+      n += SharedTopology.eventsApplied(group, businessKey).size();
     }
     return n;
   }

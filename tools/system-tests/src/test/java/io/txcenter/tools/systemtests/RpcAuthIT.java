@@ -176,7 +176,7 @@ class RpcAuthIT {
             0);
 
     assertForbidden(() -> clients.consumer("ops").consume(forged), "EventConsumer.consume");
-    assertThat(eventsApplied("ops", orderNo)).isEmpty();
+    assertThat(SharedTopology.eventsApplied("ops", orderNo)).isEmpty();
 
     long user = USERS.incrementAndGet();
     clients.points(A).grant(A, user, 100, "test RpcAuthIT");
@@ -188,7 +188,7 @@ class RpcAuthIT {
         .isEqualTo(OrderStatus.CONFIRMED);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> eventsApplied("ops", orderNo).equals(List.of("ORDER_PLACED")));
+        .until(() -> SharedTopology.eventsApplied("ops", orderNo).equals(List.of("ORDER_PLACED")));
   }
 
   @Test
@@ -275,18 +275,5 @@ class RpcAuthIT {
 
   private static String order() {
     return "it-auth-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private static List<String> eventsApplied(String group, String businessKey) {
-    return jdbc
-        .queryForList(
-            "SELECT payload FROM "
-                + config.schemaOfSubscriber(group)
-                + ".accompaniment_event WHERE business_key = ?",
-            String.class,
-            businessKey)
-        .stream()
-        .map(p -> p.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1"))
-        .toList();
   }
 }

@@ -45,6 +45,25 @@ public final class SharedTopology implements BeforeAllCallback {
     return running;
   }
 
+  /**
+   * The events (their payload's {@code event} names) accompaniment group {@code group} applied for
+   * {@code businessKey}, in its own schema.
+   */
+  static List<String> eventsApplied(String group, String businessKey) {
+    TopologyConfig config = running.config();
+    return config
+        .serverJdbc()
+        .queryForList(
+            "SELECT payload FROM "
+                + config.schemaOfSubscriber(group)
+                + ".accompaniment_event WHERE business_key = ?",
+            String.class,
+            businessKey)
+        .stream()
+        .map(p -> p.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1"))
+        .toList();
+  }
+
   private static boolean seataStarted;
 
   /** Starts this JVM's Seata TM client once, for tests that begin global transactions. */
