@@ -36,7 +36,25 @@ public final class TcServerMain {
 
   private TcServerMain() {}
 
+  /** The JDK's setting of the common pool's parallelism, read once, when the pool is created. */
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) throws Exception {
+    // Seata runs phase two's branches in parallel with CompletableFuture.supplyAsync on the
+    // default async pool (SessionHelper.parallelForEach). With 2 CPUs the common pool's
+    // parallelism is 1, and the JDK then starts a new thread for every task, i.e. every branch of
+    // every commit. First, before anything creates the pool: size it (txc.tc.phase-two-threads).
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      String threads = setting("txc.tc.phase-two-threads", "16");
+      if (!threads.matches("[1-9][0-9]{0,2}") || Integer.parseInt(threads) > 256) {
+        throw new IllegalArgumentException(
+            "setting 'txc.tc.phase-two-threads' must be a whole number in [1, 256], was ["
+                + threads
+                + "]");
+      }
+      System.setProperty(COMMON_POOL_PARALLELISM, threads);
+    }
     Path runDir = Path.of(setting("txc.run.dir", "run")).toAbsolutePath();
     String name = setting("txc.name", "tc");
     String advertise = setting("txc.advertise.host", "127.0.0.1");
