@@ -27,7 +27,6 @@ import io.txcenter.kit.OperatorAction;
 import io.txcenter.kit.tcc.TryGuard;
 import io.txcenter.kit.validation.Require;
 import io.txcenter.outbox.Outbox;
-import io.txcenter.outbox.api.OutboxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,8 +156,9 @@ public final class FundServiceImpl implements FundService {
         if (cause instanceof FundException refusal) {
           throw refusal;
         }
+        // the transaction calls no other service: anything else (the outbox, the store) failed it
         throw new FundException(
-            cause instanceof OutboxException ? FundErrorCode.TRANSACTION_FAILED : storage(cause),
+            FundErrorCode.TRANSACTION_FAILED,
             "purchase [" + purchaseNo + "] rolled back: " + cause.getMessage());
       }
 
@@ -170,12 +170,6 @@ public final class FundServiceImpl implements FundService {
         return result(funds.findPurchase(purchaseNo), false);
       }
     };
-  }
-
-  private static FundErrorCode storage(RuntimeException cause) {
-    return cause instanceof org.apache.dubbo.rpc.RpcException
-        ? FundErrorCode.SERVICE_UNAVAILABLE
-        : FundErrorCode.TRANSACTION_FAILED;
   }
 
   /** The first outcome for the same content; {@code DUPLICATE_PURCHASE} for any other. */

@@ -376,18 +376,15 @@ public final class Topology {
    */
   public List<String> schemas() {
     java.util.Set<String> schemas = new java.util.LinkedHashSet<>();
-    for (ProcessDescriptor d : descriptors()) {
-      List<String> instances = instances(d);
-      for (int i = 0; i < Math.max(1, instances.size()); i++) {
-        String instance = instances.isEmpty() ? null : instances.get(i);
-        schemaOf(d, instance, i).ifPresent(schemas::add);
-        for (String extra : render(d, instance, i, d.get("schemas.extra", "")).split(",")) {
-          if (!extra.isBlank()) {
-            schemas.add(config.schema(extra.trim()));
+    eachProcess(
+        (d, instance, i) -> {
+          schemaOf(d, instance, i).ifPresent(schemas::add);
+          for (String extra : render(d, instance, i, d.get("schemas.extra", "")).split(",")) {
+            if (!extra.isBlank()) {
+              schemas.add(config.schema(extra.trim()));
+            }
           }
-        }
-      }
-    }
+        });
     return List.copyOf(schemas);
   }
 
@@ -397,14 +394,12 @@ public final class Topology {
    */
   public List<String> fenceSchemas() {
     List<String> schemas = new ArrayList<>();
-    for (ProcessDescriptor d : descriptors()) {
-      if (Boolean.parseBoolean(d.get("fence", "false"))) {
-        List<String> instances = instances(d);
-        for (int i = 0; i < Math.max(1, instances.size()); i++) {
-          schemaOf(d, instances.isEmpty() ? null : instances.get(i), i).ifPresent(schemas::add);
-        }
-      }
-    }
+    eachProcess(
+        (d, instance, i) -> {
+          if (Boolean.parseBoolean(d.get("fence", "false"))) {
+            schemaOf(d, instance, i).ifPresent(schemas::add);
+          }
+        });
     return schemas;
   }
 
