@@ -7,6 +7,7 @@ import io.txcenter.kit.Echo;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.ParticipantRuntime;
 import io.txcenter.kit.Settings;
+import io.txcenter.kit.tcc.TccBranch;
 import io.txcenter.kit.validation.Ids;
 import io.txcenter.outbox.api.OutboxErrorCode;
 import io.txcenter.outbox.api.OutboxException;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
 
 /**
  * The outbox of one initiator: {@link #append} writes messages as a branch of the caller's global
@@ -39,16 +41,28 @@ public final class Outbox {
   private final OutboxAppendAction append;
   private final Topics topics;
   private final Map<String, String> headers;
+  private final OutboxMapper store;
 
   /**
    * {@code append} must be Seata's TCC proxy of an {@link OutboxAppendTcc}; {@code name} is the
-   * outbox's name, sent as header {@code source} by {@link #publish}. {@link #install} wires it.
+   * outbox's name, sent as header {@code source} by {@link #publish}. An outbox built this way has
+   * no branch store of its own: {@link #prepareInBranch} and {@link #settleInBranch} refuse.
    */
   public Outbox(String name, OutboxAppendAction append, Topics topics) {
+    this(name, append, topics, null);
+  }
+
+  /**
+   * As {@link #Outbox(String, OutboxAppendAction, Topics)}, with the branch store {@code store}
+   * that {@link #prepareInBranch} and {@link #settleInBranch} write through. {@link #install} wires
+   * it.
+   */
+  public Outbox(String name, OutboxAppendAction append, Topics topics, OutboxMapper store) {
     this.name = name;
     this.append = append;
     this.topics = topics;
     this.headers = Map.of("source", name);
+    this.store = store;
   }
 
   /**
@@ -72,13 +86,57 @@ public final class Outbox {
       throw new Settings.SettingException(TOPICS_SETTING, e.getMessage(), text);
     }
     runtime.extend(List.of("outbox"), BRANCH_STORE);
-    OutboxAppendAction append =
-        ParticipantRuntime.tccProxy(new OutboxAppendTcc(runtime.mapper(OutboxMapper.class)));
-    return new Outbox(name, append, topics);
+    OutboxMapper store = runtime.mapper(OutboxMapper.class);
+    OutboxAppendAction append = ParticipantRuntime.tccProxy(new OutboxAppendTcc(store));
+    return new Outbox(name, append, topics, store);
   }
 
   public String name() {
     return name;
+  }
+
+  /**
+   * The messages of {@code events} of one business operation, keyed {@code businessKey}, each with
+   * the header {@code source} = this outbox's name, validated as {@link #append} validates them:
+   * for an initiator whose own TCC action writes them ({@link #prepareInBranch}), built and checked
+   * before its Try so a bad event is refused before anything is written.
+   *
+   * @throws OutboxException {@code UNKNOWN_TOPIC}, {@code UNKNOWN_TAG}, {@code MALFORMED_PAYLOAD},
+   *     {@code INVALID_MESSAGE}
+   */
+  public List<OutboxMessage> messages(String businessKey, List<EventType.Event<?>> events) {
+    List<OutboxMessage> messages = messagesOf(businessKey, events);
+    messages.forEach(this::validate);
+    return List.copyOf(messages);
+  }
+
+  /**
+   * Writes {@code messages} (from {@link #messages}) PREPARED as part of the caller's own branch:
+   * called inside a TCC action's Try, with that Try's context, in its local transaction (the
+   * fence's). The action's Confirm and Cancel must call {@link #settleInBranch} with their context.
+   * One branch then carries the business row and its events: one Try, one Confirm, one fence row,
+   * one registration at the TC fewer than {@link #publish} (issue 16, lever 1). The relay's
+   * check-back and the audit see the same rows either way: they key on the XID.
+   */
+  public void prepareInBranch(BusinessActionContext tryContext, List<OutboxMessage> messages) {
+    OutboxAppendTcc.prepare(
+        requireStore(), tryContext.getXid(), tryContext.getBranchId(), messages);
+  }
+
+  /**
+   * Settles the messages {@link #prepareInBranch} wrote under {@code context}'s branch: READY in
+   * Confirm, DISCARDED in Cancel, in the phase's local transaction; idempotent. Returns how many
+   * changed.
+   */
+  public int settleInBranch(BusinessActionContext context, TccBranch.Phase phase) {
+    return OutboxAppendTcc.settle(requireStore(), context.getXid(), context.getBranchId(), phase);
+  }
+
+  private OutboxMapper requireStore() {
+    if (store == null) {
+      throw new IllegalStateException("outbox " + name + " has no branch store (see install)");
+    }
+    return store;
   }
 
   /**
@@ -89,6 +147,10 @@ public final class Outbox {
    * @throws OutboxException as {@link #append}
    */
   public void publish(String businessKey, List<EventType.Event<?>> events) {
+    append(messagesOf(businessKey, events));
+  }
+
+  private List<OutboxMessage> messagesOf(String businessKey, List<EventType.Event<?>> events) {
     if (events == null || events.isEmpty()) {
       throw new OutboxException(OutboxErrorCode.INVALID_MESSAGE, "no events to publish");
     }
@@ -99,7 +161,7 @@ public final class Outbox {
       }
       messages.add(event.message(businessKey, headers));
     }
-    append(messages);
+    return messages;
   }
 
   /**

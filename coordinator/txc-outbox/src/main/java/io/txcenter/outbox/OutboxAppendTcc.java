@@ -30,12 +30,28 @@ public class OutboxAppendTcc extends SecondPhaseTcc implements OutboxAppendActio
 
   @Override
   public void tryAppend(BusinessActionContext context, List<OutboxMessage> messages) {
+    prepare(outbox, context.getXid(), context.getBranchId(), messages);
+  }
+
+  @Override
+  protected boolean complete(BusinessActionContext context, Phase phase) {
+    settle(outbox, context.getXid(), context.getBranchId(), phase);
+    return true;
+  }
+
+  /**
+   * Inserts {@code messages} PREPARED under branch {@code (xid, branchId)}, in the caller's local
+   * transaction: this branch's Try, or another action's Try that carries the messages in its own
+   * branch ({@link Outbox#prepareInBranch}).
+   */
+  static void prepare(
+      OutboxMapper outbox, String xid, long branchId, List<OutboxMessage> messages) {
     for (OutboxMessage message : messages) {
       String messageId = UUID.randomUUID().toString();
       outbox.insertMessage(
           messageId,
-          context.getXid(),
-          context.getBranchId(),
+          xid,
+          branchId,
           message.topic(),
           String.join(",", message.tags()),
           message.businessKey(),
@@ -43,8 +59,8 @@ public class OutboxAppendTcc extends SecondPhaseTcc implements OutboxAppendActio
           headers(message.headers()));
       log.info(
           "outbox prepared xid={} branch={} key={} topic={} tags={} message={}",
-          context.getXid(),
-          context.getBranchId(),
+          xid,
+          branchId,
           message.businessKey(),
           message.topic(),
           message.tags(),
@@ -52,18 +68,21 @@ public class OutboxAppendTcc extends SecondPhaseTcc implements OutboxAppendActio
     }
   }
 
-  @Override
-  protected boolean complete(BusinessActionContext context, Phase phase) {
+  /**
+   * Settles the PREPARED messages of branch {@code (xid, branchId)}: READY in Confirm, DISCARDED in
+   * Cancel; idempotent (a settled message is not PREPARED any more). Returns how many changed.
+   */
+  static int settle(OutboxMapper outbox, String xid, long branchId, Phase phase) {
     OutboxStatus to = phase == Phase.CONFIRM ? OutboxStatus.READY : OutboxStatus.DISCARDED;
-    int n = outbox.settleBranch(context.getXid(), context.getBranchId(), to.name(), "TCC");
+    int n = outbox.settleBranch(xid, branchId, to.name(), "TCC");
     log.info(
         phase == Phase.CONFIRM
             ? "outbox ready xid={} branch={} messages={}"
             : "outbox discarded xid={} branch={} messages={}",
-        context.getXid(),
-        context.getBranchId(),
+        xid,
+        branchId,
         n);
-    return true;
+    return n;
   }
 
   private static String headers(Map<String, String> headers) {

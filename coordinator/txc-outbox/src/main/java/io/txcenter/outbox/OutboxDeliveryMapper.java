@@ -16,6 +16,12 @@ public interface OutboxDeliveryMapper {
    * Branches whose messages are still PREPARED and were created more than {@code immunityMillis}
    * ago. The cutoff is computed by the database on the UTC clock the rows were stamped with ({@code
    * UTC_TIMESTAMP(3)}), so neither the JVM's nor the session's time zone matters.
+   *
+   * <p>Only the outbox's own branches ({@code outboxAppend}, or no fence row yet): messages that
+   * another action's branch carries ({@link Outbox#prepareInBranch}) are settled by that action's
+   * Confirm or Cancel, in the local transaction that settles its business row, and the TC drives
+   * that phase until it succeeds. The check-back must not settle them, nor mark that branch's fence
+   * row: the action's phase would then find the fence settled and skip its business row.
    */
   List<PreparedBranch> findPreparedBranches(
       @Param("immunityMillis") long immunityMillis, @Param("limit") int limit);

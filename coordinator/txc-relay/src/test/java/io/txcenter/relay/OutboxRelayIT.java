@@ -424,6 +424,38 @@ public class OutboxRelayIT {
         .containsOnly("CHECKBACK");
   }
 
+  // ------------------------------------------------- issue 16: events carried by another branch
+
+  @Test
+  void givenMessagesCarriedByAnotherActionsBranch_checkBackLeavesThemAndItsFenceRowToThatAction() {
+    BusinessActionContext branch = FenceHarness.newBranch();
+    // as Outbox.prepareInBranch leaves them: PREPARED rows under the order branch, whose fence row
+    // is the order action's
+    new OutboxAppendTcc(mapper)
+        .tryAppend(
+            branch,
+            List.of(new OutboxMessage(topic(), List.of("OPS"), "k-joined", "{}", Map.of())));
+    jdbc.update(
+        "INSERT INTO tcc_fence_log (xid, branch_id, action_name, status, gmt_create,"
+            + " gmt_modified) VALUES (?, ?, 'orderCreate', 1, NOW(3), NOW(3))",
+        branch.getXid(),
+        branch.getBranchId());
+    BusinessActionContext own = preparedVia(dataSource, "k-own");
+    // the TC is retrying the commit: an own branch is settled READY, the carried one is not
+    OutboxRelay relay = relay(Duration.ZERO, Duration.ofSeconds(2), GlobalStatus.CommitRetrying);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              relay.checkBack();
+              return statuses(own).equals(Set.of("READY"));
+            });
+
+    assertThat(statuses(branch)).containsOnly("PREPARED");
+    assertThat(fenceStatus(branch)).as("still tried: the order's Confirm settles it").isEqualTo(1);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** Cancel that signals once Seata's fence holds the fence row, then waits to be released. */

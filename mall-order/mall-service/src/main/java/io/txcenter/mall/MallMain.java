@@ -44,8 +44,8 @@ public final class MallMain {
     ParticipantRuntime runtime =
         ParticipantRuntime.start("mall", List.of("mall"), "mapper/OrderMapper.xml");
     OrderMapper orders = runtime.mapper(OrderMapper.class);
-    OrderCreateAction orderCreate = ParticipantRuntime.tccProxy(new OrderCreateTcc(orders));
     Outbox outbox = Outbox.install(runtime, OrderEvents.OUTBOX, OrderEvents.TOPICS);
+    OrderCreateAction orderCreate = ParticipantRuntime.tccProxy(new OrderCreateTcc(orders, outbox));
     DubboNode node = runtime.dubbo(20893);
     PortalService portal = node.reference(PortalService.class, null);
     Map<String, PointsService> channels = new ConcurrentHashMap<>();

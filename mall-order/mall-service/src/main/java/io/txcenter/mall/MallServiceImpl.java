@@ -21,6 +21,8 @@ import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.ChannelQuota;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
+import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.api.QuotaLine;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,9 +36,9 @@ import org.springframework.dao.DuplicateKeyException;
 
 /**
  * The mall initiator (TM): validates and pre-checks an order, then runs one global transaction —
- * order branch, points freeze in every channel, portal quota freeze, then the order's events in the
- * outbox — and commits or rolls back. Channels are frozen before the portal so a channel that
- * cannot pay consumes no quota.
+ * the order branch (the order and its events in the outbox), a points freeze in every channel, then
+ * one portal quota freeze for all the order's lines — and commits or rolls back. Channels are
+ * frozen before the portal so a channel that cannot pay consumes no quota.
  */
 public final class MallServiceImpl implements MallService {
 
@@ -103,10 +105,15 @@ public final class MallServiceImpl implements MallService {
 
           @Override
           public void run(String xid) {
+            // the half messages with the order, as RocketMQ does: a later refusal leaves them
+            // DISCARDED
             orderCreate.tryCreate(
-                null, request.orderNo(), request.userId(), total, request.lines());
-            // the half messages first, as RocketMQ does: a later refusal leaves them DISCARDED
-            events.orderPlaced(request, total);
+                null,
+                request.orderNo(),
+                request.userId(),
+                total,
+                request.lines(),
+                events.orderPlaced(request, total));
             for (OrderLine line : request.lines()) {
               pointsOfChannel
                   .apply(line.channelId())
@@ -114,11 +121,7 @@ public final class MallServiceImpl implements MallService {
                       new FreezeRequest(
                           line.channelId(), request.orderNo(), request.userId(), line.points()));
             }
-            for (OrderLine line : request.lines()) {
-              portal.tryFreezeQuota(
-                  new io.txcenter.portal.api.QuotaFreezeRequest(
-                      line.channelId(), request.orderNo(), line.points()));
-            }
+            portal.tryFreezeQuota(quotaOf(request));
           }
 
           @Override
@@ -134,6 +137,15 @@ public final class MallServiceImpl implements MallService {
             return result(orders.find(request.orderNo()), false);
           }
         });
+  }
+
+  /** The order's quota: one line per channel, as many points as the order spends there. */
+  public static QuotaFreezeRequest quotaOf(PlaceOrderRequest request) {
+    return new QuotaFreezeRequest(
+        request.orderNo(),
+        request.lines().stream()
+            .map(line -> new QuotaLine(line.channelId(), line.points()))
+            .toList());
   }
 
   /**

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The accompaniment events of an order, appended to the mall's outbox inside the order's global
- * transaction: {@code ORDER_PLACED} tagged {@code OPS} and {@code CS}, {@code POINTS_SPENT} tagged
- * {@code ORCH}. Business key: the order number.
+ * The accompaniment events of an order, written to the mall's outbox by the order's own branch
+ * ({@code OrderCreateTcc}, one Try and one Confirm for the order and its events): {@code
+ * ORDER_PLACED} tagged {@code OPS} and {@code CS}, {@code POINTS_SPENT} tagged {@code ORCH}.
+ * Business key: the order number.
  */
 public final class OrderEvents {
 
@@ -39,8 +40,12 @@ public final class OrderEvents {
     this.outbox = outbox;
   }
 
-  public void orderPlaced(PlaceOrderRequest request, long totalPoints) {
-    outbox.publish(request.orderNo(), eventsOf(request, totalPoints));
+  /**
+   * The order's messages, validated by the outbox, for the order branch's Try to write ({@link
+   * Outbox#prepareInBranch}).
+   */
+  public List<OutboxMessage> orderPlaced(PlaceOrderRequest request, long totalPoints) {
+    return outbox.messages(request.orderNo(), eventsOf(request, totalPoints));
   }
 
   /** The events of one order: ORDER_PLACED (OPS, CS) and POINTS_SPENT (ORCH). */
@@ -54,9 +59,7 @@ public final class OrderEvents {
         POINTS_SPENT.with(new PointsSpent(request.orderNo(), request.userId(), byChannel)));
   }
 
-  /**
-   * The messages {@link #orderPlaced} appends, header {@code source=mall} as the outbox sets it.
-   */
+  /** The messages {@link #orderPlaced} gives, header {@code source=mall} as the outbox sets it. */
   public static List<OutboxMessage> messagesOf(PlaceOrderRequest request, long totalPoints) {
     Map<String, String> headers = Map.of("source", OUTBOX);
     return eventsOf(request, totalPoints).stream()

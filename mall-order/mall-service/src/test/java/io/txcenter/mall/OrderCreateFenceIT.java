@@ -16,6 +16,9 @@ import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.mall.store.OrderMapper;
 import io.txcenter.mall.tcc.OrderCreateAction;
 import io.txcenter.mall.tcc.OrderCreateTcc;
+import io.txcenter.outbox.Outbox;
+import io.txcenter.outbox.OutboxMapper;
+import io.txcenter.outbox.Topics;
 import io.txcenter.testkit.FenceHarness;
 import io.txcenter.testkit.TestDatabase;
 import java.util.List;
@@ -24,6 +27,7 @@ import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mybatis.spring.SqlSessionTemplate;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,11 +42,19 @@ class OrderCreateFenceIT {
 
   @BeforeAll
   static void openSchema() {
-    dataSource = TestDatabase.get().freshSchema("mall", "common", "mall");
+    dataSource = TestDatabase.get().freshSchema("mall", "common", "mall", "outbox");
     jdbc = new JdbcTemplate(dataSource);
     TccFence.install(dataSource);
-    orders = MyBatisStore.open(dataSource, "mapper/OrderMapper.xml").getMapper(OrderMapper.class);
-    action = new OrderCreateTcc(orders);
+    SqlSessionTemplate store =
+        MyBatisStore.open(dataSource, "mapper/OrderMapper.xml", Outbox.BRANCH_STORE);
+    orders = store.getMapper(OrderMapper.class);
+    Outbox outbox =
+        new Outbox(
+            OrderEvents.OUTBOX,
+            null,
+            Topics.parse(OrderEvents.TOPICS),
+            store.getMapper(OutboxMapper.class));
+    action = new OrderCreateTcc(orders, outbox);
     fence = new FenceHarness(action, OrderCreateAction.NAME);
   }
 
@@ -64,6 +76,7 @@ class OrderCreateFenceIT {
     assertThat(fence.confirm(branch)).isTrue();
 
     assertThat(status(order)).isEqualTo("CONFIRMED");
+    assertThat(events(branch)).containsExactly("READY", "READY");
     assertThat(
             jdbc.queryForObject(
                 "SELECT COUNT(*) FROM order_line WHERE order_no = ?", Long.class, order))
@@ -81,6 +94,7 @@ class OrderCreateFenceIT {
     assertThat(fence.confirm(branch)).isFalse();
 
     assertThat(status(order)).isEqualTo("CANCELLED");
+    assertThat(events(branch)).containsExactly("DISCARDED", "DISCARDED");
   }
 
   @Test
@@ -227,8 +241,23 @@ class OrderCreateFenceIT {
   }
 
   private static void create(BusinessActionContext branch, String order) {
+    List<OrderLine> lines = List.of(new OrderLine("ch-a", 10), new OrderLine("ch-b", 20));
     action.tryCreate(
-        branch, order, 7, 30, List.of(new OrderLine("ch-a", 10), new OrderLine("ch-b", 20)));
+        branch,
+        order,
+        7,
+        30,
+        lines,
+        OrderEvents.messagesOf(new PlaceOrderRequest(order, 7, lines), 30));
+  }
+
+  /** The statuses of the order branch's outbox messages: the order's events ride its branch. */
+  private static List<String> events(BusinessActionContext branch) {
+    return jdbc.queryForList(
+        "SELECT status FROM outbox_message WHERE xid = ? AND branch_id = ?",
+        String.class,
+        branch.getXid(),
+        branch.getBranchId());
   }
 
   private static String status(String order) {

@@ -9,9 +9,14 @@ import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.api.QuotaLine;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,15 +49,14 @@ public final class PortalServiceImpl implements PortalService {
 
   @Override
   public void tryFreezeQuota(QuotaFreezeRequest request) {
-    validate(request);
-    String channelId = request.channelId();
+    List<QuotaLine> lines = validate(request);
     GUARD.run(
         "tryFreezeQuota",
         "freeze",
         request.orderNo(),
-        "channel=" + channelId + " amount=" + request.amount(),
-        (outcome, message) -> new PortalException(CODES.apply(outcome), channelId, message),
-        () -> freezeAction.tryFreezeQuota(null, channelId, request.orderNo(), request.amount()));
+        "lines=" + lines.stream().map(l -> l.channelId() + ":" + l.amount()).toList(),
+        (outcome, message) -> new PortalException(CODES.apply(outcome), null, message),
+        () -> freezeAction.tryFreezeQuota(null, request.orderNo(), lines));
   }
 
   @Override
@@ -93,16 +97,49 @@ public final class PortalServiceImpl implements PortalService {
   /**
    * The checks {@link #tryFreezeQuota} makes before its Try; public for a plugin that updates the
    * same rows another way (the benchmark's direct use), so both refuse the same input alike.
+   * Returns the lines, copied and ordered by channel: the order in which every path locks the
+   * channels' rows, so two orders of the same channels never deadlock.
    *
    * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}
    */
-  public static void validate(QuotaFreezeRequest request) {
+  public static List<QuotaLine> validate(QuotaFreezeRequest request) {
     if (request == null) {
       throw invalid(null, "'request' must not be null");
     }
-    requireChannel(request.channelId());
-    requireOrderNo(request.channelId(), request.orderNo());
-    requireAmount(request.channelId(), request.amount());
+    requireOrderNo(null, request.orderNo());
+    List<QuotaLine> lines = request.lines();
+    if (lines == null || lines.isEmpty() || lines.size() > MAX_LINES) {
+      throw invalid(
+          null,
+          "'lines' must hold 1 to "
+              + MAX_LINES
+              + " lines, was ["
+              + (lines == null ? null : lines.size())
+              + "]");
+    }
+    List<QuotaLine> checked = new ArrayList<>(lines.size());
+    Set<String> channels = new HashSet<>();
+    // List<QuotaLine> is a compile-time type only: a hostile client sends any allowed class (or a
+    // map standing for a refused one) in it, which must be refused here, not fail as a cast later
+    for (Object item : lines) {
+      if (!(item instanceof QuotaLine line)) {
+        throw invalid(
+            null,
+            "'lines' must hold quota lines, found ["
+                + (item == null ? null : item.getClass().getSimpleName())
+                + "]");
+      }
+      requireChannel(line.channelId());
+      if (!channels.add(line.channelId())) {
+        throw invalid(
+            line.channelId(),
+            "channel [" + line.channelId() + "] appears twice; use one line per channel");
+      }
+      requireAmount(line.channelId(), line.amount());
+      checked.add(line);
+    }
+    checked.sort(Comparator.comparing(QuotaLine::channelId));
+    return checked;
   }
 
   private static void requireChannel(String channelId) {

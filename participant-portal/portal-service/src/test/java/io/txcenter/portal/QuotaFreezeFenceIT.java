@@ -11,12 +11,14 @@ import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.api.QuotaLine;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeAction;
 import io.txcenter.portal.tcc.QuotaFreezeTcc;
 import io.txcenter.testkit.FenceHarness;
 import io.txcenter.testkit.TccReservationContract;
 import io.txcenter.testkit.TestDatabase;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +36,7 @@ class QuotaFreezeFenceIT extends TccReservationContract {
   void givenAMillionCharacterOrderNumberOrChannel_theRefusalEchoesOnly64Characters() {
     String huge = "o".repeat(1_000_000);
 
-    assertThatThrownBy(() -> service.tryFreezeQuota(new QuotaFreezeRequest("ch-x", huge, 5)))
+    assertThatThrownBy(() -> service.tryFreezeQuota(request("ch-x", huge, 5)))
         .isInstanceOfSatisfying(
             PortalException.class,
             e -> assertThat(e.code()).isEqualTo(PortalErrorCode.INVALID_REQUEST))
@@ -101,7 +103,7 @@ class QuotaFreezeFenceIT extends TccReservationContract {
   @Override
   protected void tryReserveFor(
       BusinessActionContext branch, String channel, long amount, String orderNo) {
-    action.tryFreezeQuota(branch, channel, orderNo, amount);
+    action.tryFreezeQuota(branch, orderNo, List.of(new QuotaLine(channel, amount)));
   }
 
   /** [available, frozen, used] of the channel, after checking they add up to what was granted. */
@@ -158,18 +160,17 @@ class QuotaFreezeFenceIT extends TccReservationContract {
     long channelsBefore = jdbc.queryForObject("SELECT COUNT(*) FROM channel_quota", Long.class);
     long freezesBefore = jdbc.queryForObject("SELECT COUNT(*) FROM quota_freeze", Long.class);
 
-    assertCode(new QuotaFreezeRequest(channel, "o-1", 0), PortalErrorCode.INVALID_AMOUNT);
-    assertCode(new QuotaFreezeRequest(channel, "o-1", -5), PortalErrorCode.INVALID_AMOUNT);
+    assertCode(request(channel, "o-1", 0), PortalErrorCode.INVALID_AMOUNT);
+    assertCode(request(channel, "o-1", -5), PortalErrorCode.INVALID_AMOUNT);
     assertCode(
-        new QuotaFreezeRequest(channel, "o-1", PortalService.MAX_QUOTA + 1),
-        PortalErrorCode.INVALID_AMOUNT);
-    assertCode(new QuotaFreezeRequest(channel, "bad order!", 5), PortalErrorCode.INVALID_REQUEST);
-    assertCode(new QuotaFreezeRequest(channel, null, 5), PortalErrorCode.INVALID_REQUEST);
-    assertCode(new QuotaFreezeRequest("Ch_A", "o-1", 5), PortalErrorCode.INVALID_REQUEST);
-    assertCode(new QuotaFreezeRequest("c".repeat(33), "o-1", 5), PortalErrorCode.INVALID_REQUEST);
-    assertCode(new QuotaFreezeRequest(null, "o-1", 5), PortalErrorCode.INVALID_REQUEST);
+        request(channel, "o-1", PortalService.MAX_QUOTA + 1), PortalErrorCode.INVALID_AMOUNT);
+    assertCode(request(channel, "bad order!", 5), PortalErrorCode.INVALID_REQUEST);
+    assertCode(request(channel, null, 5), PortalErrorCode.INVALID_REQUEST);
+    assertCode(request("Ch_A", "o-1", 5), PortalErrorCode.INVALID_REQUEST);
+    assertCode(request("c".repeat(33), "o-1", 5), PortalErrorCode.INVALID_REQUEST);
+    assertCode(request(null, "o-1", 5), PortalErrorCode.INVALID_REQUEST);
     assertCode((QuotaFreezeRequest) null, PortalErrorCode.INVALID_REQUEST);
-    assertCode(new QuotaFreezeRequest(channel, "o-1", 5), PortalErrorCode.NO_GLOBAL_TRANSACTION);
+    assertCode(request(channel, "o-1", 5), PortalErrorCode.NO_GLOBAL_TRANSACTION);
     assertCode(() -> service.grant(channel, -1, "test"), PortalErrorCode.INVALID_AMOUNT);
     assertCode(
         () -> service.grant(channel, PortalService.MAX_QUOTA + 1, "test"),
@@ -201,7 +202,111 @@ class QuotaFreezeFenceIT extends TccReservationContract {
   }
 
   private static void freeze(BusinessActionContext branch, String channel, long amount) {
-    action.tryFreezeQuota(branch, channel, "order-" + branch.getBranchId(), amount);
+    action.tryFreezeQuota(
+        branch, "order-" + branch.getBranchId(), List.of(new QuotaLine(channel, amount)));
+  }
+
+  /** A request of one line. */
+  private static QuotaFreezeRequest request(String channel, String orderNo, long amount) {
+    return new QuotaFreezeRequest(orderNo, List.of(new QuotaLine(channel, amount)));
+  }
+
+  @Test
+  void givenAnOrderOfTwoChannels_oneBranch_freezesBoth_andConfirmUsesBoth() {
+    String a = channelWith(100);
+    String b = channelWith(100);
+    BusinessActionContext branch = FenceHarness.newBranch();
+
+    fence.tryPhase(
+        branch,
+        () -> action.tryFreezeQuota(branch, "o-two-" + branch.getBranchId(), twoLines(a, 5, b, 3)));
+    assertThat(balance(a)).isEqualTo(List.of(95L, 5L, 0L));
+    assertThat(balance(b)).isEqualTo(List.of(97L, 3L, 0L));
+    assertThat(reservationRows(branch)).isEqualTo(2);
+    assertThat(fenceRows(branch)).isEqualTo(1);
+
+    assertThat(fence.confirm(branch)).isTrue();
+    assertThat(fence.confirm(branch)).isTrue();
+    assertThat(balance(a)).isEqualTo(List.of(95L, 0L, 5L));
+    assertThat(balance(b)).isEqualTo(List.of(97L, 0L, 3L));
+    assertThat(
+            jdbc.queryForList(
+                "SELECT status FROM quota_freeze WHERE xid = ? AND branch_id = ?",
+                String.class,
+                branch.getXid(),
+                branch.getBranchId()))
+        .containsExactly("CONFIRMED", "CONFIRMED");
+  }
+
+  @Test
+  void givenAnOrderOfTwoChannels_cancel_releasesBoth() {
+    String a = channelWith(100);
+    String b = channelWith(100);
+    BusinessActionContext branch = FenceHarness.newBranch();
+    fence.tryPhase(
+        branch,
+        () -> action.tryFreezeQuota(branch, "o-two-" + branch.getBranchId(), twoLines(a, 5, b, 3)));
+
+    assertThat(fence.cancel(branch)).isTrue();
+    assertThat(fence.cancel(branch)).isTrue();
+    assertThat(balance(a)).isEqualTo(List.of(100L, 0L, 0L));
+    assertThat(balance(b)).isEqualTo(List.of(100L, 0L, 0L));
+  }
+
+  @Test
+  void givenTheSecondChannelShort_try_isRefusedForThatChannel_andFreezesNeither() {
+    String a = channelWith(100);
+    String b = channelWith(2);
+    BusinessActionContext branch = FenceHarness.newBranch();
+
+    assertThatThrownBy(
+            () ->
+                fence.tryPhase(
+                    branch,
+                    () ->
+                        action.tryFreezeQuota(
+                            branch, "o-short-" + branch.getBranchId(), twoLines(a, 5, b, 3))))
+        .isInstanceOfSatisfying(
+            PortalException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(PortalErrorCode.QUOTA_EXHAUSTED);
+              assertThat(e.channelId()).isEqualTo(b);
+            });
+    assertThat(balance(a)).isEqualTo(List.of(100L, 0L, 0L));
+    assertThat(balance(b)).isEqualTo(List.of(2L, 0L, 0L));
+    assertThat(fenceRows(branch)).isZero();
+    assertThat(reservationRows(branch)).isZero();
+  }
+
+  @Test
+  void givenBadLines_service_refusesTheWholeRequest_andChangesNothing() {
+    String a = channelWith(100);
+    long freezesBefore = jdbc.queryForObject("SELECT COUNT(*) FROM quota_freeze", Long.class);
+
+    assertCode(new QuotaFreezeRequest("o-1", List.of()), PortalErrorCode.INVALID_REQUEST);
+    assertCode(new QuotaFreezeRequest("o-1", null), PortalErrorCode.INVALID_REQUEST);
+    assertCode(
+        new QuotaFreezeRequest("o-1", twoLines(a, 5, a, 3)), PortalErrorCode.INVALID_REQUEST);
+    List<QuotaLine> tooMany = new ArrayList<>();
+    for (int i = 0; i <= PortalService.MAX_LINES; i++) {
+      tooMany.add(new QuotaLine("c-many-" + i, 1));
+    }
+    assertCode(new QuotaFreezeRequest("o-1", tooMany), PortalErrorCode.INVALID_REQUEST);
+    List<Object> hostile = new ArrayList<>(List.of(new QuotaLine(a, 1), "not a line"));
+    @SuppressWarnings("unchecked")
+    List<QuotaLine> smuggled = (List<QuotaLine>) (List<?>) hostile;
+    assertCode(new QuotaFreezeRequest("o-1", smuggled), PortalErrorCode.INVALID_REQUEST);
+    assertCode(
+        new QuotaFreezeRequest("o-1", twoLines(a, 5, nextChannel(), 0)),
+        PortalErrorCode.INVALID_AMOUNT);
+
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM quota_freeze", Long.class))
+        .isEqualTo(freezesBefore);
+    assertThat(balance(a)).isEqualTo(List.of(100L, 0L, 0L));
+  }
+
+  private static List<QuotaLine> twoLines(String a, long amountA, String b, long amountB) {
+    return List.of(new QuotaLine(a, amountA), new QuotaLine(b, amountB));
   }
 
   private static String nextChannel() {

@@ -13,16 +13,22 @@ import java.util.List;
  */
 public interface PortalService {
 
-  /** Largest quota one request may move. */
+  /** Largest quota one line may move. */
   long MAX_QUOTA = 1_000_000_000L;
 
+  /** Most lines (channels) one freeze may hold. */
+  int MAX_LINES = 16;
+
   /**
-   * Try of the quota-freeze branch: moves {@code amount} from available to frozen for one channel
-   * and an order, inside the caller's global transaction. Confirm (use) and Cancel (release) are
-   * driven by the transaction coordinator, never by the caller; both are idempotent, and a Try that
-   * arrives after its branch was cancelled is refused. An order holds at most one live (tried or
-   * confirmed) quota freeze per channel: a second one, even from another branch of the same global
-   * transaction, is refused; a cancelled freeze frees the order number.
+   * Try of the quota-freeze branch: for an order, moves each line's {@code amount} from available
+   * to frozen in its channel, all lines or none, as ONE branch of the caller's global transaction
+   * (one Try, one Confirm, one fence row for the whole order). Confirm (use) and Cancel (release)
+   * are driven by the transaction coordinator, never by the caller; both are idempotent, and a Try
+   * that arrives after its branch was cancelled is refused. An order holds at most one live (tried
+   * or confirmed) quota freeze per channel: a second one, even from another branch of the same
+   * global transaction, is refused; a cancelled freeze frees the order number. A refusal of one
+   * line names its channel ({@link PortalException#channelId()}); a refusal of the request as a
+   * whole names none. Lines must name distinct channels, 1 to {@link #MAX_LINES} of them.
    *
    * @throws PortalException {@code INVALID_REQUEST}, {@code INVALID_AMOUNT}, {@code
    *     UNKNOWN_CHANNEL}, {@code QUOTA_EXHAUSTED}, {@code NO_GLOBAL_TRANSACTION}, {@code

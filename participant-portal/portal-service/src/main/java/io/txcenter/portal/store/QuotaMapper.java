@@ -12,10 +12,10 @@ public interface QuotaMapper {
   /** Every channel, ordered by channel id. */
   List<ChannelQuota> findAll();
 
-  /** Guarded move available to frozen; 0 rows when the channel lacks the quota or is unknown. */
   /** Guarded move available to used at once (no TCC); 0 rows when the quota is short. */
   int useAvailable(@Param("channelId") String channelId, @Param("amount") long amount);
 
+  /** Guarded move available to frozen; 0 rows when the channel lacks the quota or is unknown. */
   int freeze(@Param("channelId") String channelId, @Param("amount") long amount);
 
   int useFrozen(@Param("channelId") String channelId, @Param("amount") long amount);
@@ -33,7 +33,9 @@ public interface QuotaMapper {
 
   int insertFreeze(QuotaFreezeRecord record);
 
-  QuotaFreezeRecord findFreezeForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);
+  /** The rows of one branch, one per channel, ordered by channel, locked. */
+  List<QuotaFreezeRecord> findFreezesForUpdate(
+      @Param("xid") String xid, @Param("branchId") long branchId);
 
   int settleFreeze(
       @Param("xid") String xid,

@@ -3,8 +3,11 @@ package io.txcenter.portal.tcc;
 import io.txcenter.kit.tcc.BranchRecordTcc;
 import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
+import io.txcenter.portal.api.QuotaLine;
+import io.txcenter.portal.store.QuotaBranch;
 import io.txcenter.portal.store.QuotaFreezeRecord;
 import io.txcenter.portal.store.QuotaMapper;
+import java.util.List;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
@@ -12,11 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
- * The quota-freeze TCC action on the portal's own schema. Runs inside Seata's fence: each phase
- * shares one local transaction with its {@code tcc_fence_log} row.
+ * The quota-freeze TCC action on the portal's own schema: one branch per order, one {@code
+ * quota_freeze} row per line. Runs inside Seata's fence: each phase shares one local transaction
+ * with its {@code tcc_fence_log} row.
  */
-public class QuotaFreezeTcc extends BranchRecordTcc<QuotaFreezeRecord>
-    implements QuotaFreezeAction {
+public class QuotaFreezeTcc extends BranchRecordTcc<QuotaBranch> implements QuotaFreezeAction {
 
   private static final Logger log = LoggerFactory.getLogger(QuotaFreezeTcc.class);
 
@@ -34,9 +37,22 @@ public class QuotaFreezeTcc extends BranchRecordTcc<QuotaFreezeRecord>
   @Override
   public void tryFreezeQuota(
       BusinessActionContext context,
-      @BusinessActionContextParameter(paramName = "channelId") String channelId,
       @BusinessActionContextParameter(paramName = "orderNo") String orderNo,
-      @BusinessActionContextParameter(paramName = "amount") long amount) {
+      List<QuotaLine> lines) {
+    for (QuotaLine line : lines) {
+      freeze(context, orderNo, line);
+    }
+    log.info(
+        "quota frozen xid={} branch={} order={} lines={}",
+        context.getXid(),
+        context.getBranchId(),
+        orderNo,
+        lines.stream().map(l -> l.channelId() + ":" + l.amount()).toList());
+  }
+
+  private void freeze(BusinessActionContext context, String orderNo, QuotaLine line) {
+    String channelId = line.channelId();
+    long amount = line.amount();
     if (quotas.freeze(channelId, amount) == 0) {
       if (quotas.find(channelId) == null) {
         throw new PortalException(
@@ -63,30 +79,30 @@ public class QuotaFreezeTcc extends BranchRecordTcc<QuotaFreezeRecord>
           channelId,
           "order [" + orderNo + "] already holds quota frozen in channel [" + channelId + "]");
     }
-    log.info(
-        "quota frozen xid={} branch={} order={} channel={} amount={}",
-        context.getXid(),
-        context.getBranchId(),
-        orderNo,
-        channelId,
-        amount);
   }
 
   @Override
-  protected QuotaFreezeRecord findForUpdate(String xid, long branchId) {
-    return quotas.findFreezeForUpdate(xid, branchId);
+  protected QuotaBranch findForUpdate(String xid, long branchId) {
+    return QuotaBranch.of(quotas.findFreezesForUpdate(xid, branchId));
   }
 
   @Override
-  protected boolean apply(Phase phase, QuotaFreezeRecord r) {
-    return (phase == Phase.CONFIRM
-            ? quotas.useFrozen(r.channelId(), r.amount())
-            : quotas.releaseFrozen(r.channelId(), r.amount()))
-        == 1;
+  protected boolean apply(Phase phase, QuotaBranch branch) {
+    // the lines in channel order, as the Try locked them
+    for (QuotaFreezeRecord r : branch.lines()) {
+      int changed =
+          phase == Phase.CONFIRM
+              ? quotas.useFrozen(r.channelId(), r.amount())
+              : quotas.releaseFrozen(r.channelId(), r.amount());
+      if (changed != 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
-  protected void markSettled(QuotaFreezeRecord r, String status) {
-    quotas.settleFreeze(r.xid(), r.branchId(), QuotaFreezeRecord.TRIED, status);
+  protected void markSettled(QuotaBranch branch, String status) {
+    quotas.settleFreeze(branch.xid(), branch.branchId(), QuotaFreezeRecord.TRIED, status);
   }
 }

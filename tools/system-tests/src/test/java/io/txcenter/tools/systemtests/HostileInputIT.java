@@ -23,6 +23,7 @@ import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.api.QuotaLine;
 import io.txcenter.tools.topology.Clients;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,8 +121,11 @@ class HostileInputIT {
           .isInstanceOfSatisfying(
               PointsException.class,
               e -> assertThat(e.code()).isEqualTo(PointsErrorCode.DUPLICATE_RESERVATION));
-      portal.tryFreezeQuota(new QuotaFreezeRequest(A, orderNo, 100));
-      assertThatThrownBy(() -> portal.tryFreezeQuota(new QuotaFreezeRequest(A, orderNo, 100)))
+      portal.tryFreezeQuota(new QuotaFreezeRequest(orderNo, List.of(new QuotaLine(A, 100))));
+      assertThatThrownBy(
+              () ->
+                  portal.tryFreezeQuota(
+                      new QuotaFreezeRequest(orderNo, List.of(new QuotaLine(A, 100)))))
           .isInstanceOfSatisfying(
               PortalException.class,
               e -> assertThat(e.code()).isEqualTo(PortalErrorCode.DUPLICATE_RESERVATION));
@@ -165,7 +169,10 @@ class HostileInputIT {
                   xid,
                   () ->
                       catching(
-                          () -> portal.tryFreezeQuota(new QuotaFreezeRequest(A, order("x"), 5)))))
+                          () ->
+                              portal.tryFreezeQuota(
+                                  new QuotaFreezeRequest(
+                                      order("x"), List.of(new QuotaLine(A, 5)))))))
           .isInstanceOfSatisfying(
               PortalException.class,
               e -> assertThat(e.code()).as(xid).isEqualTo(PortalErrorCode.TRANSACTION_NOT_ACTIVE));

@@ -25,6 +25,7 @@ import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.api.QuotaLine;
 import io.txcenter.secrets.Secrets;
 import io.txcenter.tools.topology.Clients;
 import io.txcenter.tools.topology.LocalBank;
@@ -300,7 +301,8 @@ class InputCorpusIT {
           args(new io.txcenter.points.api.CreditRequest(A, fresh, user, 10));
       case "PointsService.balance" -> args(A, user);
       case "PointsService.grant" -> args(A, user, 10L, "corpus grant");
-      case "PortalService.tryFreezeQuota" -> args(new QuotaFreezeRequest(A, fresh, 10));
+      case "PortalService.tryFreezeQuota" ->
+          args(new QuotaFreezeRequest(fresh, List.of(new QuotaLine(A, 10))));
       case "PortalService.quota" -> args(A);
       case "PortalService.quotas" -> args();
       case "PortalService.grant" -> args(A, 10L, "corpus grant");

@@ -22,7 +22,6 @@ import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsException;
 import io.txcenter.points.api.PointsService;
 import io.txcenter.portal.api.PortalException;
-import io.txcenter.portal.api.QuotaFreezeRequest;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -98,6 +97,8 @@ public final class BenchOrders implements OrderBenchService {
     }
     long total = total(request);
     String xid = "direct:" + request.orderNo();
+    // the order, its lines and its events in one local transaction, as the order branch's Try and
+    // Confirm write them: the outbox rows as a confirmed branch leaves them, inserted then READY
     mallLocal.executeWithoutResult(
         status -> {
           orders.insertOrder(
@@ -107,10 +108,6 @@ public final class BenchOrders implements OrderBenchService {
           }
           // with the order: the audit's record that it took the non-atomic path
           recordBench(request.orderNo(), PLAIN, xid, 0);
-        });
-    // the outbox rows as a confirmed append leaves them: inserted, then READY
-    mallLocal.executeWithoutResult(
-        status -> {
           for (OutboxMessage m : OrderEvents.messagesOf(request, total)) {
             outbox.insertMessage(
                 UUID.randomUUID().toString(),
@@ -132,9 +129,7 @@ public final class BenchOrders implements OrderBenchService {
                 new FreezeRequest(
                     line.channelId(), request.orderNo(), request.userId(), line.points()));
       }
-      for (OrderLine line : request.lines()) {
-        directQuota.use(new QuotaFreezeRequest(line.channelId(), request.orderNo(), line.points()));
-      }
+      directQuota.use(MallServiceImpl.quotaOf(request));
     } catch (PointsException e) {
       throw new MallException(MallErrorCode.valueOf(e.code().name()), e.getMessage());
     } catch (PortalException e) {
@@ -220,8 +215,8 @@ public final class BenchOrders implements OrderBenchService {
                 "INSERT INTO quota_freeze (xid, branch_id, channel_id, order_no, amount, status)"
                     + " VALUES (?, ?, ?, ?, ?, 'CONFIRMED')",
                 xid,
-                // one row per line: quota_freeze is keyed by (xid, branch_id)
-                request.lines().indexOf(line),
+                // one branch for the order's lines, as the portal's Try records them
+                0,
                 line.channelId(),
                 request.orderNo(),
                 line.points());

@@ -5,8 +5,10 @@ import io.txcenter.portal.PortalServiceImpl;
 import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.api.QuotaLine;
 import io.txcenter.portal.store.QuotaFreezeRecord;
 import io.txcenter.portal.store.QuotaMapper;
+import java.util.List;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,31 +30,30 @@ public final class DirectQuota implements DirectQuotaService {
 
   @Override
   public void use(QuotaFreezeRequest request) {
-    PortalServiceImpl.validate(request);
-    String channelId = request.channelId();
-    local.executeWithoutResult(
-        status -> {
-          if (quotas.useAvailable(channelId, request.amount()) == 0) {
-            if (quotas.find(channelId) == null) {
-              throw new PortalException(
-                  PortalErrorCode.UNKNOWN_CHANNEL,
-                  channelId,
-                  "channel [" + channelId + "] has no quota");
-            }
-            throw new PortalException(
-                PortalErrorCode.QUOTA_EXHAUSTED,
-                channelId,
-                "channel [" + channelId + "] has less than [" + request.amount() + "] quota left");
-          }
-          // the row a confirmed freeze leaves, so used = confirmed rows still holds
-          quotas.insertFreeze(
-              new QuotaFreezeRecord(
-                  "direct:" + channelId + ":" + request.orderNo(),
-                  0,
-                  channelId,
-                  request.orderNo(),
-                  request.amount(),
-                  QuotaFreezeRecord.CONFIRMED));
-        });
+    List<QuotaLine> lines = PortalServiceImpl.validate(request);
+    local.executeWithoutResult(status -> lines.forEach(line -> use(request.orderNo(), line)));
+  }
+
+  private void use(String orderNo, QuotaLine line) {
+    String channelId = line.channelId();
+    if (quotas.useAvailable(channelId, line.amount()) == 0) {
+      if (quotas.find(channelId) == null) {
+        throw new PortalException(
+            PortalErrorCode.UNKNOWN_CHANNEL, channelId, "channel [" + channelId + "] has no quota");
+      }
+      throw new PortalException(
+          PortalErrorCode.QUOTA_EXHAUSTED,
+          channelId,
+          "channel [" + channelId + "] has less than [" + line.amount() + "] quota left");
+    }
+    // the row a confirmed freeze leaves, so used = confirmed rows still holds
+    quotas.insertFreeze(
+        new QuotaFreezeRecord(
+            "direct:" + orderNo,
+            0,
+            channelId,
+            orderNo,
+            line.amount(),
+            QuotaFreezeRecord.CONFIRMED));
   }
 }

@@ -11,6 +11,7 @@ import io.txcenter.portal.api.ChannelQuota;
 import io.txcenter.portal.api.PortalErrorCode;
 import io.txcenter.portal.api.PortalException;
 import io.txcenter.portal.api.QuotaFreezeRequest;
+import io.txcenter.portal.api.QuotaLine;
 import io.txcenter.portal.store.QuotaMapper;
 import io.txcenter.portal.tcc.QuotaFreezeTcc;
 import io.txcenter.testkit.TestDatabase;
@@ -55,7 +56,7 @@ class DirectQuotaIT {
   void directUse_movesAvailableToUsed_withOneConfirmedRow_orRefusesAndChangesNothing() {
     String channel = channelWith(100);
 
-    direct.use(new QuotaFreezeRequest(channel, "o-direct-1", 40));
+    direct.use(new QuotaFreezeRequest("o-direct-1", List.of(new QuotaLine(channel, 40))));
 
     assertThat(balance(channel)).isEqualTo(List.of(60L, 0L, 40L));
     assertThat(
@@ -65,16 +66,18 @@ class DirectQuotaIT {
                 channel))
         .isEqualTo("CONFIRMED");
     assertCode(
-        () -> direct.use(new QuotaFreezeRequest(channel, "o-direct-2", 61)),
+        () -> direct.use(new QuotaFreezeRequest("o-direct-2", List.of(new QuotaLine(channel, 61)))),
         PortalErrorCode.QUOTA_EXHAUSTED);
     assertCode(
-        () -> direct.use(new QuotaFreezeRequest(nextChannel(), "o-direct-3", 1)),
+        () ->
+            direct.use(
+                new QuotaFreezeRequest("o-direct-3", List.of(new QuotaLine(nextChannel(), 1)))),
         PortalErrorCode.UNKNOWN_CHANNEL);
     assertCode(
-        () -> direct.use(new QuotaFreezeRequest(channel, "o-direct-4", 0)),
+        () -> direct.use(new QuotaFreezeRequest("o-direct-4", List.of(new QuotaLine(channel, 0)))),
         PortalErrorCode.INVALID_AMOUNT);
     assertCode(
-        () -> direct.use(new QuotaFreezeRequest(channel, "bad order!", 1)),
+        () -> direct.use(new QuotaFreezeRequest("bad order!", List.of(new QuotaLine(channel, 1)))),
         PortalErrorCode.INVALID_REQUEST);
     assertThat(balance(channel)).isEqualTo(List.of(60L, 0L, 40L));
   }
