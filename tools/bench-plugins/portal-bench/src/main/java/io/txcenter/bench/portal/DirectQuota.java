@@ -46,10 +46,11 @@ public final class DirectQuota implements DirectQuotaService {
           channelId,
           "channel [" + channelId + "] has less than [" + line.amount() + "] quota left");
     }
-    // the row a confirmed freeze leaves, so used = confirmed rows still holds
+    // the row a confirmed freeze leaves, so used = confirmed rows still holds; its xid is the
+    // audit's mark of a direct use (check quota-explained in the mall's audit)
     quotas.insertFreeze(
         new QuotaFreezeRecord(
-            "direct:" + orderNo,
+            "direct:" + channelId + ":" + orderNo,
             0,
             channelId,
             orderNo,
