@@ -1,5 +1,6 @@
 package io.txcenter.kit;
 
+import io.txcenter.kit.fence.GuardedFenceHandler;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import javax.sql.DataSource;
@@ -12,7 +13,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  *
  * <p>Every {@code useTCCFence = true} action of the process then runs Try, Confirm and Cancel in a
  * local transaction that also writes the fence row; business writes made through {@link
- * MyBatisStore} join that transaction.
+ * MyBatisStore} join that transaction. Confirm and Cancel go through {@link GuardedFenceHandler},
+ * which settles a {@code tried} row with one guarded update and leaves every other case to Seata.
  */
 public final class TccFence {
 
@@ -49,6 +51,9 @@ public final class TccFence {
     // Seata's Spring integration calls init() when it finds the config bean; without a container
     // it is ours to call, or the clean task never starts
     config.init();
+    // after Seata's handler is set up (loading it installs it): ours replaces it and delegates to
+    // it
+    GuardedFenceHandler.install(dataSource, transactionManager);
     return transactionManager;
   }
 }

@@ -44,11 +44,16 @@ class BranchRecordTccTest {
   record SampleRecord(String xid, long branchId, String key, String status)
       implements BranchRecord {}
 
-  /** A participant on a map: its guarded update succeeds unless {@code applies} is false. */
+  /**
+   * A participant on a map: its guarded update succeeds unless {@code applies} is false; it settles
+   * from the context (key {@code key}) unless {@code fromContext} is false, when it keeps the kit's
+   * default (no context record).
+   */
   static class SampleTcc extends BranchRecordTcc<SampleRecord> implements SampleAction {
     final Map<Long, SampleRecord> records = new HashMap<>();
     final List<String> calls = new ArrayList<>();
     boolean applies = true;
+    boolean fromContext = true;
 
     @Override
     public void tryReserve(BusinessActionContext context, String key) {
@@ -75,6 +80,30 @@ class BranchRecordTccTest {
       records.put(
           record.branchId(),
           new SampleRecord(record.xid(), record.branchId(), record.key(), status));
+    }
+
+    @Override
+    protected SampleRecord recordFromContext(BusinessActionContext context) {
+      if (!fromContext) {
+        return super.recordFromContext(context);
+      }
+      return new SampleRecord(
+          context.getXid(),
+          context.getBranchId(),
+          contextValue(context, "key", String.class),
+          BranchRecord.TRIED);
+    }
+
+    /** The guarded settle: TRIED and the same key, else nothing. */
+    @Override
+    protected boolean settleIfTried(SampleRecord expected, String status) {
+      calls.add("settleIfTried " + status + " " + expected.key());
+      SampleRecord row = records.get(expected.branchId());
+      if (!expected.equals(row)) {
+        return false;
+      }
+      records.put(row.branchId(), new SampleRecord(row.xid(), row.branchId(), row.key(), status));
+      return true;
     }
   }
 
@@ -210,6 +239,111 @@ class BranchRecordTccTest {
     Method confirm = TccBranch.class.getMethod("confirm", BusinessActionContext.class);
     assertThat(MethodUtils.getTransactionalAnnotationByMethod(confirm, byXid).isolation())
         .isEqualTo(Isolation.READ_COMMITTED);
+  }
+
+  @Test
+  void givenAContextThatMatchesTheRecord_confirm_settlesItWithoutReadingIt() {
+    BusinessActionContext branch = branch(8);
+    tcc.tryReserve(branch, "k-8");
+
+    assertThat(tcc.confirm(withKey(branch, "k-8"))).isTrue();
+
+    assertThat(tcc.calls).containsExactly("settleIfTried CONFIRMED k-8", "apply CONFIRM k-8");
+    assertThat(tcc.records.get(8L).status()).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void givenAContextThatDisagreesWithTheRecord_cancel_readsTheRecord_andSettlesWhatItSays() {
+    BusinessActionContext branch = branch(9);
+    tcc.tryReserve(branch, "k-9");
+
+    assertThat(tcc.cancel(withKey(branch, "k-other"))).isTrue();
+
+    assertThat(tcc.calls)
+        .containsExactly(
+            "settleIfTried CANCELLED k-other",
+            "find 127.0.0.1:8091:9/9",
+            "apply CANCEL k-9",
+            "settle CANCELLED k-9");
+    assertThat(tcc.records.get(9L).status()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void givenASettledRecord_aPhaseWithItsContext_readsIt_andChangesNothing() {
+    BusinessActionContext branch = withKey(branch(10), "k-10");
+    tcc.tryReserve(branch, "k-10");
+    tcc.confirm(branch);
+    tcc.calls.clear();
+
+    assertThat(tcc.cancel(branch)).isTrue();
+
+    assertThat(tcc.calls)
+        .containsExactly("settleIfTried CANCELLED k-10", "find 127.0.0.1:8091:10/10");
+    assertThat(tcc.records.get(10L).status()).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void givenAContextRecord_aGuardedUpdateThatChangesNothing_failsThePhase_soTheTcRetries() {
+    BusinessActionContext branch = branch(11);
+    tcc.tryReserve(branch, "k-11");
+    tcc.applies = false;
+
+    assertThatThrownBy(() -> tcc.confirm(withKey(branch, "k-11")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "nothing left to confirm for SampleRecord[xid=127.0.0.1:8091:11, branchId=11,"
+                + " key=k-11, status=TRIED]");
+  }
+
+  @Test
+  void aParticipantWithoutTheContextHooks_alwaysReadsTheRecord() {
+    BusinessActionContext branch = withKey(branch(12), "k-12");
+    tcc.tryReserve(branch, "k-12");
+    tcc.fromContext = false;
+
+    assertThat(tcc.confirm(branch)).isTrue();
+
+    assertThat(tcc.calls)
+        .containsExactly(
+            "find 127.0.0.1:8091:12/12", "apply CONFIRM k-12", "settle CONFIRMED k-12");
+  }
+
+  @Test
+  void aRecordFromTheContextNamingAnotherBranch_isRefused_beforeAnythingChanges() {
+    SampleTcc wrong =
+        new SampleTcc() {
+          @Override
+          protected SampleRecord recordFromContext(BusinessActionContext context) {
+            return new SampleRecord(context.getXid(), 99, "k", BranchRecord.TRIED);
+          }
+        };
+
+    assertThatThrownBy(() -> wrong.confirm(withKey(branch(13), "k")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("xid=127.0.0.1:8091:13 branch=13");
+    assertThat(wrong.calls).isEmpty();
+  }
+
+  @Test
+  void contextValue_convertsWhatTheRoundTripGivesBack_andAMissingValueMeansReadTheRow() {
+    BusinessActionContext context = branch(14);
+    // a long Try parameter comes back from the TC's JSON as Integer (or Long, or text)
+    context.getActionContext().put("small", 300);
+    context.getActionContext().put("large", 5_000_000_000L);
+    context.getActionContext().put("text", "300");
+
+    assertThat(BranchRecordTcc.contextValue(context, "small", Long.class)).isEqualTo(300L);
+    assertThat(BranchRecordTcc.contextValue(context, "large", Long.class))
+        .isEqualTo(5_000_000_000L);
+    assertThat(BranchRecordTcc.contextValue(context, "text", Long.class)).isEqualTo(300L);
+    assertThat(BranchRecordTcc.contextValue(context, "small", String.class)).isEqualTo("300");
+    assertThatThrownBy(() -> BranchRecordTcc.contextValue(context, "absent", Long.class))
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  private static BusinessActionContext withKey(BusinessActionContext branch, String key) {
+    branch.getActionContext().put("key", key);
+    return branch;
   }
 
   private static BusinessActionContext branch(long id) {

@@ -36,4 +36,7 @@ public interface AccountMapper {
       @Param("branchId") long branchId,
       @Param("from") String from,
       @Param("to") String to);
+
+  /** TRIED to {@code to}, only if the row's every business field equals {@code expected}'s. */
+  int settleCreditIfTried(@Param("r") CreditRecord expected, @Param("to") String to);
 }

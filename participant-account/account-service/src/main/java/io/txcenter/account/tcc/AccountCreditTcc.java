@@ -66,6 +66,22 @@ public class AccountCreditTcc extends BranchRecordTcc<CreditRecord> implements A
   }
 
   @Override
+  protected CreditRecord recordFromContext(BusinessActionContext c) {
+    return new CreditRecord(
+        c.getXid(),
+        c.getBranchId(),
+        contextValue(c, "accountId", String.class),
+        contextValue(c, "bizNo", String.class),
+        contextValue(c, "amount", Long.class),
+        CreditRecord.TRIED);
+  }
+
+  @Override
+  protected boolean settleIfTried(CreditRecord expected, String status) {
+    return accounts.settleCreditIfTried(expected, status) == 1;
+  }
+
+  @Override
   protected CreditRecord findForUpdate(String xid, long branchId) {
     return accounts.findCreditForUpdate(xid, branchId);
   }

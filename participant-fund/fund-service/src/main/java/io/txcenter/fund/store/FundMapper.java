@@ -70,6 +70,15 @@ public interface FundMapper {
       @Param("to") String to,
       @Param("walletUnits") long walletUnits);
 
+  /**
+   * As {@link #settlePurchase}, only if the TRIED row's every business field equals {@code
+   * expected}'s.
+   */
+  int settlePurchaseIfTried(
+      @Param("r") PurchaseRecord expected,
+      @Param("to") String to,
+      @Param("walletUnits") long walletUnits);
+
   /** The secondary purchase done, once: guarded by CONFIRMED and PENDING. */
   int completeSecondary(
       @Param("purchaseNo") String purchaseNo,

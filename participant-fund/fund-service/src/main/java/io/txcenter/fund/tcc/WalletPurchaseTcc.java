@@ -8,6 +8,7 @@ import io.txcenter.fund.store.PurchaseRecord;
 import io.txcenter.kit.tcc.BranchRecord;
 import io.txcenter.kit.tcc.BranchRecordTcc;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,13 +34,15 @@ public class WalletPurchaseTcc extends BranchRecordTcc<PurchaseRecord>
     this.funds = null;
   }
 
+  // Seata reads the context parameters from the proxied method, the implementation's: without
+  // them here Confirm and Cancel would get no values and always read the purchase row
   @Override
   public void tryPurchase(
       BusinessActionContext context,
-      String purchaseNo,
-      String investorId,
-      String targetFund,
-      long amount) {
+      @BusinessActionContextParameter(paramName = "purchaseNo") String purchaseNo,
+      @BusinessActionContextParameter(paramName = "investorId") String investorId,
+      @BusinessActionContextParameter(paramName = "targetFund") String targetFund,
+      @BusinessActionContextParameter(paramName = "amount") long amount) {
     if (funds.freezeCash(investorId, amount) == 0) {
       throw funds.findInvestor(investorId) == null
           ? new FundException(
@@ -78,6 +81,28 @@ public class WalletPurchaseTcc extends BranchRecordTcc<PurchaseRecord>
   }
 
   @Override
+  protected PurchaseRecord recordFromContext(BusinessActionContext c) {
+    return new PurchaseRecord(
+        contextValue(c, "purchaseNo", String.class),
+        c.getXid(),
+        c.getBranchId(),
+        contextValue(c, "investorId", String.class),
+        contextValue(c, "targetFund", String.class),
+        contextValue(c, "amount", Long.class),
+        BranchRecord.TRIED,
+        0,
+        "NONE",
+        0,
+        0,
+        0);
+  }
+
+  @Override
+  protected boolean settleIfTried(PurchaseRecord expected, String status) {
+    return funds.settlePurchaseIfTried(expected, status, walletUnits(expected, status)) == 1;
+  }
+
+  @Override
   protected PurchaseRecord findForUpdate(String xid, long branchId) {
     return funds.findBranchForUpdate(xid, branchId);
   }
@@ -96,7 +121,11 @@ public class WalletPurchaseTcc extends BranchRecordTcc<PurchaseRecord>
 
   @Override
   protected void markSettled(PurchaseRecord p, String status) {
-    long walletUnits = BranchRecord.CONFIRMED.equals(status) ? p.amount() : 0;
-    funds.settlePurchase(p.xid(), p.branchId(), status, walletUnits);
+    funds.settlePurchase(p.xid(), p.branchId(), status, walletUnits(p, status));
+  }
+
+  /** A confirmed purchase holds the wallet units its cash bought (NAV 1 cent); a cancelled none. */
+  private static long walletUnits(PurchaseRecord p, String status) {
+    return BranchRecord.CONFIRMED.equals(status) ? p.amount() : 0;
   }
 }

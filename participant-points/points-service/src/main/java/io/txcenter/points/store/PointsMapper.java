@@ -64,6 +64,9 @@ public interface PointsMapper {
       @Param("from") String from,
       @Param("to") String to);
 
+  /** TRIED to {@code to}, only if the row's every business field equals {@code expected}'s. */
+  int settleCreditIfTried(@Param("r") CreditRecord expected, @Param("to") String to);
+
   FreezeRecord findFreezeForUpdate(@Param("xid") String xid, @Param("branchId") long branchId);
 
   int settleFreeze(
@@ -71,4 +74,7 @@ public interface PointsMapper {
       @Param("branchId") long branchId,
       @Param("from") String from,
       @Param("to") String to);
+
+  /** TRIED to {@code to}, only if the row's every business field equals {@code expected}'s. */
+  int settleFreezeIfTried(@Param("r") FreezeRecord expected, @Param("to") String to);
 }

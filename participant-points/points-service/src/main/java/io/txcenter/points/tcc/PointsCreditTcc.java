@@ -63,6 +63,23 @@ public class PointsCreditTcc extends BranchRecordTcc<CreditRecord> implements Po
   }
 
   @Override
+  protected CreditRecord recordFromContext(BusinessActionContext c) {
+    return new CreditRecord(
+        c.getXid(),
+        c.getBranchId(),
+        contextValue(c, "channelId", String.class),
+        contextValue(c, "bizNo", String.class),
+        contextValue(c, "userId", Long.class),
+        contextValue(c, "points", Long.class),
+        CreditRecord.TRIED);
+  }
+
+  @Override
+  protected boolean settleIfTried(CreditRecord expected, String status) {
+    return points.settleCreditIfTried(expected, status) == 1;
+  }
+
+  @Override
   protected CreditRecord findForUpdate(String xid, long branchId) {
     return points.findCreditForUpdate(xid, branchId);
   }

@@ -84,6 +84,23 @@ public class PointsFreezeTcc extends BranchRecordTcc<FreezeRecord> implements Po
   }
 
   @Override
+  protected FreezeRecord recordFromContext(BusinessActionContext c) {
+    return new FreezeRecord(
+        c.getXid(),
+        c.getBranchId(),
+        contextValue(c, "channelId", String.class),
+        contextValue(c, "orderNo", String.class),
+        contextValue(c, "userId", Long.class),
+        contextValue(c, "points", Long.class),
+        FreezeRecord.TRIED);
+  }
+
+  @Override
+  protected boolean settleIfTried(FreezeRecord expected, String status) {
+    return points.settleFreezeIfTried(expected, status) == 1;
+  }
+
+  @Override
   protected FreezeRecord findForUpdate(String xid, long branchId) {
     return points.findFreezeForUpdate(xid, branchId);
   }

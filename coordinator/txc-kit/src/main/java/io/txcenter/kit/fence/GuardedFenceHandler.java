@@ -1,0 +1,201 @@
+package io.txcenter.kit.fence;
+
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.util.Date;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.apache.seata.common.Constants;
+import org.apache.seata.common.exception.ExceptionUtil;
+import org.apache.seata.common.exception.SkipCallbackWrapperException;
+import org.apache.seata.common.executor.Callback;
+import org.apache.seata.integration.tx.api.fence.DefaultCommonFenceHandler;
+import org.apache.seata.integration.tx.api.fence.FenceHandler;
+import org.apache.seata.integration.tx.api.fence.constant.CommonFenceConstant;
+import org.apache.seata.integration.tx.api.fence.store.CommonFenceStore;
+import org.apache.seata.integration.tx.api.fence.store.db.CommonFenceStoreDataBaseDAO;
+import org.apache.seata.integration.tx.api.remoting.TwoPhaseResult;
+import org.apache.seata.rm.fence.SpringFenceHandler;
+import org.apache.seata.rm.tcc.api.BusinessActionContext;
+import org.apache.seata.rm.tcc.api.BusinessActionContextUtil;
+import org.apache.seata.rm.tcc.utils.MethodUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Seata's TCC fence on Seata's own {@code tcc_fence_log}, with Confirm and Cancel one statement
+ * shorter on their common path (issue 16, lever 2).
+ *
+ * <p>Why our own: Seata's {@link SpringFenceHandler} makes every Confirm and Cancel read the fence
+ * row ({@code SELECT ... FOR UPDATE}) and then move it ({@code UPDATE ... WHERE status = tried}).
+ * When the row is {@code tried}, which is every normal phase two, the guarded update alone decides
+ * it: it locks the row and changes it exactly when the read would have led to it. So {@link
+ * #commitFence} and {@link #rollbackFence} first run, in one local transaction, Seata's own guarded
+ * update ({@link CommonFenceStore#updateCommonFenceDO}, {@code tried} to {@code committed} or
+ * {@code rollbacked}) and, if it changed the row, the phase method, with Seata's handling of its
+ * result: {@code false} (or a failed {@link TwoPhaseResult}) rolls the transaction back, a thrown
+ * error is unwrapped and wrapped in {@link SkipCallbackWrapperException}, the isolation comes from
+ * the phase method's {@code @Transactional} ({@link
+ * MethodUtils#getTransactionalAnnotationByMethod}) or the action context, as Seata chooses it.
+ *
+ * <p>What stays Seata's: if the update changed no row, that empty transaction ends and the phase
+ * runs Seata's whole algorithm ({@link SpringFenceHandler#commitFence}, {@link
+ * SpringFenceHandler#rollbackFence}) in a new one, so a missing row (Confirm without Try fails, the
+ * empty rollback inserts {@code suspended}), a duplicate phase, Cancel after Confirm and Confirm
+ * after Cancel get exactly Seata's answers. The Try ({@code prepareFence}, with its suspension
+ * handling and the deletion of refused rows) and the clean task ({@code deleteFenceByDate}) are
+ * Seata's, delegated. The table, its states and its SQL are Seata's, so the console, the clean
+ * task, the relay's check-back and the audit read it as before.
+ */
+public final class GuardedFenceHandler implements FenceHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(GuardedFenceHandler.class);
+
+  private final FenceHandler seata;
+  private final DataSource dataSource;
+  private final PlatformTransactionManager transactionManager;
+  private final TransactionTemplate defaultTemplate;
+  private final CommonFenceStore store;
+
+  GuardedFenceHandler(
+      FenceHandler seata, DataSource dataSource, PlatformTransactionManager transactionManager) {
+    this.seata = Objects.requireNonNull(seata, "seata");
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.transactionManager = Objects.requireNonNull(transactionManager, "transactionManager");
+    this.defaultTemplate = new TransactionTemplate(transactionManager);
+    this.store = CommonFenceStoreDataBaseDAO.getInstance();
+  }
+
+  /**
+   * Makes this handler the process's fence ({@link DefaultCommonFenceHandler}). Call it after
+   * Seata's {@code SpringFenceConfig} is set up on the same data source and transaction manager:
+   * loading {@link SpringFenceHandler} installs Seata's handler, which this one replaces and
+   * delegates to.
+   */
+  public static GuardedFenceHandler install(
+      DataSource dataSource, PlatformTransactionManager transactionManager) {
+    GuardedFenceHandler handler =
+        new GuardedFenceHandler(new SpringFenceHandler(), dataSource, transactionManager);
+    DefaultCommonFenceHandler.get().setFenceHandler(handler);
+    return handler;
+  }
+
+  @Override
+  public Object prepareFence(
+      String xid, Long branchId, String actionName, Callback<Object> targetCallback) {
+    return seata.prepareFence(xid, branchId, actionName, targetCallback);
+  }
+
+  @Override
+  public boolean commitFence(
+      Method commitMethod, Object targetTCCBean, String xid, Long branchId, Object[] args) {
+    Boolean settled =
+        settleTried(
+            commitMethod, targetTCCBean, xid, branchId, args, CommonFenceConstant.STATUS_COMMITTED);
+    return settled != null
+        ? settled
+        : seata.commitFence(commitMethod, targetTCCBean, xid, branchId, args);
+  }
+
+  @Override
+  public boolean rollbackFence(
+      Method rollbackMethod,
+      Object targetTCCBean,
+      String xid,
+      Long branchId,
+      Object[] args,
+      String actionName) {
+    Boolean settled =
+        settleTried(
+            rollbackMethod,
+            targetTCCBean,
+            xid,
+            branchId,
+            args,
+            CommonFenceConstant.STATUS_ROLLBACKED);
+    return settled != null
+        ? settled
+        : seata.rollbackFence(rollbackMethod, targetTCCBean, xid, branchId, args, actionName);
+  }
+
+  @Override
+  public int deleteFenceByDate(Date datetime) {
+    return seata.deleteFenceByDate(datetime);
+  }
+
+  /**
+   * The fast path: moves a {@code tried} fence row to {@code status} and runs the phase method in
+   * the same local transaction. {@code null} when the update changed no row (no row, or not {@code
+   * tried}); the caller then runs Seata's algorithm.
+   */
+  private Boolean settleTried(
+      Method method, Object bean, String xid, Long branchId, Object[] args, int status) {
+    TransactionTemplate template =
+        templateFor(MethodUtils.getTransactionalAnnotationByMethod(method, bean));
+    return template.execute(
+        transaction -> {
+          try {
+            Connection conn = DataSourceUtils.getConnection(dataSource);
+            if (!store.updateCommonFenceDO(
+                conn, xid, branchId, status, CommonFenceConstant.STATUS_TRIED)) {
+              return null;
+            }
+            boolean result = invoke(method, bean, args, transaction);
+            log.info(
+                "fence {} result={} xid={} branch={}",
+                status == CommonFenceConstant.STATUS_COMMITTED ? "committed" : "rollbacked",
+                result,
+                xid,
+                branchId);
+            return result;
+          } catch (Throwable t) {
+            transaction.setRollbackOnly();
+            throw new SkipCallbackWrapperException(t);
+          }
+        });
+  }
+
+  /** Seata's handling of the phase method's result ({@code updateStatusAndInvokeTargetMethod}). */
+  private static boolean invoke(
+      Method method, Object bean, Object[] args, TransactionStatus transaction) throws Throwable {
+    try {
+      Object returned = method.invoke(bean, args);
+      if (returned == null) {
+        return true;
+      }
+      boolean result =
+          returned instanceof TwoPhaseResult twoPhase ? twoPhase.isSuccess() : (boolean) returned;
+      if (!result) {
+        // the phase refused: its writes and the fence's update roll back, and the TC retries
+        transaction.setRollbackOnly();
+      }
+      return result;
+    } catch (Exception e) {
+      throw ExceptionUtil.unwrap(e);
+    }
+  }
+
+  /** The local transaction's definition, chosen as {@code SpringFenceHandler} chooses it. */
+  private TransactionTemplate templateFor(Transactional transactional) {
+    if (transactional != null) {
+      TransactionTemplate template = new TransactionTemplate(transactionManager);
+      template.setIsolationLevel(transactional.isolation().value());
+      return template;
+    }
+    BusinessActionContext context = BusinessActionContextUtil.getContext();
+    Map<String, Object> actionContext = context == null ? null : context.getActionContext();
+    Object isolation = actionContext == null ? null : actionContext.get(Constants.TX_ISOLATION);
+    if (isolation == null) {
+      return defaultTemplate;
+    }
+    TransactionTemplate template = new TransactionTemplate(transactionManager);
+    template.setIsolationLevel(((Number) isolation).intValue());
+    return template;
+  }
+}
