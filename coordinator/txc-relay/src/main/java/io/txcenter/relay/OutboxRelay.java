@@ -23,9 +23,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -46,6 +48,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * groupBudget}): after it the group starts no further delivery, and a group whose task is still
  * busy (a hung subscriber: up to the Dubbo timeout per attempt) is skipped by later cycles until
  * the task ends, so it never holds the other groups back.
+ *
+ * <p>Two ways to run it: {@link #cycle} (check-back, fan-out, deliveries, waiting for the groups'
+ * tasks up to their budget) and {@link #pass} with {@link #awaitWork}, the relay loop's way ({@link
+ * RelayLoop}): a pass does not wait for the groups' tasks, so new messages are fanned out while
+ * groups deliver, and the loop wakes as soon as a group's task ends, to start its next one.
  */
 public final class OutboxRelay {
 
@@ -55,6 +62,12 @@ public final class OutboxRelay {
 
   /** How often unrouted messages are looked at again (each look reads their topics' nodes). */
   static final Duration UNROUTED_RECHECK = Duration.ofSeconds(1);
+
+  /**
+   * How often a {@link #pass} looks for branches past their immunity: as often as an idle relay
+   * polls, whatever the passes a busy one makes (the immunity is seconds).
+   */
+  static final Duration CHECK_BACK_EVERY = Duration.ofMillis(100);
 
   private final String outboxName;
   private final OutboxDeliveryMapper outbox;
@@ -73,11 +86,17 @@ public final class OutboxRelay {
   /** The delivery task of each consumer group that has one: at most one per group. */
   private final Map<String, Future<Integer>> groupTasks = new HashMap<>();
 
+  /** A permit per group task that ended: wakes {@link #awaitWork}. */
+  private final Semaphore groupEnded = new Semaphore(0);
+
   /** Where the next look at unrouted messages starts (they are looked at a batch at a time). */
   private long unroutedCursor;
 
   /** When unrouted messages were last looked at (System.nanoTime). */
   private long unroutedLookedAt = System.nanoTime() - UNROUTED_RECHECK.toNanos();
+
+  /** When a pass last looked for branches to check back (System.nanoTime). */
+  private long checkedBackAt = System.nanoTime() - CHECK_BACK_EVERY.toNanos();
 
   /**
    * {@code deliveryThreads} runs one task per consumer group with due deliveries; it should not
@@ -127,6 +146,35 @@ public final class OutboxRelay {
     return attempted[0];
   }
 
+  /**
+   * One pass of the relay's loop: check-back (at most every {@link #CHECK_BACK_EVERY}), fan-out,
+   * and a delivery task started for each consumer group with due deliveries and no task running,
+   * without waiting for the tasks. Returns true when it found work: a branch resolved, a message
+   * fanned out (or found unrouted), a group task started. Never throws: a failed step is alerted
+   * and the next one runs.
+   */
+  public boolean pass() {
+    int[] found = new int[1];
+    if (System.nanoTime() - checkedBackAt >= CHECK_BACK_EVERY.toNanos()) {
+      checkedBackAt = System.nanoTime();
+      step("check-back", () -> found[0] += checkBack());
+    }
+    step("fan-out", () -> found[0] += fanOut());
+    step("delivery", () -> found[0] += startGroups().size());
+    return found[0] > 0;
+  }
+
+  /**
+   * Waits up to {@code millis}, or less: until a consumer group's delivery task ends (one may be
+   * ready for its next batch, or a later message of a key it just delivered). Returns at once for
+   * {@code 0}, or when a task ended since the last wait.
+   */
+  public void awaitWork(long millis) throws InterruptedException {
+    if (millis > 0 && groupEnded.tryAcquire(millis, TimeUnit.MILLISECONDS)) {
+      groupEnded.drainPermits(); // several tasks that ended together make one pass
+    }
+  }
+
   private void step(String name, Runnable step) {
     try {
       step.run();
@@ -137,11 +185,13 @@ public final class OutboxRelay {
 
   // ---------------------------------------------------------------- check-back
 
-  void checkBack() {
+  /** Returns how many branches it settled (rows changed; not those it waits on). */
+  int checkBack() {
+    int settled = 0;
     // the cutoff is the database's: created_at and UTC_TIMESTAMP(3) are on the same clock
     for (PreparedBranch branch : outbox.findPreparedBranches(immunity.toMillis(), BATCH)) {
       try {
-        checkBack(branch);
+        settled += checkBack(branch) ? 1 : 0;
       } catch (RuntimeException e) {
         alert(
             Alerts.Key.STEP_FAILED,
@@ -154,9 +204,10 @@ public final class OutboxRelay {
                 "error", e.toString()));
       }
     }
+    return settled;
   }
 
-  private void checkBack(PreparedBranch branch) {
+  private boolean checkBack(PreparedBranch branch) {
     GlobalStatus status;
     try {
       status = tcStatus.apply(branch.xid());
@@ -171,9 +222,9 @@ public final class OutboxRelay {
       decision = askBusiness(branch);
     }
     if (decision == CheckBack.Decision.WAIT) {
-      return;
+      return false;
     }
-    resolve(branch, decision, via, status);
+    return resolve(branch, decision, via, status) > 0;
   }
 
   private CheckBack.Decision askBusiness(PreparedBranch branch) {
@@ -202,7 +253,7 @@ public final class OutboxRelay {
    * on READY, {@code rollbacked} (or a new {@code suspended} row) on DISCARD, so no fence row of a
    * resolved branch stays {@code tried}.
    */
-  private void resolve(
+  private int resolve(
       PreparedBranch branch, CheckBack.Decision decision, String via, GlobalStatus status) {
     boolean ready = decision == CheckBack.Decision.READY;
     Integer changed =
@@ -247,32 +298,40 @@ public final class OutboxRelay {
         via,
         status,
         changed);
+    return changed == null ? 0 : changed;
   }
 
   // ---------------------------------------------------------------- fan-out
 
-  void fanOut() {
-    // the subscriptions of each topic, read once per cycle; null: the topic could not be read
+  /**
+   * Returns how many messages it fanned out or found unrouted (a late routing of an unrouted one
+   * included).
+   */
+  int fanOut() {
+    int handled = 0;
+    // the subscriptions of each topic, read once per pass; null: the topic could not be read
     Map<String, Listing> byTopic = new HashMap<>();
     for (ReadyMessage message : outbox.findUnfanned(BATCH)) {
-      fanOut(message, byTopic, true);
+      handled += fanOut(message, byTopic, true) ? 1 : 0;
     }
     // messages no subscription matched: a batch a second, in case one appeared since
     if (System.nanoTime() - unroutedLookedAt < UNROUTED_RECHECK.toNanos()) {
-      return;
+      return handled;
     }
     unroutedLookedAt = System.nanoTime();
     List<ReadyMessage> unrouted = outbox.findUnrouted(unroutedCursor, BATCH);
     unroutedCursor = unrouted.size() < BATCH ? 0 : unrouted.get(unrouted.size() - 1).id();
     for (ReadyMessage message : unrouted) {
-      fanOut(message, byTopic, false);
+      handled += fanOut(message, byTopic, false) ? 1 : 0;
     }
+    return handled;
   }
 
-  private void fanOut(ReadyMessage message, Map<String, Listing> byTopic, boolean first) {
+  /** True when it fanned the message out, or marked it unrouted at its first fan-out. */
+  private boolean fanOut(ReadyMessage message, Map<String, Listing> byTopic, boolean first) {
     Listing listing = listing(message.topic(), byTopic);
     if (listing == null) {
-      return; // the topic's subscriptions cannot be read now: its messages wait, the others go on
+      return false; // the topic's subscriptions cannot be read now: its messages wait
     }
     try {
       List<Subscription> matching =
@@ -295,7 +354,7 @@ public final class OutboxRelay {
                   "key", message.businessKey(),
                   "bad_subscriptions", listing.bad().size()));
         }
-        return;
+        return first;
       }
       transactions.executeWithoutResult(
           tx -> {
@@ -314,6 +373,7 @@ public final class OutboxRelay {
             message.topic(),
             matching.stream().map(Subscription::consumerGroup).toList());
       }
+      return true;
     } catch (RuntimeException e) {
       alert(
           Alerts.Key.STEP_FAILED,
@@ -323,6 +383,7 @@ public final class OutboxRelay {
               "message", message.messageId(),
               "topic", message.topic(),
               "error", e.toString()));
+      return false;
     }
   }
 
@@ -363,26 +424,7 @@ public final class OutboxRelay {
 
   int deliver() {
     long start = System.nanoTime();
-    Map<String, Future<Integer>> started = new LinkedHashMap<>();
-    for (String group : outbox.findDueGroups()) {
-      Future<Integer> previous = groupTasks.get(group);
-      if (previous != null && !previous.isDone()) {
-        log.debug("consumer group still busy, its due deliveries wait group={}", group);
-        continue;
-      }
-      try {
-        List<DueDelivery> due = outbox.findDue(group, BATCH);
-        long deadline = System.nanoTime() + groupBudget.toNanos();
-        Future<Integer> task = deliveryThreads.submit(() -> deliverGroup(group, due, deadline));
-        groupTasks.put(group, task);
-        started.put(group, task);
-      } catch (RuntimeException e) { // RejectedExecutionException included
-        alert(
-            Alerts.Key.STEP_FAILED,
-            "delivery " + group,
-            fields("step", "delivery", "group", group, "error", e.toString()));
-      }
-    }
+    Map<String, Future<Integer>> started = startGroups();
     int attempted = 0;
     long cycleDeadline = start + groupBudget.toNanos();
     for (Map.Entry<String, Future<Integer>> task : started.entrySet()) {
@@ -411,12 +453,71 @@ public final class OutboxRelay {
     return attempted;
   }
 
+  /**
+   * Starts a delivery task for each consumer group with due deliveries and no task running, after
+   * forgetting the tasks that ended (alerting one that failed as a whole); returns the started
+   * ones. A group's due deliveries are read here, never while its previous task runs, so the task
+   * sees what that one left: order per (group, business key) holds.
+   */
+  private Map<String, Future<Integer>> startGroups() {
+    groupTasks.entrySet().removeIf(e -> e.getValue().isDone() && ended(e.getKey(), e.getValue()));
+    Map<String, Future<Integer>> started = new LinkedHashMap<>();
+    for (String group : outbox.findDueGroups()) {
+      Future<Integer> previous = groupTasks.get(group);
+      if (previous != null && !previous.isDone()) {
+        log.debug("consumer group still busy, its due deliveries wait group={}", group);
+        continue;
+      }
+      try {
+        List<DueDelivery> due = outbox.findDue(group, BATCH);
+        if (due.isEmpty()) {
+          continue; // its due deliveries wait behind earlier ones of their keys
+        }
+        long deadline = System.nanoTime() + groupBudget.toNanos();
+        Future<Integer> task =
+            deliveryThreads.submit(
+                () -> {
+                  try {
+                    return deliverGroup(group, due, deadline);
+                  } finally {
+                    groupEnded.release();
+                  }
+                });
+        groupTasks.put(group, task);
+        started.put(group, task);
+      } catch (RuntimeException e) { // RejectedExecutionException included
+        alert(
+            Alerts.Key.STEP_FAILED,
+            "delivery " + group,
+            fields("step", "delivery", "group", group, "error", e.toString()));
+      }
+    }
+    return started;
+  }
+
+  /** True (forget it) once a task that ended is looked at: a task that threw is alerted. */
+  private boolean ended(String group, Future<Integer> task) {
+    try {
+      task.get();
+    } catch (ExecutionException e) {
+      alert(
+          Alerts.Key.STEP_FAILED,
+          "delivery " + group,
+          fields("step", "delivery", "group", group, "error", e.getCause().toString()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // not blocked: the task is done
+    } catch (CancellationException e) {
+      // cancelled with the pool: nothing to alert
+    }
+    return true;
+  }
+
   /** Attempts {@code due} one after the other, starting none after {@code deadline}. */
   private int deliverGroup(String group, List<DueDelivery> due, long deadline) {
     int attempted = 0;
     for (DueDelivery d : due) {
       if (attempted > 0 && System.nanoTime() - deadline > 0) {
-        break; // the rest waits for the next cycle
+        break; // the rest waits for the group's next task
       }
       attempted++;
       try {

@@ -41,9 +41,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * txc.relay.<outbox>.jdbc.url} (the outbox owner's schema; else its entry in {@code
  * txc.relay.jdbc.urls}, {@code <outbox>=<url>|…}; else {@code txc.jdbc.url}), {@code
  * txc.relay.retry-ladder} (RocketMQ's 10s..2h), {@code txc.relay.immunity.ms} (6000), {@code
- * txc.relay.poll.ms} (100), {@code txc.relay.group-budget.ms} (1000: how long one consumer group
- * may start deliveries per cycle), {@code txc.relay.zk-session.ms} (3000), {@code
- * txc.relay.alert-webhook}.
+ * txc.relay.poll.ms} (100: the idle poll), {@code txc.relay.busy-poll.ms} (10: the first wait after
+ * a pass that found work, doubled per empty pass up to the idle poll), {@code
+ * txc.relay.group-budget.ms} (1000: how long one consumer group may start deliveries per task),
+ * {@code txc.relay.zk-session.ms} (3000), {@code txc.relay.alert-webhook}.
  */
 public final class RelayMain {
 
@@ -71,6 +72,17 @@ public final class RelayMain {
     }
     Duration immunity = Duration.ofMillis(Settings.longValue("txc.relay.immunity.ms", 6_000));
     long pollMillis = Settings.longValue("txc.relay.poll.ms", 100);
+    if (pollMillis < 1) {
+      throw new Settings.SettingException(
+          "txc.relay.poll.ms", "must be >= 1", Long.toString(pollMillis));
+    }
+    long busyPollMillis = Settings.longValue("txc.relay.busy-poll.ms", Math.min(10, pollMillis));
+    if (busyPollMillis < 1 || busyPollMillis > pollMillis) {
+      throw new Settings.SettingException(
+          "txc.relay.busy-poll.ms",
+          "must be in [1, txc.relay.poll.ms = " + pollMillis + "]",
+          Long.toString(busyPollMillis));
+    }
     long groupBudgetMillis = Settings.longValue("txc.relay.group-budget.ms", 1_000);
     if (groupBudgetMillis < 1) {
       throw new Settings.SettingException(
@@ -147,47 +159,22 @@ public final class RelayMain {
       latch.start();
       Thread loop =
           new Thread(
-              () -> {
-                try {
-                  run(relay, latch, pollMillis);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
+              new RelayLoop(relay, latch::hasLeadership, new PollPacer(busyPollMillis, pollMillis)),
               "relay-" + outboxName);
       loops.add(loop);
     }
     loops.forEach(Thread::start);
     Readiness.markReady(name);
     log.info(
-        "relay ready name={} outboxes={} ladder={} immunity_ms={}",
+        "relay ready name={} outboxes={} ladder={} immunity_ms={} poll_ms={} busy_poll_ms={}",
         name,
         outboxes,
         ladder.steps(),
-        immunity.toMillis());
+        immunity.toMillis(),
+        pollMillis,
+        busyPollMillis);
     for (Thread loop : loops) {
       loop.join();
-    }
-  }
-
-  /**
-   * Polls: the outbox is a table written by other processes, and a database gives no portable
-   * change notification, so the leader looks again every {@code pollMillis} when idle.
-   */
-  private static void run(OutboxRelay relay, LeaderLatch latch, long pollMillis)
-      throws InterruptedException {
-    while (!Thread.currentThread().isInterrupted()) {
-      int attempted = 0;
-      if (latch.hasLeadership()) {
-        try {
-          attempted = relay.cycle(); // contains its own failures, step by step
-        } catch (RuntimeException e) {
-          log.error("relay cycle failed", e);
-        }
-      }
-      if (attempted == 0) {
-        Thread.sleep(pollMillis);
-      }
     }
   }
 

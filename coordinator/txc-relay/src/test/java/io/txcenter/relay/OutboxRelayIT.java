@@ -241,6 +241,37 @@ public class OutboxRelayIT {
     assertThat(counter("routed_late")).isEqualTo(1);
   }
 
+  // ------------------------------------------------------------------ defect: one bad message
+
+  @Test
+  void givenOneMessageWhoseFanOutFails_theOthersGoOut_andItAloneIsAlerted() throws Exception {
+    String topic = topic();
+    registry.register(topic, "batch", TagExpression.parse("*"));
+    List<String> received = recordingConsumer("batch");
+    long before = readyMessage(topic, "OPS", "b-1");
+    long poisoned = readyMessage(topic, "OPS", "poison-1");
+    long after = readyMessage(topic, "OPS", "b-2");
+    // the database refuses this one message's delivery row
+    jdbc.execute(
+        "CREATE TRIGGER poison_fan_out BEFORE INSERT ON outbox_delivery FOR EACH ROW BEGIN"
+            + " IF NEW.business_key LIKE 'poison-%' THEN SIGNAL SQLSTATE '45000'"
+            + " SET MESSAGE_TEXT = 'poisoned fan-out'; END IF; END");
+    try {
+      OutboxRelay relay = relay(Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Begin);
+
+      relay.cycle();
+
+      assertThat(fannedOut(before)).isEqualTo(1);
+      assertThat(fannedOut(after)).isEqualTo(1);
+      assertThat(fannedOut(poisoned)).as("waits, to be tried again next cycle").isZero();
+      assertThat(alerts("STEP_FAILED")).containsExactly("fan-out " + messageId(poisoned));
+      assertThat(received).containsExactlyInAnyOrder(messageId(before), messageId(after));
+      assertThat(counter("delivered")).isEqualTo(2);
+    } finally {
+      jdbc.execute("DROP TRIGGER IF EXISTS poison_fan_out");
+    }
+  }
+
   // ------------------------------------------------------------------ defect: one hung group
 
   @Test
@@ -289,7 +320,116 @@ public class OutboxRelayIT {
     } finally {
       release.countDown();
       running.set(false);
+      loop.interrupt();
       loop.join(30_000);
+    }
+  }
+
+  // ------------------------------------------------------------------ the loop: wake-up, idle cost
+
+  @Test
+  void givenALaterEventOfTheSameKey_itGoesOutWhenTheGroupsTaskEnds_notAtTheNextPoll()
+      throws Exception {
+    String topic = topic();
+    registry.register(topic, "ordered", TagExpression.parse("*"));
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    consumers.put(
+        "ordered",
+        message -> {
+          received.add(message.messageId());
+          try {
+            // the first delivery is slow: the loop's next pass finds the group busy and waits
+            if (received.size() == 1 && !release.await(10, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("not released");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    long first = readyMessage(topic, "OPS", "k-1");
+    long second = readyMessage(topic, "ORCH", "k-1"); // waits for the first: order per key
+    Map<String, List<Long>> calls = new ConcurrentHashMap<>();
+    OutboxRelay relay = countedRelay(calls, Duration.ofSeconds(2));
+    // every wait the pacer asks for is 30 s: only the wake-up can deliver the second in time
+    Thread loop =
+        new Thread(new RelayLoop(relay, () -> true, new PollPacer(30_000, 30_000)), "relay-loop");
+    loop.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+      // a pass that found the group busy (and so nothing to do) has run: the loop now waits
+      await().atMost(Duration.ofSeconds(10)).until(() -> calls(calls, "findDueGroups") >= 2);
+      long released = System.nanoTime();
+      release.countDown();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released))
+          .as("woken by the task's end, not the 30 s poll")
+          .isLessThan(5_000);
+      assertThat(received).containsExactly(messageId(first), messageId(second));
+      await().atMost(Duration.ofSeconds(5)).until(() -> delivered("ordered") == 2);
+    } finally {
+      release.countDown();
+      loop.interrupt();
+      loop.join(10_000);
+    }
+  }
+
+  @Test
+  void afterWork_theLoopBacksOffToTheIdlePoll_soAnIdleRelayQueriesOncePerPoll() throws Exception {
+    String topic = topic();
+    registry.register(topic, "idle", TagExpression.parse("*"));
+    List<String> received = recordingConsumer("idle");
+    for (int i = 0; i < 3; i++) {
+      readyMessage(topic, "OPS", "i-" + i);
+    }
+    Map<String, List<Long>> calls = new ConcurrentHashMap<>();
+    OutboxRelay relay = countedRelay(calls, Duration.ofSeconds(2));
+    Thread loop =
+        new Thread(new RelayLoop(relay, () -> true, new PollPacer(10, 100)), "relay-loop");
+    loop.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered("idle") == 3);
+      int after = (int) calls(calls, "findUnfanned");
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> calls(calls, "findUnfanned") >= after + 12);
+
+      List<Long> passes = List.copyOf(calls.get("findUnfanned")).subList(after, after + 12);
+      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(passes.get(11) - passes.get(0));
+      // 10, 20, 40, 80 ms, then the idle poll: 11 waits of at least 850 ms in all
+      assertThat(elapsedMs).as("11 passes with nothing to do").isGreaterThanOrEqualTo(800);
+      for (int i = 8; i < 12; i++) {
+        assertThat(TimeUnit.NANOSECONDS.toMillis(passes.get(i) - passes.get(i - 1)))
+            .as("an idle pass waits the idle poll")
+            .isGreaterThanOrEqualTo(95);
+      }
+      assertThat(received).hasSize(3);
+    } finally {
+      loop.interrupt();
+      loop.join(10_000);
+    }
+  }
+
+  @Test
+  void givenARelayThatDoesNotLead_theLoopReadsNothing() throws Exception {
+    String topic = topic();
+    registry.register(topic, "none", TagExpression.parse("*"));
+    List<String> received = recordingConsumer("none");
+    readyMessage(topic, "OPS", "n-1");
+    Map<String, List<Long>> calls = new ConcurrentHashMap<>();
+    OutboxRelay relay = countedRelay(calls, Duration.ofSeconds(2));
+    Thread loop =
+        new Thread(new RelayLoop(relay, () -> false, new PollPacer(10, 20)), "relay-loop");
+    loop.start();
+    try {
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(calls::isEmpty);
+      assertThat(received).isEmpty();
+    } finally {
+      loop.interrupt();
+      loop.join(10_000);
     }
   }
 
@@ -516,24 +656,64 @@ public class OutboxRelayIT {
         new Alerts(""));
   }
 
-  /** The relay's loop as RelayMain runs it: a cycle, and a short poll when it attempted nothing. */
+  /**
+   * The relay's loop as RelayMain runs it ({@link RelayLoop}), leading while {@code running}, with
+   * an idle poll of 20 ms; stopped by an interrupt.
+   */
   private static Thread relayLoop(OutboxRelay relay, AtomicBoolean running) {
     Thread loop =
-        new Thread(
-            () -> {
-              while (running.get()) {
-                if (relay.cycle() == 0) {
-                  try {
-                    Thread.sleep(20); // the relay's own idle poll (txc.relay.poll.ms)
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              }
-            },
-            "relay-loop");
+        new Thread(new RelayLoop(relay, running::get, new PollPacer(5, 20)), "relay-loop");
     loop.start();
     return loop;
+  }
+
+  /**
+   * A relay on the test schema whose delivery store records when each of its statements is called
+   * (System.nanoTime, by method name), in {@code calls}.
+   */
+  private OutboxRelay countedRelay(Map<String, List<Long>> calls, Duration groupBudget) {
+    OutboxDeliveryMapper counted =
+        (OutboxDeliveryMapper)
+            java.lang.reflect.Proxy.newProxyInstance(
+                OutboxDeliveryMapper.class.getClassLoader(),
+                new Class<?>[] {OutboxDeliveryMapper.class},
+                (proxy, method, args) -> {
+                  calls
+                      .computeIfAbsent(
+                          method.getName(),
+                          k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+                      .add(System.nanoTime());
+                  try {
+                    return method.invoke(delivery, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    return new OutboxRelay(
+        "test",
+        counted,
+        mapper,
+        transactions,
+        registry,
+        group -> {
+          EventConsumer consumer = consumers.get(group);
+          if (consumer == null) {
+            throw new IllegalStateException("No provider available for group " + group);
+          }
+          return consumer;
+        },
+        xid -> GlobalStatus.Begin,
+        (topic, key, xid) -> OutboxCheck.CheckOutcome.UNKNOWN,
+        LADDER,
+        Duration.ofSeconds(60),
+        groupBudget,
+        deliveryThreads,
+        new Alerts(""));
+  }
+
+  private static long calls(Map<String, List<Long>> calls, String method) {
+    List<Long> times = calls.get(method);
+    return times == null ? 0 : times.size();
   }
 
   private List<String> recordingConsumer(String group) {
