@@ -269,6 +269,13 @@ class AuditIT {
   }
 
   @Test
+  void benchAtOrderWithNoRecord_isAViolation() {
+    jdbc.update("DELETE FROM " + schema("mall") + ".bench_order WHERE path = 'AT'");
+
+    assertViolation("orders placed outside a global transaction with no record", "O-at");
+  }
+
+  @Test
   void benchBranchesWithNoRecord_isAViolation() {
     jdbc.update("DELETE FROM " + schema("mall") + ".bench_order WHERE path = 'BRANCHES'");
 
@@ -379,7 +386,7 @@ class AuditIT {
             + "| channel ch-a user 1: 5 points still frozen after quiescence",
         "UPDATE {s}portal.channel_quota SET available = available - 5, used = used + 5"
             + " WHERE channel_id = 'ch-b'"
-            + "| quota of channel ch-b: used=55 but confirmed freezes=50",
+            + "| quota of channel ch-b: used=59 but confirmed freezes=54",
         "DELETE FROM {s}account.account_credit WHERE biz_no = 'P-1'"
             + "| payment P-1 (PAID): merchant credits [], expected [5000]",
         "DELETE FROM {s}points_ch_a.points_credit WHERE biz_no = 'P-1'"
@@ -556,7 +563,8 @@ class AuditIT {
    * (10000 each), order O-1 confirmed (100 from ch-a, 50 from ch-b) with its events delivered,
    * order O-2 cancelled (its events discarded), merchant m-1 opened with 0, payment P-1 PAID (5000
    * cents, 50 points to Alice in ch-a) with voucher and notification, payment P-2 FAILED, the
-   * bench's plain order O-plain (ch-a 10) and a two-branch bench transaction B-1.
+   * bench's plain order O-plain (ch-a 10), its AT order O-at (ch-b 4) and a two-branch bench
+   * transaction B-1.
    */
   private void cleanWorld() {
     // the fund's seeded funds (the reset deletes every row) and an investor with cash only
@@ -612,6 +620,15 @@ class AuditIT {
         plain);
     spend("O-plain", plain, A, 10, "direct:ch-a:O-plain");
     events("O-plain", plain, "READY");
+    // the bench's AT arm: the plain path's rows and keys, recorded as AT
+    String at = "direct:O-at";
+    order("O-at", at, "CONFIRMED", Map.of(B, 4L));
+    update(
+        schema("mall")
+            + ".bench_order (order_no, path, xid, operator) VALUES ('O-at', 'AT', ?, 'operator')",
+        at);
+    spend("O-at", at, B, 4, "direct:ch-b:O-at");
+    events("O-at", at, "READY");
     String xb = "127.0.0.1:8091:1003";
     update(
         schema("mall")

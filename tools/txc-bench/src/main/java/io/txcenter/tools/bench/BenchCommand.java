@@ -37,14 +37,16 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * {@code bin/txc bench}: the mall order under three arms, side by side in one run on one topology:
+ * {@code bin/txc bench}: the mall order under four arms, side by side in one run on one topology:
  * {@code tcc} (the real order: order branch, outbox branch, a points freeze in two channels, two
  * quota freezes, Confirm), {@code plain} (the same Dubbo calls and row updates without the TC, the
- * fence or the Try/Confirm split) and {@code monolith} (the same row updates in one local
- * transaction on one schema). Each point is a closed loop of {@code c} callers for a fixed time,
- * after a warm-up per arm; points are repeated and interleaved (level, repeat, arm) so that drift
- * of a noisy machine spreads over all arms. Then a sweep of global transactions of 1, 2, 4, 8 TCC
- * branches at one concurrency. Writes JSON, a markdown table and a PNG chart.
+ * fence or the Try/Confirm split), {@code monolith} (the same row updates in one local transaction
+ * on one schema) and {@code at} (the plain arm's work in one Seata AT global transaction on the
+ * same TC: what a Seata user would pick instead of TCC). Each point is a closed loop of {@code c}
+ * callers for a fixed time, after a warm-up per arm; points are repeated and interleaved (level,
+ * repeat, arm) so that drift of a noisy machine spreads over all arms. Then a sweep of global
+ * transactions of 1, 2, 4, 8 TCC branches at one concurrency. Writes JSON, a markdown table and a
+ * PNG chart.
  */
 public final class BenchCommand {
 
@@ -153,7 +155,7 @@ public final class BenchCommand {
   }
 
   /** The arms, in the order each level runs them. */
-  static final List<String> ARMS = List.of("tcc", "plain", "monolith");
+  static final List<String> ARMS = List.of("tcc", "plain", "monolith", "at");
 
   private static final int USERS = 256;
   private static final long FIRST_USER = 9_000_000L;
@@ -203,6 +205,14 @@ public final class BenchCommand {
                       .placeMonolith(order(no, user))
                       .status()
                   == OrderStatus.CONFIRMED);
+      arms.put(
+          "at",
+          (no, user) ->
+              clients
+                      .reference(io.txcenter.bench.api.AtOrderService.class, null)
+                      .placeAt(order(no, user))
+                      .status()
+                  == OrderStatus.CONFIRMED);
       arms.keySet().retainAll(plan.arms());
       for (Map.Entry<String, Call> arm : arms.entrySet()) {
         if (plan.warmupSeconds() > 0) {
@@ -241,6 +251,10 @@ public final class BenchCommand {
     Files.writeString(plan.out().resolve("results.json"), report.json(), StandardCharsets.UTF_8);
     Files.writeString(plan.out().resolve("results.md"), report.markdown(), StandardCharsets.UTF_8);
     report.chart(plan.out().resolve("throughput.png"));
+    BenchCharts.cpuChart(
+        report.atBestLevel(), report.bestLevel(), plan.out().resolve("cpu-per-order.png"));
+    BenchCharts.statementsChart(
+        report.atBestLevel(), report.bestLevel(), plan.out().resolve("statements-per-order.png"));
     out.print(report.markdown());
     out.println("written to " + plan.out());
     return new CommandOutcome(0, report.line());
@@ -533,20 +547,43 @@ public final class BenchCommand {
           .orElseThrow();
     }
 
-    /** tcc over {@code other} at the tcc arm's best level; NaN when {@code other} did not run. */
+    /**
+     * tcc over {@code other} at the tcc arm's best level; NaN when {@code other} did not run or
+     * committed nothing there (its row in the table says which), never an infinity the JSON could
+     * not hold.
+     */
     double ratio(String other) {
       int level = bestLevel();
       double tcc = find("tcc", level).orElseThrow().median();
-      return find(other, level).map(s -> tcc / s.median()).orElse(Double.NaN);
+      return find(other, level)
+          .filter(s -> s.median() > 0)
+          .map(s -> tcc / s.median())
+          .orElse(Double.NaN);
     }
 
+    /** Scripts read it: the first two ratios stay first, as they were before the at arm. */
     String line() {
-      return "bench: tcc/plain=" + ratioText("plain") + " tcc/monolith=" + ratioText("monolith");
+      return "bench: tcc/plain="
+          + ratioText("plain")
+          + " tcc/monolith="
+          + ratioText("monolith")
+          + " tcc/at="
+          + ratioText("at");
     }
 
     private String ratioText(String other) {
       double ratio = ratio(other);
       return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    /** One summary per arm at the tcc arm's best level, in the plan's arm order. */
+    List<Summary> atBestLevel() {
+      int level = bestLevel();
+      List<Summary> result = new ArrayList<>();
+      for (String arm : plan.arms()) {
+        find(arm, level).ifPresent(result::add);
+      }
+      return result;
     }
 
     String markdown() {
@@ -561,7 +598,8 @@ public final class BenchCommand {
           .append(bestLevel())
           .append(" (the tcc arm's best): ")
           .append(line().substring("bench: ".length()))
-          .append("\n\n");
+          .append("\n");
+      b.append(BenchCharts.table(atBestLevel(), bestLevel())).append('\n');
       b.append("| branches | concurrency | tx/s median | tx/s min–max | p50 ms | p95 ms | p99 ms |")
           .append(" errors | db statements per tx | CPU cores by process kind |\n");
       b.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -600,6 +638,8 @@ public final class BenchCommand {
           .append(jsonNumber(ratio("plain")))
           .append(", \"tccOverMonolith\": ")
           .append(jsonNumber(ratio("monolith")))
+          .append(", \"tccOverAt\": ")
+          .append(jsonNumber(ratio("at")))
           .append("},\n");
       b.append("  \"points\": [\n");
       appendPoints(b, points);

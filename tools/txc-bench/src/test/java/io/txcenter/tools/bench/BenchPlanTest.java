@@ -21,7 +21,7 @@ class BenchPlanTest {
     assertThat(plan)
         .isEqualTo(
             new BenchCommand.Plan(
-                List.of("tcc", "plain", "monolith"),
+                List.of("tcc", "plain", "monolith", "at"),
                 List.of(1, 4, 16, 64),
                 3,
                 8,
@@ -51,6 +51,7 @@ class BenchPlanTest {
             Map.entry("repeats", "0"),
             Map.entry("seconds", "-3"),
             Map.entry("arms", "plain"),
+            Map.entry("arms", "at"),
             Map.entry("arms", "tcc,saga"),
             Map.entry("fence-rows", "20000000"),
             Map.entry("branches", "1,17"))) {
@@ -73,12 +74,15 @@ class BenchPlanTest {
             point("monolith", 1, 400),
             point("tcc", 4, 50),
             point("plain", 4, 200),
-            point("monolith", 4, 500));
+            point("monolith", 4, 500),
+            point("at", 4, 40));
     BenchCommand.Report report =
         new BenchCommand.Report(BenchCommand.Plan.from(Map.of(), HOME, RUN), points, List.of(), 1);
 
     assertThat(report.bestLevel()).isEqualTo(4);
-    assertThat(report.line()).isEqualTo("bench: tcc/plain=0.25 tcc/monolith=0.10");
+    // the first two ratios as scripts have always read them, the at arm's after them
+    assertThat(report.line()).isEqualTo("bench: tcc/plain=0.25 tcc/monolith=0.10 tcc/at=1.25");
+    assertThat(report.json()).contains("\"tccOverAt\": 1.2500");
     assertThat(report.summaries(points).get(0).median()).isEqualTo(20.0);
     assertThat(report.markdown()).contains("| tcc | 1 | 20.0 | 10.0–30.0 |");
   }
@@ -90,8 +94,19 @@ class BenchPlanTest {
         new BenchCommand.Report(
             BenchCommand.Plan.from(Map.of("arms", "tcc"), HOME, RUN), points, List.of(), 1);
 
-    assertThat(report.line()).isEqualTo("bench: tcc/plain=n/a tcc/monolith=n/a");
-    assertThat(report.json()).contains("\"tccOverPlain\": null");
+    assertThat(report.line()).isEqualTo("bench: tcc/plain=n/a tcc/monolith=n/a tcc/at=n/a");
+    assertThat(report.json()).contains("\"tccOverPlain\": null").contains("\"tccOverAt\": null");
+  }
+
+  @Test
+  void givenAnArmThatCommittedNothing_itsRatioIsNotAvailable_andTheJsonStaysJson() {
+    List<BenchCommand.Point> points =
+        List.of(point("tcc", 4, 30), point("plain", 4, 60), point("at", 4, 0));
+    BenchCommand.Report report =
+        new BenchCommand.Report(BenchCommand.Plan.from(Map.of(), HOME, RUN), points, List.of(), 1);
+
+    assertThat(report.line()).isEqualTo("bench: tcc/plain=0.50 tcc/monolith=n/a tcc/at=n/a");
+    assertThat(report.json()).contains("\"tccOverAt\": null").doesNotContain("Infinity");
   }
 
   @Test

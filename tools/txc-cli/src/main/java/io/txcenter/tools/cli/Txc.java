@@ -7,6 +7,7 @@ import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.secrets.Secrets;
 import io.txcenter.tools.audit.Audit;
 import io.txcenter.tools.bench.BenchCommand;
+import io.txcenter.tools.bench.OutboxBench;
 import io.txcenter.tools.chaos.ChaosCommand;
 import io.txcenter.tools.load.LoadCommand;
 import io.txcenter.tools.topology.CliException;
@@ -74,10 +75,14 @@ public final class Txc {
            up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
            quiescence, audit; last line: chaos: <T> tx, <K> kills, <V> violations, <S> stuck
       bench [--quick] [--levels 1,4,16,64] [--repeats R] [--seconds S] [--warmup W] [--out DIR]
-            [--arms tcc,plain,monolith] [--branches 1,2,4,8] [--fence-rows N]
-           tcc vs plain vs monolith mall orders on a fresh topology, then a sweep of 1..8 TCC
-           branches; results in docs/bench (--quick: run/bench); last line:
-           bench: tcc/plain=<ratio> tcc/monolith=<ratio> (n/a for an arm left out)
+            [--arms tcc,plain,monolith,at] [--branches 1,2,4,8] [--fence-rows N]
+           tcc vs plain vs monolith vs Seata AT mall orders on a fresh topology, then a sweep of
+           1..8 TCC branches; results in docs/bench (--quick: run/bench); last line:
+           bench: tcc/plain=<ratio> tcc/monolith=<ratio> tcc/at=<ratio> (n/a: arm left out)
+      bench --outbox [--quick] [--rates 10,20,40] [--seconds S] [--burst N] [--out DIR]
+           instead of the arms: orders at fixed rates with the relays and the five accompaniment
+           subscribers up; commit-to-applied p50/p99 per consumer group, the relay's deliveries/s
+           after a burst; last line: outbox: p99 at 20/s = <ms> ms (p50 <ms> ms), <n> deliveries/s ...
       load [--orders N] [--payments M] [--purchases P] [--concurrency C] [--rate R/s] [--fail-share F]
            [--seed S] [--max-seconds T]   a bounded load of orders and payments, with a summary
       notify list                merchant notifications: state, attempts, last outcome
@@ -121,7 +126,8 @@ public final class Txc {
       if (arg.equals("--no-precheck")
           || arg.equals("--all")
           || arg.equals("--ha")
-          || arg.equals("--quick")) {
+          || arg.equals("--quick")
+          || arg.equals("--outbox")) {
         options.put(arg.substring(2), "true");
       } else if (arg.startsWith("--")) {
         if (i + 1 >= args.length) {
@@ -369,12 +375,31 @@ public final class Txc {
    * arms.
    */
   private int bench(Path home, Path runDir, Map<String, String> options) throws Exception {
+    if (options.containsKey("outbox")) {
+      return outboxBench(home, runDir, options);
+    }
     BenchCommand.Plan plan = BenchCommand.Plan.from(options, home, runDir);
     Map<String, String> benchOptions = new LinkedHashMap<>(options);
     benchOptions.put("no-precheck", "true");
     return onFreshTopology(
         Topology.forBench(configFor(home, runDir, benchOptions), BenchCommand::involved),
         topology -> new BenchCommand(topology, out).run(plan));
+  }
+
+  /**
+   * {@code bench --outbox}, the outbox part alone: a fresh topology of the processes an order
+   * involves plus the relays and the accompaniment subscribers, on a production class path (no
+   * bench plugin), without pre-check as the arms run; then the fixed rates and the burst; then
+   * down.
+   */
+  private int outboxBench(Path home, Path runDir, Map<String, String> options) throws Exception {
+    OutboxBench.Plan plan = OutboxBench.Plan.from(options, home, runDir);
+    Map<String, String> benchOptions = new LinkedHashMap<>(options);
+    benchOptions.put("no-precheck", "true");
+    TopologyConfig config = configFor(home, runDir, benchOptions);
+    return onFreshTopology(
+        new Topology(config, OutboxBench.involved(new Topology(config))),
+        topology -> new OutboxBench(topology, out).run(plan));
   }
 
   /** A command run on a topology started for it alone. */

@@ -57,7 +57,9 @@ public final class BenchOrders implements OrderBenchService {
   private final JdbcTemplate monolith;
   private final TransactionTemplate monolithLocal;
   private final GlobalTransactionTemplate transactions;
+  private final String plainPath;
 
+  /** The baselines, {@link #placePlain} recording its orders as {@link #PLAIN}. */
   public BenchOrders(
       OrderMapper orders,
       OutboxMapper outbox,
@@ -68,6 +70,35 @@ public final class BenchOrders implements OrderBenchService {
       Function<String, PointsService> points,
       DataSource monolith,
       int timeoutMillis) {
+    this(
+        orders,
+        outbox,
+        mall,
+        mallTransactions,
+        directPoints,
+        directQuota,
+        points,
+        monolith,
+        timeoutMillis,
+        PLAIN);
+  }
+
+  /**
+   * @param plainPath the {@code bench_order} path {@link #placePlain} records: {@link #PLAIN}, or
+   *     {@link #AT} for the instance on AT data sources whose {@code placePlain} {@link AtOrders}
+   *     runs inside a global transaction
+   */
+  public BenchOrders(
+      OrderMapper orders,
+      OutboxMapper outbox,
+      DataSource mall,
+      PlatformTransactionManager mallTransactions,
+      Function<String, DirectPointsService> directPoints,
+      DirectQuotaService directQuota,
+      Function<String, PointsService> points,
+      DataSource monolith,
+      int timeoutMillis,
+      String plainPath) {
     this.orders = orders;
     this.outbox = outbox;
     this.mall = new JdbcTemplate(mall);
@@ -77,6 +108,11 @@ public final class BenchOrders implements OrderBenchService {
     this.points = points;
     this.monolith = new JdbcTemplate(monolith);
     this.monolithLocal = readCommitted(new DataSourceTransactionManager(monolith));
+    if (!PLAIN.equals(plainPath) && !AT.equals(plainPath)) {
+      throw new IllegalArgumentException(
+          "'plainPath' must be " + PLAIN + " or " + AT + ", was [" + plainPath + "]");
+    }
+    this.plainPath = plainPath;
     this.transactions =
         new GlobalTransactionTemplate(log, "bench transaction", "order", timeoutMillis);
   }
@@ -106,8 +142,9 @@ public final class BenchOrders implements OrderBenchService {
           for (OrderLine line : request.lines()) {
             orders.insertLine(request.orderNo(), line.channelId(), line.points());
           }
-          // with the order: the audit's record that it took the non-atomic path
-          recordBench(request.orderNo(), PLAIN, xid, 0);
+          // with the order: the audit's record of its path (PLAIN: non-atomic; AT: in a global
+          // transaction)
+          recordBench(request.orderNo(), plainPath, xid, 0);
           for (OutboxMessage m : OrderEvents.messagesOf(request, total)) {
             outbox.insertMessage(
                 UUID.randomUUID().toString(),
@@ -276,6 +313,11 @@ public final class BenchOrders implements OrderBenchService {
 
   /** Paths of {@code bench_order}. */
   static final String PLAIN = "PLAIN";
+
+  /**
+   * The AT arm's orders: the plain path's rows, written in one global transaction of AT branches.
+   */
+  static final String AT = "AT";
 
   static final String BRANCHES = "BRANCHES";
 
