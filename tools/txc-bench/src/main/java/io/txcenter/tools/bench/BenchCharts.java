@@ -116,4 +116,29 @@ final class BenchCharts {
             false);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 540);
   }
+
+  /** Commit-to-applied p99 by rate, one line per consumer group and one for all of them. */
+  static void outboxLatencyChart(List<OutboxBench.RatePoint> points, Path png) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    for (OutboxBench.RatePoint p : points) {
+      String rate = p.rate() + "/s";
+      data.addValue(p.all().p99Ms(), "all (p99)", rate);
+      data.addValue(p.all().p50Ms(), "all (p50)", rate);
+      for (OutboxBench.Latency group : p.groups()) {
+        data.addValue(group.p99Ms(), group.group() + " (p99)", rate);
+      }
+    }
+    JFreeChart chart =
+        ChartFactory.createLineChart(
+            "Outbox: commit to applied by order rate",
+            "orders per second",
+            "milliseconds",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 540);
+  }
 }

@@ -315,6 +315,7 @@ public final class OutboxBench {
         plan.out().resolve("outbox-results.json"), report.json(), StandardCharsets.UTF_8);
     Files.writeString(
         plan.out().resolve("outbox-results.md"), report.markdown(), StandardCharsets.UTF_8);
+    BenchCharts.outboxLatencyChart(points, plan.out().resolve("outbox-latency.png"));
     out.print(report.markdown());
     out.println("written to " + plan.out());
     return new CommandOutcome(report.allSettled() ? 0 : 1, report.line());

@@ -62,4 +62,17 @@ class BenchChartsTest {
           .isEqualTo("PNG");
     }
   }
+
+  @Test
+  void outboxChart_isWrittenAsPng(@TempDir Path dir) throws Exception {
+    OutboxBench.Latency ops = OutboxBench.Latency.of("ops", List.of(90_000L, 200_000L));
+    OutboxBench.Latency all = OutboxBench.Latency.of("all", List.of(90_000L, 200_000L));
+    OutboxBench.RatePoint point =
+        new OutboxBench.RatePoint(
+            10, 80, 0, 8, 100, 200, List.of(ops), all, all, 0, true, Map.of(), 100, 8);
+
+    BenchCharts.outboxLatencyChart(List.of(point), dir.resolve("outbox.png"));
+
+    assertThat(Files.size(dir.resolve("outbox.png"))).isGreaterThan(1000);
+  }
 }
