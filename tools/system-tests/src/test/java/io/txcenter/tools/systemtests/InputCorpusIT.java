@@ -23,6 +23,7 @@ import io.txcenter.payment.api.PaymentService;
 import io.txcenter.payment.api.PaymentStatus;
 import io.txcenter.points.api.FreezeRequest;
 import io.txcenter.points.api.PointsService;
+import io.txcenter.portal.api.ChannelQuota;
 import io.txcenter.portal.api.PortalService;
 import io.txcenter.portal.api.QuotaFreezeRequest;
 import io.txcenter.portal.api.QuotaLine;
@@ -612,24 +613,39 @@ class InputCorpusIT {
         bad.add(new Bad("unknown", () -> 9_000_000_000_000L + System.nanoTime() % 1_000_000));
       }
     } else if (type == List.class) {
+      // the element type decides the lines: a provider deserializes only classes on its own class
+      // path, so the portal gets its own QuotaLine and a portal class where a line belongs (a
+      // class it does not have arrives as a map, and the call is refused as a bad signature)
+      boolean quota =
+          generic instanceof java.lang.reflect.ParameterizedType p
+              && p.getActualTypeArguments()[0] == QuotaLine.class;
+      int maxLines = quota ? PortalService.MAX_LINES : MallService.MAX_LINES;
+      java.util.function.BiFunction<String, Long, Object> line =
+          quota ? QuotaLine::new : (channel, points) -> new OrderLine(channel, points);
       bad.add(new Bad("null", () -> null));
       bad.add(new Bad("empty", List::of));
       bad.add(
           new Bad(
-              "too-many(17)",
+              "too-many(" + (maxLines + 1) + ")",
               () -> {
                 List<Object> many = new ArrayList<>();
-                for (int i = 0; i < MallService.MAX_LINES + 1; i++) {
-                  many.add(new OrderLine("c-" + i, 1));
+                for (int i = 0; i < maxLines + 1; i++) {
+                  many.add(line.apply("c-" + i, 1L));
                 }
                 return many;
               }));
       bad.add(new Bad("null-element", () -> Collections.singletonList(null)));
-      bad.add(new Bad("repeated-element", () -> List.of(new OrderLine(A, 1), new OrderLine(A, 2))));
+      bad.add(new Bad("repeated-element", () -> List.of(line.apply(A, 1L), line.apply(A, 2L))));
       bad.add(new Bad("unexpected-class(String)", () -> List.of("ch-a:10")));
-      bad.add(
-          new Bad(
-              "unexpected-class(FreezeRequest)", () -> List.of(new FreezeRequest(A, "x", 1, 1))));
+      if (quota) {
+        bad.add(
+            new Bad(
+                "unexpected-class(ChannelQuota)", () -> List.of(new ChannelQuota(A, 1, 1, 0, 0))));
+      } else {
+        bad.add(
+            new Bad(
+                "unexpected-class(FreezeRequest)", () -> List.of(new FreezeRequest(A, "x", 1, 1))));
+      }
     }
     // an unknown id only where the method looks it up (see UNKNOWN)
     return bad.stream()
