@@ -2,7 +2,6 @@ package io.txcenter.relay;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.txcenter.kit.Settings;
 import io.txcenter.outbox.OutboxDeliveryMapper;
 import io.txcenter.outbox.OutboxDeliveryMapper.DueDelivery;
 import io.txcenter.outbox.OutboxDeliveryMapper.PreparedBranch;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -64,29 +62,11 @@ public final class OutboxRelay {
   private static final int BATCH = 200;
 
   /**
-   * Deliveries a group's task makes at once, to distinct business keys ({@code
-   * txc.relay.group-lanes}, 1 to 32, default 4; 1: one after the other, as before issue 16).
+   * Deliveries a group's task makes at once, to distinct business keys, unless the relay is given
+   * another count ({@code txc.relay.group-lanes}, read by {@link RelayMain}; 1: one after the
+   * other, as before issue 16).
    */
-  static final int LANES = lanes();
-
-  /** The lanes' threads beyond each group task's own, shared by the groups; daemon, bounded. */
-  private static final ExecutorService LANE_THREADS =
-      Executors.newFixedThreadPool(
-          Math.max(1, 4 * (LANES - 1)),
-          r -> {
-            Thread t = new Thread(r, "relay-lane");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private static int lanes() {
-    long lanes = Settings.longValue("txc.relay.group-lanes", 4);
-    if (lanes < 1 || lanes > 32) {
-      throw new Settings.SettingException(
-          "txc.relay.group-lanes", "must be in [1, 32]", Long.toString(lanes));
-    }
-    return (int) lanes;
-  }
+  static final int DEFAULT_LANES = 4;
 
   /** How often unrouted messages are looked at again (each look reads their topics' nodes). */
   static final Duration UNROUTED_RECHECK = Duration.ofSeconds(1);
@@ -109,6 +89,7 @@ public final class OutboxRelay {
   private final Duration immunity;
   private final Duration groupBudget;
   private final ExecutorService deliveryThreads;
+  private final int lanes;
   private final Alerts alerts;
 
   /** The delivery task of each consumer group that has one: at most one per group. */
@@ -127,11 +108,12 @@ public final class OutboxRelay {
   private long checkedBackAt = System.nanoTime() - CHECK_BACK_EVERY.toNanos();
 
   /**
-   * {@code deliveryThreads} runs one task per consumer group with due deliveries; it should not
-   * queue (a cached pool: threads are bounded by the number of groups). {@code groupBudget} is how
-   * long a group may start deliveries in one cycle, and how long a cycle waits for the groups.
-   * {@code branches} is the initiator's branch store on the same schema: a check-back settles a
-   * branch with the statement its Confirm and Cancel use, so whichever comes first wins.
+   * {@code deliveryThreads} runs one task per consumer group with due deliveries, and that task's
+   * further lanes; it must not queue (a cached pool: threads are bounded by the groups times the
+   * lanes). {@code groupBudget} is how long a group may start deliveries in one cycle, and how long
+   * a cycle waits for the groups. {@code branches} is the initiator's branch store on the same
+   * schema: a check-back settles a branch with the statement its Confirm and Cancel use, so
+   * whichever comes first wins.
    */
   public OutboxRelay(
       String outboxName,
@@ -147,6 +129,46 @@ public final class OutboxRelay {
       Duration groupBudget,
       ExecutorService deliveryThreads,
       Alerts alerts) {
+    this(
+        outboxName,
+        outbox,
+        branches,
+        transactions,
+        subscriptions,
+        consumerOfGroup,
+        tcStatus,
+        businessCheck,
+        ladder,
+        immunity,
+        groupBudget,
+        deliveryThreads,
+        DEFAULT_LANES,
+        alerts);
+  }
+
+  /**
+   * As above, with {@code lanes} deliveries at once per group task (1 to 32). The lanes beyond the
+   * task's own run on {@code deliveryThreads} too, which therefore must not queue.
+   */
+  public OutboxRelay(
+      String outboxName,
+      OutboxDeliveryMapper outbox,
+      OutboxMapper branches,
+      TransactionTemplate transactions,
+      SubscriptionRegistry subscriptions,
+      Function<String, EventConsumer> consumerOfGroup,
+      Function<String, GlobalStatus> tcStatus,
+      OutboxCheck businessCheck,
+      RetryLadder ladder,
+      Duration immunity,
+      Duration groupBudget,
+      ExecutorService deliveryThreads,
+      int lanes,
+      Alerts alerts) {
+    if (lanes < 1 || lanes > 32) {
+      throw new IllegalArgumentException("lanes must be in [1, 32], was " + lanes);
+    }
+    this.lanes = lanes;
     this.outboxName = outboxName;
     this.outbox = outbox;
     this.branches = branches;
@@ -541,7 +563,7 @@ public final class OutboxRelay {
   }
 
   /**
-   * Attempts {@code due}, starting none after {@code deadline}: in up to {@link #LANES} lanes at
+   * Attempts {@code due}, starting none after {@code deadline}: in up to {@code lanes} lanes at
    * once, each lane one delivery after the other. Safe for the order per (group, business key):
    * {@code findDue} gives at most one delivery per key (the earliest pending one), so two lanes
    * never hold the same key, and a key's next delivery is read only by the group's next task. Why
@@ -550,7 +572,7 @@ public final class OutboxRelay {
    * --outbox: p99 2.3 s for the two-event groups against 0.5 s for the others).
    */
   private int deliverGroup(String group, List<DueDelivery> due, long deadline) {
-    int lanes = Math.min(LANES, due.size());
+    int lanes = Math.min(this.lanes, due.size());
     if (lanes <= 1) {
       return deliverLane(group, due, deadline);
     }
@@ -563,7 +585,7 @@ public final class OutboxRelay {
     }
     List<Future<Integer>> running = new ArrayList<>();
     for (List<DueDelivery> lane : byLane.subList(1, lanes)) {
-      running.add(LANE_THREADS.submit(() -> deliverLane(group, lane, deadline)));
+      running.add(deliveryThreads.submit(() -> deliverLane(group, lane, deadline)));
     }
     // the first lane runs on the group's own task thread
     int attempted = deliverLane(group, byLane.get(0), deadline);

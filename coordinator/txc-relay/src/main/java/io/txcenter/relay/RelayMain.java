@@ -44,7 +44,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * txc.relay.poll.ms} (100: the idle poll), {@code txc.relay.busy-poll.ms} (10: the first wait after
  * a pass that found work, doubled per empty pass up to the idle poll), {@code
  * txc.relay.group-budget.ms} (1000: how long one consumer group may start deliveries per task),
- * {@code txc.relay.zk-session.ms} (3000), {@code txc.relay.alert-webhook}.
+ * {@code txc.relay.group-lanes} (4: deliveries a group's task makes at once, to distinct business
+ * keys), {@code txc.relay.zk-session.ms} (3000), {@code txc.relay.alert-webhook}.
  */
 public final class RelayMain {
 
@@ -83,6 +84,12 @@ public final class RelayMain {
           "must be in [1, txc.relay.poll.ms = " + pollMillis + "]",
           Long.toString(busyPollMillis));
     }
+    long lanesSetting = Settings.longValue("txc.relay.group-lanes", OutboxRelay.DEFAULT_LANES);
+    if (lanesSetting < 1 || lanesSetting > 32) {
+      throw new Settings.SettingException(
+          "txc.relay.group-lanes", "must be in [1, 32]", Long.toString(lanesSetting));
+    }
+    int lanes = (int) lanesSetting;
     long groupBudgetMillis = Settings.longValue("txc.relay.group-budget.ms", 1_000);
     if (groupBudgetMillis < 1) {
       throw new Settings.SettingException(
@@ -135,9 +142,11 @@ public final class RelayMain {
               ladder,
               immunity,
               Duration.ofMillis(groupBudgetMillis),
-              // one task per consumer group at most (OutboxRelay): threads are bounded by the
-              // groups, and a hung group's thread never makes another group's task queue
+              // one task per consumer group at most, each with its lanes (OutboxRelay): threads
+              // are bounded by the groups and the lanes, and a hung group's threads never make
+              // another group's task queue
               Executors.newCachedThreadPool(deliveryThreads(outboxName)),
+              lanes,
               alerts);
       LeaderLatch latch = new LeaderLatch(zk, "/txc/relay/" + outboxName + "/leader", name);
       latch.addListener(

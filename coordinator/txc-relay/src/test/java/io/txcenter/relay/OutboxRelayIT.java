@@ -318,7 +318,7 @@ public class OutboxRelayIT {
       assertThat(delivered("slow")).isZero();
       assertThat(slowEntered.get())
           .as("the hung group's task is never started twice: one call per lane")
-          .isEqualTo(OutboxRelay.LANES);
+          .isEqualTo(OutboxRelay.DEFAULT_LANES);
     } finally {
       release.countDown();
       running.set(false);
