@@ -71,8 +71,12 @@ public interface OutboxDeliveryMapper {
   List<String> findDueGroups();
 
   /**
-   * Deliveries due now, oldest message first, at most one per (group, business key): a later
-   * message of a key waits while an earlier one of that key is pending for the group.
+   * Deliveries due now, oldest message first: for each (group, business key) the due prefix of its
+   * pending deliveries. A later message of a key is left out while an earlier one of that key is
+   * pending for the group and not due (waiting on the retry ladder); when both are due, both come,
+   * in message order, and the caller must deliver them in that order and stop the key at its first
+   * failure. The result is ordered by message, so a limit never returns a key's later delivery
+   * without its earlier ones.
    */
   List<DueDelivery> findDue(
       @Param("consumerGroup") String consumerGroup, @Param("limit") int limit);

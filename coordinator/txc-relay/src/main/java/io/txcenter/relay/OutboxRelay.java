@@ -62,9 +62,9 @@ public final class OutboxRelay {
   private static final int BATCH = 200;
 
   /**
-   * Deliveries a group's task makes at once, to distinct business keys, unless the relay is given
-   * another count ({@code txc.relay.group-lanes}, read by {@link RelayMain}; 1: one after the
-   * other, as before issue 16).
+   * Deliveries a group's task makes at once, to distinct business keys (a key's own in order, in
+   * one lane), unless the relay is given another count ({@code txc.relay.group-lanes}, read by
+   * {@link RelayMain}; 1: one after the other, as before issue 16).
    */
   static final int DEFAULT_LANES = 4;
 
@@ -564,27 +564,36 @@ public final class OutboxRelay {
 
   /**
    * Attempts {@code due}, starting none after {@code deadline}: in up to {@code lanes} lanes at
-   * once, each lane one delivery after the other. Safe for the order per (group, business key):
-   * {@code findDue} gives at most one delivery per key (the earliest pending one), so two lanes
-   * never hold the same key, and a key's next delivery is read only by the group's next task. Why
-   * lanes: a group's deliveries are round trips to its consumer, mostly waiting; one after the
-   * other a group that gets two events per order saturated at 20 orders per second (issue 16, bench
-   * --outbox: p99 2.3 s for the two-event groups against 0.5 s for the others).
+   * once, each lane one key after the other and each key's deliveries in message order. Safe for
+   * the order per (group, business key): {@code findDue} gives a key's due deliveries oldest first,
+   * a key is in one lane only, its next delivery is attempted only after its earlier one was
+   * delivered (the key stops at its first failure, the rest wait behind it on the ladder), and the
+   * group's next task reads only what this one left. Why lanes: a group's deliveries are round
+   * trips to its consumer, mostly waiting; one after the other a group that gets two events per
+   * order saturated at 20 orders per second (issue 16, bench --outbox: p99 2.3 s for the two-event
+   * groups against 0.5 s for the others). Why a key's later events in the same task: before, a
+   * key's second event waited for the group's next task, a loop pass after the first was marked
+   * (issue 16: the two-event groups' p99 was twice the others').
    */
   private int deliverGroup(String group, List<DueDelivery> due, long deadline) {
-    int lanes = Math.min(this.lanes, due.size());
-    if (lanes <= 1) {
-      return deliverLane(group, due, deadline);
+    Map<String, List<DueDelivery>> byKey = new LinkedHashMap<>();
+    for (DueDelivery d : due) {
+      byKey.computeIfAbsent(d.businessKey(), k -> new ArrayList<>()).add(d);
     }
-    List<List<DueDelivery>> byLane = new ArrayList<>();
+    List<List<DueDelivery>> keys = new ArrayList<>(byKey.values());
+    int lanes = Math.min(this.lanes, keys.size());
+    if (lanes <= 1) {
+      return deliverLane(group, keys, deadline);
+    }
+    List<List<List<DueDelivery>>> byLane = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
       byLane.add(new ArrayList<>());
     }
-    for (int i = 0; i < due.size(); i++) {
-      byLane.get(i % lanes).add(due.get(i));
+    for (int i = 0; i < keys.size(); i++) {
+      byLane.get(i % lanes).add(keys.get(i));
     }
     List<Future<Integer>> running = new ArrayList<>();
-    for (List<DueDelivery> lane : byLane.subList(1, lanes)) {
+    for (List<List<DueDelivery>> lane : byLane.subList(1, lanes)) {
       running.add(deliveryThreads.submit(() -> deliverLane(group, lane, deadline)));
     }
     // the first lane runs on the group's own task thread
@@ -605,32 +614,43 @@ public final class OutboxRelay {
     return attempted;
   }
 
-  /** Attempts {@code due} one after the other, starting none after {@code deadline}. */
-  private int deliverLane(String group, List<DueDelivery> due, long deadline) {
+  /**
+   * Attempts each key's deliveries in order, one key after the other, starting none after {@code
+   * deadline}; a key stops at its first delivery that is not delivered.
+   */
+  private int deliverLane(String group, List<List<DueDelivery>> keys, long deadline) {
     int attempted = 0;
-    for (DueDelivery d : due) {
-      if (attempted > 0 && System.nanoTime() - deadline > 0) {
-        break; // the rest waits for the group's next task
-      }
-      attempted++;
-      try {
-        attempt(d);
-      } catch (RuntimeException e) {
-        alert(
-            Alerts.Key.STEP_FAILED,
-            "delivery " + group + "/" + d.messageId(),
-            fields(
-                "step", "delivery",
-                "group", group,
-                "message", d.messageId(),
-                "key", d.businessKey(),
-                "error", e.toString()));
+    for (List<DueDelivery> key : keys) {
+      for (DueDelivery d : key) {
+        if (attempted > 0 && System.nanoTime() - deadline > 0) {
+          return attempted; // the rest waits for the group's next task
+        }
+        attempted++;
+        boolean delivered;
+        try {
+          delivered = attempt(d);
+        } catch (RuntimeException e) {
+          alert(
+              Alerts.Key.STEP_FAILED,
+              "delivery " + group + "/" + d.messageId(),
+              fields(
+                  "step", "delivery",
+                  "group", group,
+                  "message", d.messageId(),
+                  "key", d.businessKey(),
+                  "error", e.toString()));
+          delivered = false;
+        }
+        if (!delivered) {
+          break; // the key's later deliveries wait behind this one
+        }
       }
     }
     return attempted;
   }
 
-  private void attempt(DueDelivery d) {
+  /** True when the consumer applied {@code d} and it is marked delivered. */
+  private boolean attempt(DueDelivery d) {
     int attempt = d.attempts() + 1;
     try {
       consumerOfGroup
@@ -647,12 +667,16 @@ public final class OutboxRelay {
                   attempt));
     } catch (RuntimeException e) {
       failed(d, attempt, e);
-      return;
+      return false;
     }
-    outbox.markDelivered(d.messagePk(), d.consumerGroup());
+    if (outbox.markDelivered(d.messagePk(), d.consumerGroup()) != 1) {
+      // changed under us (a re-drive or an operator): the key's later ones wait for the next task
+      return false;
+    }
     outbox.bump("delivered", 1);
     log.debug(
         "delivered message={} group={} key={}", d.messageId(), d.consumerGroup(), d.businessKey());
+    return true;
   }
 
   private void failed(DueDelivery d, int attempt, RuntimeException e) {

@@ -341,7 +341,7 @@ public class OutboxRelayIT {
         "lanes",
         message -> {
           received.add(message.messageId());
-          // the keys' first events (OPS); the later one (ORCH) is alone in its task
+          // the keys' first events (OPS); the later one (ORCH) follows ka's first in its lane
           if (message.tags().contains("OPS")) {
             try {
               together.await(5, TimeUnit.SECONDS);
@@ -370,6 +370,75 @@ public class OutboxRelayIT {
   }
 
   @Test
+  void givenAKeysEventsDueTogether_oneTaskDeliversThemInOrder_withoutAnotherPass()
+      throws Exception {
+    String topic = topic();
+    registry.register(topic, "chained", TagExpression.parse("*"));
+    List<String> received = recordingConsumer("chained");
+    long first = readyMessage(topic, "OPS", "k-1");
+    long second = readyMessage(topic, "ORCH", "k-1");
+    long third = readyMessage(topic, "CS", "k-1");
+    Map<String, List<Long>> calls = new ConcurrentHashMap<>();
+    OutboxRelay relay = countedRelay(calls, Duration.ofSeconds(2));
+    relay.pass(); // fans out all three, reads the group's due deliveries and starts its task
+    await().atMost(Duration.ofSeconds(10)).until(() -> delivered("chained") == 3);
+
+    assertThat(received).containsExactly(messageId(first), messageId(second), messageId(third));
+    assertThat(calls(calls, "findDue")).as("one task, one read of the due deliveries").isEqualTo(1);
+  }
+
+  @Test
+  void givenAKeysFirstEventFails_itsLaterEventsWaitBehindIt_whileOtherKeysGoOn() throws Exception {
+    String topic = topic();
+    registry.register(topic, "stops", TagExpression.parse("*"));
+    List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long first = readyMessage(topic, "OPS", "k-bad");
+    long later = readyMessage(topic, "ORCH", "k-bad");
+    long other = readyMessage(topic, "OPS", "k-good");
+    String failing = messageId(first);
+    consumers.put(
+        "stops",
+        message -> {
+          received.add(message.messageId());
+          if (message.messageId().equals(failing)) {
+            throw new IllegalStateException("consumer down for " + failing);
+          }
+        });
+    Map<String, List<Long>> calls = new ConcurrentHashMap<>();
+    OutboxRelay relay = countedRelay(calls, Duration.ofSeconds(2));
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread loop =
+        new Thread(new RelayLoop(relay, running::get, new PollPacer(5, 20)), "relay-loop");
+    loop.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered("stops") == 1);
+      // more passes after the failure: the later event must still not have been tried
+      long after = calls(calls, "findDueGroups");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> calls(calls, "findDueGroups") >= after + 5);
+
+      assertThat(deliveryStatus(other, "stops")).isEqualTo("DELIVERED");
+      assertThat(received)
+          .as("the failed one tried once (ladder 1h), its later one never")
+          .containsExactlyInAnyOrder(messageId(first), messageId(other));
+      assertThat(deliveryStatus(first, "stops")).isEqualTo("PENDING");
+      assertThat(deliveryStatus(later, "stops")).isEqualTo("PENDING");
+      assertThat(
+              jdbc.queryForObject(
+                  "SELECT attempts FROM outbox_delivery WHERE message_pk = ? AND consumer_group = ?",
+                  Integer.class,
+                  later,
+                  "stops"))
+          .isZero();
+    } finally {
+      running.set(false);
+      loop.interrupt();
+      loop.join(30_000);
+    }
+  }
+
+  @Test
   void givenALaterEventOfTheSameKey_itGoesOutWhenTheGroupsTaskEnds_notAtTheNextPoll()
       throws Exception {
     String topic = topic();
@@ -390,7 +459,6 @@ public class OutboxRelayIT {
           }
         });
     long first = readyMessage(topic, "OPS", "k-1");
-    long second = readyMessage(topic, "ORCH", "k-1"); // waits for the first: order per key
     Map<String, List<Long>> calls = new ConcurrentHashMap<>();
     OutboxRelay relay = countedRelay(calls, Duration.ofSeconds(2));
     // every wait the pacer asks for is 30 s: only the wake-up can deliver the second in time
@@ -399,6 +467,8 @@ public class OutboxRelayIT {
     loop.start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+      // committed while the first is in the consumer: not in that task, it waits for the first
+      long second = readyMessage(topic, "ORCH", "k-1");
       // a pass that found the group busy (and so nothing to do) has run: the loop now waits
       await().atMost(Duration.ofSeconds(10)).until(() -> calls(calls, "findDueGroups") >= 2);
       long released = System.nanoTime();
