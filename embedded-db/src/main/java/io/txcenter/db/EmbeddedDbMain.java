@@ -1,5 +1,7 @@
 package io.txcenter.db;
 
+import io.txcenter.metrics.MetricsEndpoint;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ public final class EmbeddedDbMain {
                   }
                 },
                 "db-shutdown"));
+    MetricsEndpoint.startFromSettings(InetAddress.getByName(EmbeddedMariaDb.bindHost()));
     Path marker = runDir.resolve(name + ".ready");
     Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
     marker.toFile().deleteOnExit();

@@ -1,6 +1,8 @@
 package io.txcenter.zk;
 
+import io.txcenter.metrics.MetricsEndpoint;
 import io.txcenter.secrets.Secrets;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,7 @@ public final class ZooKeeperMain {
             credentials,
             System.getProperty("txc.tc.cluster", "default"));
     Runtime.getRuntime().addShutdownHook(new Thread(zk::close, "zk-shutdown"));
+    MetricsEndpoint.startFromSettings(InetAddress.getByName(EmbeddedZooKeeper.bindHost()));
     Path marker = runDir.resolve(name + ".ready");
     Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
     marker.toFile().deleteOnExit();

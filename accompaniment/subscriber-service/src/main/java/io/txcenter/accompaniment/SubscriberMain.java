@@ -2,6 +2,7 @@ package io.txcenter.accompaniment;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.kit.AdvertisedAddress;
+import io.txcenter.kit.BindAddress;
 import io.txcenter.kit.Database;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.Readiness;
@@ -10,6 +11,7 @@ import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.rpc.Callers;
 import io.txcenter.kit.validation.Ids;
+import io.txcenter.metrics.MetricsEndpoint;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.SubscriptionRegistry;
 import io.txcenter.outbox.TagExpression;
@@ -50,6 +52,7 @@ public final class SubscriberMain {
 
     String handler = Settings.string("txc.subscriber.handler", "accompaniment");
     AdvertisedAddress.apply();
+    MetricsEndpoint.startFromSettings(BindAddress.address());
     HikariDataSource dataSource = Database.fromSettings(name);
     IdempotentConsumer idempotent = new IdempotentConsumer(group, dataSource);
     EventConsumer consumer;

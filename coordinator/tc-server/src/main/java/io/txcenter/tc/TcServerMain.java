@@ -1,10 +1,12 @@
 package io.txcenter.tc;
 
 import io.seata.server.ServerApplication;
+import io.txcenter.metrics.MetricsEndpoint;
 import io.txcenter.secrets.DigestCredential;
 import io.txcenter.secrets.Secrets;
 import io.txcenter.secrets.ZooKeeperJaas;
 import io.txcenter.sql.DdlScripts;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +97,10 @@ public final class TcServerMain {
     configureConsole(runDir, name);
 
     ServerApplication.main(args);
+    MetricsEndpoint metrics = MetricsEndpoint.startFromSettings(InetAddress.getByName(bind));
+    if (metrics != null) {
+      TcMetrics.bind(metrics.registry());
+    }
     Path marker = runDir.resolve(name + ".ready");
     Files.createDirectories(runDir);
     Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package io.txcenter.kit;
 import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.kit.plugin.PluginContext;
 import io.txcenter.kit.plugin.ProcessPlugins;
+import io.txcenter.metrics.MetricsEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,7 @@ public final class ParticipantRuntime {
   public static ParticipantRuntime start(
       String name, List<String> ddlSets, String... mapperResources) {
     AdvertisedAddress.apply();
+    MetricsEndpoint.startFromSettings(BindAddress.address());
     HikariDataSource dataSource = Database.fromSettings(name);
     List<String> sets = new ArrayList<>(List.of("common"));
     sets.addAll(ddlSets);

@@ -2,6 +2,7 @@ package io.txcenter.relay;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.kit.AdvertisedAddress;
+import io.txcenter.kit.BindAddress;
 import io.txcenter.kit.Database;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.MyBatisStore;
@@ -11,6 +12,7 @@ import io.txcenter.kit.SeataClient;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.validation.Ids;
+import io.txcenter.metrics.MetricsEndpoint;
 import io.txcenter.outbox.OutboxDeliveryMapper;
 import io.txcenter.outbox.OutboxMapper;
 import io.txcenter.outbox.RetryLadder;
@@ -97,6 +99,7 @@ public final class RelayMain {
     }
 
     AdvertisedAddress.apply();
+    MetricsEndpoint.startFromSettings(BindAddress.address());
     SeataClient.start(name);
     CuratorFramework zk =
         ZooKeeperClient.connect((int) Settings.longValue("txc.relay.zk-session.ms", 3_000));

@@ -1,6 +1,7 @@
 package io.txcenter.merchant;
 
 import com.sun.net.httpserver.HttpServer;
+import io.txcenter.metrics.MetricsEndpoint;
 import io.txcenter.payment.api.NotificationSignature;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,6 +43,7 @@ public final class MerchantStubMain {
                     "txc.merchant.max-skew.s",
                     String.valueOf(NotificationSignature.DEFAULT_MAX_SKEW_SECONDS)))));
     server.start();
+    MetricsEndpoint.startFromSettings(InetAddress.getByName(bindHost()));
     Path runDir = Path.of(System.getProperty("txc.run.dir", "run")).toAbsolutePath();
     Path marker = runDir.resolve(System.getProperty("txc.name", "merchant") + ".ready");
     Files.writeString(marker, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);

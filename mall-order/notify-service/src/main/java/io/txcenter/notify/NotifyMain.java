@@ -2,6 +2,7 @@ package io.txcenter.notify;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.txcenter.kit.AdvertisedAddress;
+import io.txcenter.kit.BindAddress;
 import io.txcenter.kit.Database;
 import io.txcenter.kit.DubboNode;
 import io.txcenter.kit.Readiness;
@@ -9,6 +10,7 @@ import io.txcenter.kit.SchemaMigrator;
 import io.txcenter.kit.Settings;
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.kit.rpc.Callers;
+import io.txcenter.metrics.MetricsEndpoint;
 import io.txcenter.outbox.IdempotentConsumer;
 import io.txcenter.outbox.RetryLadder;
 import io.txcenter.outbox.SubscriptionRegistry;
@@ -45,6 +47,7 @@ public final class NotifyMain {
     String merchantUrl =
         Settings.string("txc.notify.merchant-url", "http://127.0.0.1:20910/notify/");
     AdvertisedAddress.apply();
+    MetricsEndpoint.startFromSettings(BindAddress.address());
     HikariDataSource dataSource = Database.fromSettings(name);
     SchemaMigrator.migrate(dataSource, "consumer", "notify");
     IdempotentConsumer idempotent = new IdempotentConsumer("notifier", dataSource);

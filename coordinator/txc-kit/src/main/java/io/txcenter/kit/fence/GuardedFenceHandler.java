@@ -13,6 +13,7 @@ import org.apache.seata.common.executor.Callback;
 import org.apache.seata.integration.tx.api.fence.DefaultCommonFenceHandler;
 import org.apache.seata.integration.tx.api.fence.FenceHandler;
 import org.apache.seata.integration.tx.api.fence.constant.CommonFenceConstant;
+import org.apache.seata.integration.tx.api.fence.store.CommonFenceDO;
 import org.apache.seata.integration.tx.api.fence.store.CommonFenceStore;
 import org.apache.seata.integration.tx.api.fence.store.db.CommonFenceStoreDataBaseDAO;
 import org.apache.seata.integration.tx.api.remoting.TwoPhaseResult;
@@ -57,6 +58,12 @@ public final class GuardedFenceHandler implements FenceHandler {
 
   private static final Logger log = LoggerFactory.getLogger(GuardedFenceHandler.class);
 
+  /** {@link #fenceStatus}: there is no fence row. */
+  private static final int NO_ROW = -1;
+
+  /** {@link #fenceStatus}: the row could not be read. */
+  private static final int UNREAD = -2;
+
   private final FenceHandler seata;
   private final DataSource dataSource;
   private final PlatformTransactionManager transactionManager;
@@ -89,18 +96,49 @@ public final class GuardedFenceHandler implements FenceHandler {
   @Override
   public Object prepareFence(
       String xid, Long branchId, String actionName, Callback<Object> targetCallback) {
-    return seata.prepareFence(xid, branchId, actionName, targetCallback);
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      Object result = seata.prepareFence(xid, branchId, actionName, targetCallback);
+      ok = true;
+      return result;
+    } catch (RuntimeException e) {
+      if (fenceStatus(xid, branchId) == CommonFenceConstant.STATUS_SUSPENDED) {
+        BranchMetrics.event(actionName, BranchMetrics.SUSPENSION_REFUSED);
+      }
+      throw e;
+    } finally {
+      BranchMetrics.phase(actionName, BranchMetrics.TRY, ok, start);
+    }
   }
 
   @Override
   public boolean commitFence(
       Method commitMethod, Object targetTCCBean, String xid, Long branchId, Object[] args) {
-    Boolean settled =
-        settleTried(
-            commitMethod, targetTCCBean, xid, branchId, args, CommonFenceConstant.STATUS_COMMITTED);
-    return settled != null
-        ? settled
-        : seata.commitFence(commitMethod, targetTCCBean, xid, branchId, args);
+    long start = System.nanoTime();
+    String action = actionName(args);
+    boolean ok = false;
+    try {
+      Boolean settled =
+          settleTried(
+              commitMethod,
+              targetTCCBean,
+              xid,
+              branchId,
+              args,
+              CommonFenceConstant.STATUS_COMMITTED);
+      if (settled == null) {
+        // off the common path: a duplicate Confirm, or a Confirm without Try (Seata refuses it)
+        if (fenceStatus(xid, branchId) == CommonFenceConstant.STATUS_COMMITTED) {
+          BranchMetrics.event(action, BranchMetrics.DUPLICATE_ABSORBED);
+        }
+        settled = seata.commitFence(commitMethod, targetTCCBean, xid, branchId, args);
+      }
+      ok = settled;
+      return settled;
+    } finally {
+      BranchMetrics.phase(action, BranchMetrics.CONFIRM, ok, start);
+    }
   }
 
   @Override
@@ -111,17 +149,58 @@ public final class GuardedFenceHandler implements FenceHandler {
       Long branchId,
       Object[] args,
       String actionName) {
-    Boolean settled =
-        settleTried(
-            rollbackMethod,
-            targetTCCBean,
-            xid,
-            branchId,
-            args,
-            CommonFenceConstant.STATUS_ROLLBACKED);
-    return settled != null
-        ? settled
-        : seata.rollbackFence(rollbackMethod, targetTCCBean, xid, branchId, args, actionName);
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      Boolean settled =
+          settleTried(
+              rollbackMethod,
+              targetTCCBean,
+              xid,
+              branchId,
+              args,
+              CommonFenceConstant.STATUS_ROLLBACKED);
+      if (settled == null) {
+        // off the common path: no row (an empty rollback: Seata writes suspended) or a duplicate
+        int status = fenceStatus(xid, branchId);
+        settled =
+            seata.rollbackFence(rollbackMethod, targetTCCBean, xid, branchId, args, actionName);
+        if (status == NO_ROW && settled) {
+          BranchMetrics.event(actionName, BranchMetrics.EMPTY_ROLLBACK);
+        } else if (status == CommonFenceConstant.STATUS_ROLLBACKED
+            || status == CommonFenceConstant.STATUS_SUSPENDED) {
+          BranchMetrics.event(actionName, BranchMetrics.DUPLICATE_ABSORBED);
+        }
+      }
+      ok = settled;
+      return settled;
+    } finally {
+      BranchMetrics.phase(actionName, BranchMetrics.CANCEL, ok, start);
+    }
+  }
+
+  /** The fence row's status, read outside any transaction ({@link #NO_ROW} when none). */
+  private int fenceStatus(String xid, Long branchId) {
+    try (Connection conn = dataSource.getConnection()) {
+      CommonFenceDO row = store.queryCommonFenceDO(conn, xid, branchId);
+      return row == null || row.getStatus() == null ? NO_ROW : row.getStatus();
+    } catch (Exception e) {
+      // only a metric depends on it
+      log.debug("cannot read the fence row xid={} branch={} error={}", xid, branchId, e.toString());
+      return UNREAD;
+    }
+  }
+
+  /** The action of a phase two, from its {@link BusinessActionContext} argument. */
+  private static String actionName(Object[] args) {
+    if (args != null) {
+      for (Object arg : args) {
+        if (arg instanceof BusinessActionContext context && context.getActionName() != null) {
+          return context.getActionName();
+        }
+      }
+    }
+    return "unknown";
   }
 
   @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txcenter.kit.Database;
 import io.txcenter.kit.FenceErrors;
 import io.txcenter.kit.SchemaMigrator;
@@ -122,14 +124,15 @@ class GuardedFenceHandlerIT {
   }
 
   @Test
-  void theFallback_costsTheEmptyLocalTransactionOfTheFastPath_fourStatements() {
+  void theFallback_costsTheEmptyLocalTransactionOfTheFastPath_andTheEventsRead_fiveStatements() {
     FenceHandler seatas = new SpringFenceHandler();
     FenceHandler ours = new GuardedFenceHandler(seata, dataSource, transactions);
     long seataEmptyRollback = statements(seatas, FenceHarness.newBranch(), b -> fence.cancel(b));
     long ourEmptyRollback = statements(ours, FenceHarness.newBranch(), b -> fence.cancel(b));
 
-    // SET autocommit=0, the update that changes no row, COMMIT, SET autocommit=1
-    assertThat(ourEmptyRollback).isEqualTo(seataEmptyRollback + 4);
+    // SET autocommit=0, the update that changes no row, COMMIT, SET autocommit=1, and the read of
+    // the row that names the fence event for the metrics (off the common path only)
+    assertThat(ourEmptyRollback).isEqualTo(seataEmptyRollback + 5);
   }
 
   @Test
@@ -228,6 +231,54 @@ class GuardedFenceHandlerIT {
     BusinessActionContext plain = tried();
     fence.confirm(plain);
     assertThat(isolation(plain)).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+  }
+
+  @Test
+  void everyPhaseAndEveryFenceEvent_isCountedByActionAndOutcome() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Metrics.addRegistry(registry);
+    try {
+      BusinessActionContext confirmed = tried();
+      confirmed.setActionName("sample");
+      fence.confirm(confirmed);
+      fence.confirm(confirmed); // a duplicate Confirm, absorbed
+      BusinessActionContext empty = FenceHarness.newBranch();
+      empty.setActionName("sample");
+      fence.cancel(empty); // the empty rollback
+      assertThatThrownBy(() -> fence.tryPhase(empty, () -> {})); // refused: suspended
+      BusinessActionContext refused = tried();
+      refused.setActionName("sample");
+      action.refuse = true;
+      fence.cancel(refused); // the phase answers false
+
+      assertThat(count(registry, "txc.branch.phases", "phase", "try", "outcome", "ok"))
+          .isEqualTo(2);
+      assertThat(count(registry, "txc.branch.phases", "phase", "try", "outcome", "failed"))
+          .isEqualTo(1);
+      assertThat(count(registry, "txc.branch.phases", "phase", "confirm", "outcome", "ok"))
+          .isEqualTo(2);
+      assertThat(count(registry, "txc.branch.phases", "phase", "cancel", "outcome", "ok"))
+          .isEqualTo(1);
+      assertThat(count(registry, "txc.branch.phases", "phase", "cancel", "outcome", "failed"))
+          .isEqualTo(1);
+      assertThat(count(registry, "txc.fence.events", "event", "duplicate_absorbed")).isEqualTo(1);
+      assertThat(count(registry, "txc.fence.events", "event", "empty_rollback")).isEqualTo(1);
+      assertThat(count(registry, "txc.fence.events", "event", "suspension_refused")).isEqualTo(1);
+      assertThat(
+              registry
+                  .get("txc.branch.phase")
+                  .tags("action", "sample", "phase", "confirm")
+                  .timer()
+                  .count())
+          .isEqualTo(2);
+    } finally {
+      action.refuse = false;
+      Metrics.removeRegistry(registry);
+    }
+  }
+
+  private static double count(SimpleMeterRegistry registry, String name, String... tags) {
+    return registry.get(name).tag("action", "sample").tags(tags).counter().count();
   }
 
   @Test

@@ -69,6 +69,9 @@ public final class Topology {
   public record ProcessSpec(
       String name, String jar, Map<String, String> settings, Map<String, String> env) {}
 
+  /** The extra port ({@code extra-port.metrics}) where a process serves {@code GET /metrics}. */
+  public static final String METRICS_PORT = "metrics";
+
   /** Start order; {@link #down} stops in reverse. */
   public List<List<ProcessSpec>> stages() {
     List<List<ProcessSpec>> included = new ArrayList<>();
@@ -130,6 +133,11 @@ public final class Topology {
     Map<String, String> env = new LinkedHashMap<>();
     if (d.get("port") != null) {
       settings.put(d.get("port.setting", "txc.dubbo.port"), String.valueOf(port(d, "", index)));
+    }
+    if (d.get("extra-port." + METRICS_PORT) != null) {
+      // every process serves its metrics (docs/operations.md); the port is the descriptor's, so a
+      // new module's process is scraped without a tool edit
+      settings.put("txc.metrics.port", String.valueOf(port(d, METRICS_PORT, index)));
     }
     if (d.get("schema") != null) {
       settings.put(
