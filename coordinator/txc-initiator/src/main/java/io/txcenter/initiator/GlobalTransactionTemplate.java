@@ -77,23 +77,29 @@ public final class GlobalTransactionTemplate {
    */
   public <T> T execute(String name, String businessKey, GlobalWork<T> work) {
     GlobalTransaction tx = transactions.get();
+    long start = System.nanoTime();
     try {
       tx.begin(timeoutMillis, name);
     } catch (TransactionException | RuntimeException e) {
       // Seata reports an unreachable coordinator unchecked (FrameworkException)
+      GlobalMetrics.ended(name, GlobalMetrics.NOT_BEGUN, start);
       throw Objects.requireNonNull(work.coordinatorUnavailable(e), "coordinatorUnavailable");
     }
+    GlobalMetrics.begun(name);
     String xid = tx.getXid();
     try {
       work.run(xid);
     } catch (RuntimeException cause) {
+      String outcome = GlobalMetrics.ROLLED_BACK;
       try {
         tx.rollback();
       } catch (TransactionException | RuntimeException e) {
         // the TC times the transaction out and cancels its branches
         log.error(rollbackNotAcknowledged, xid, businessKey, e);
+        outcome = GlobalMetrics.FAILED;
       }
       unbind(xid);
+      GlobalMetrics.ended(name, outcome, start);
       return work.failed(xid, cause);
     } finally {
       unbind(xid);
@@ -106,6 +112,12 @@ public final class GlobalTransactionTemplate {
       log.error(commitNotAcknowledged, xid, businessKey, e);
       notAcknowledged = e;
     }
+    GlobalMetrics.ended(
+        name,
+        notAcknowledged != null
+            ? GlobalMetrics.FAILED
+            : GlobalMetrics.afterCommit(tx.getLocalStatus()),
+        start);
     return work.committed(xid, notAcknowledged);
   }
 

@@ -7,6 +7,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.seata.common.exception.FrameworkErrorCode;
@@ -89,6 +91,52 @@ class GlobalTransactionTemplateTest {
     // the fake's commit does not unbind, as Seata's does: the template did
     assertThat(RootContext.getXID()).isNull();
     assertThat(logged.list).isEmpty();
+  }
+
+  @Test
+  void everyOutcome_isCountedAndTimedByNameAndOutcome() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Metrics.addRegistry(registry);
+    try {
+      template.execute("metered", KEY, work); // committed
+      tx.localStatus = GlobalStatus.TimeoutRollbacking;
+      template.execute("metered", KEY, work); // the TC timed it out before the commit
+      tx.localStatus = GlobalStatus.Committed;
+      work.bodyFails = new IllegalStateException("points refused");
+      template.execute("metered", KEY, work); // rolled back
+      tx.rollbackFails = new TransactionException("TC gone");
+      template.execute("metered", KEY, work); // the rollback not acknowledged
+      work.bodyFails = null;
+      tx.beginFails = new TransactionException("no TC");
+      assertThatThrownBy(() -> template.execute("metered", KEY, work));
+
+      assertThat(outcomes(registry))
+          .containsEntry("begun", 4.0)
+          .containsEntry("committed", 1.0)
+          .containsEntry("timed_out", 1.0)
+          .containsEntry("rolled_back", 1.0)
+          .containsEntry("failed", 1.0)
+          .containsEntry("not_begun", 1.0);
+      assertThat(
+              registry
+                  .get("txc.global.transaction")
+                  .tags("name", "metered", "outcome", "committed")
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+    } finally {
+      Metrics.removeRegistry(registry);
+    }
+  }
+
+  private static java.util.Map<String, Double> outcomes(SimpleMeterRegistry registry) {
+    java.util.Map<String, Double> counts = new java.util.TreeMap<>();
+    registry
+        .get("txc.global.transactions")
+        .tag("name", "metered")
+        .counters()
+        .forEach(c -> counts.put(c.getId().getTag("outcome"), c.count()));
+    return counts;
   }
 
   @Test
@@ -206,6 +254,7 @@ class GlobalTransactionTemplateTest {
     final List<String> calls = new ArrayList<>();
     Exception beginFails;
     Exception commitFails;
+    GlobalStatus localStatus = GlobalStatus.Committed;
     Exception rollbackFails;
     String began;
     String xid;
@@ -282,7 +331,7 @@ class GlobalTransactionTemplateTest {
 
     @Override
     public GlobalStatus getLocalStatus() {
-      throw new UnsupportedOperationException();
+      return localStatus; // the commit's answer; getStatus (a round trip to the TC) stays unused
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.txcenter.outbox;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,6 +43,31 @@ public final class IdempotentConsumer {
    * it, so the message is applied by a later delivery.
    */
   public Outcome consume(String messageId, Runnable effect) {
+    Outcome outcome;
+    try {
+      outcome = applyOnce(messageId, effect);
+    } catch (RuntimeException e) {
+      count("failed");
+      throw e;
+    }
+    count(outcome == Outcome.APPLIED ? "applied" : "duplicate");
+    return outcome;
+  }
+
+  /**
+   * {@code txc_consumer_messages_total{group, outcome}} (applied, duplicate, failed), on
+   * Micrometer's global registry (docs/operations.md).
+   */
+  private void count(String outcome) {
+    Counter.builder("txc.consumer.messages")
+        .description("messages this consumer group was handed, by outcome")
+        .tag("group", consumerGroup)
+        .tag("outcome", outcome)
+        .register(Metrics.globalRegistry)
+        .increment();
+  }
+
+  private Outcome applyOnce(String messageId, Runnable effect) {
     return transactions.execute(
         status -> {
           try {

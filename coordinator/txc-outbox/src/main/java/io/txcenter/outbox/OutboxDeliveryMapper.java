@@ -67,6 +67,16 @@ public interface OutboxDeliveryMapper {
   /** {@code outbox_message.fanned_out}: no valid subscription matched yet. */
   int UNROUTED = 2;
 
+  /**
+   * The outbox's backlog, one row per state ({@code prepared}, {@code ready} not yet fanned out,
+   * {@code pending} deliveries, {@code dead} deliveries): how many, and the age in seconds of the
+   * oldest ({@code pending}: of the oldest due one; {@code dead}: 0).
+   */
+  List<Backlog> backlog();
+
+  /** A row of {@link #backlog}. */
+  record Backlog(String state, long messages, double oldestSeconds) {}
+
   /** Consumer groups with at least one due PENDING delivery. */
   List<String> findDueGroups();
 

@@ -58,6 +58,40 @@ class IdempotentConsumerIT {
   }
 
   @Test
+  void everyMessage_isCountedByGroupAndOutcome() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.core.instrument.Metrics.addRegistry(meters);
+    try {
+      IdempotentConsumer metered = new IdempotentConsumer("metered", dataSource);
+      String message = messageId();
+      AtomicInteger runs = new AtomicInteger();
+      metered.consume(message, () -> record(metered, message, runs));
+      metered.consume(message, () -> record(metered, message, runs));
+      assertThatThrownBy(
+          () ->
+              metered.consume(
+                  messageId(),
+                  () -> {
+                    throw new IllegalStateException("down");
+                  }));
+
+      for (String outcome : new String[] {"applied", "duplicate", "failed"}) {
+        assertThat(
+                meters
+                    .get("txc.consumer.messages")
+                    .tags("group", "metered", "outcome", outcome)
+                    .counter()
+                    .count())
+            .as(outcome)
+            .isEqualTo(1);
+      }
+    } finally {
+      io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+    }
+  }
+
+  @Test
   void givenAFailingEffect_consume_leavesNoTrace_andTheNextDeliveryAppliesIt() {
     IdempotentConsumer cs = new IdempotentConsumer("cs", dataSource);
     String message = messageId();

@@ -272,6 +272,7 @@ public final class OutboxRelay {
       decision = askBusiness(branch);
     }
     if (decision == CheckBack.Decision.WAIT) {
+      RelayMetrics.checkBack(outboxName, "unknown");
       return false;
     }
     return resolve(branch, decision, via, status) > 0;
@@ -336,6 +337,7 @@ public final class OutboxRelay {
                       "CHECKBACK");
               if (n > 0) {
                 outbox.bump("checkback_" + via + "_" + (ready ? "ready" : "discarded"), 1);
+                RelayMetrics.checkBack(outboxName, ready ? "committed" : "rolled_back");
               }
               return n;
             });
@@ -416,6 +418,7 @@ public final class OutboxRelay {
               outbox.bump("routed_late", 1);
             }
           });
+      RelayMetrics.fannedOut(outboxName);
       if (!first) {
         log.info(
             "unrouted message fanned out message={} topic={} groups={}",
@@ -674,6 +677,7 @@ public final class OutboxRelay {
       return false;
     }
     outbox.bump("delivered", 1);
+    RelayMetrics.delivery(outboxName, d.consumerGroup(), "delivered");
     log.debug(
         "delivered message={} group={} key={}", d.messageId(), d.consumerGroup(), d.businessKey());
     return true;
@@ -685,6 +689,7 @@ public final class OutboxRelay {
     if (delay != null) {
       outbox.markRetry(d.messagePk(), d.consumerGroup(), attempt, delay.toMillis(), error);
       outbox.bump("retried", 1);
+      RelayMetrics.delivery(outboxName, d.consumerGroup(), "retried");
       log.warn(
           "delivery failed, retry message={} group={} key={} attempt={} next_in_ms={} error={}",
           d.messageId(),
@@ -700,6 +705,7 @@ public final class OutboxRelay {
           if (outbox.markDead(d.messagePk(), d.consumerGroup(), attempt, error) == 1) {
             outbox.insertDeadLetter(d.messagePk(), d.consumerGroup(), attempt, error);
             outbox.bump("dead", 1);
+            RelayMetrics.delivery(outboxName, d.consumerGroup(), "dead");
           }
         });
     record(Alerts.Key.DEAD_LETTER, d.messageId() + "/" + d.consumerGroup(), error);

@@ -169,6 +169,8 @@ public final class RelayMain {
             }
           });
       latch.start();
+      RelayMetrics.bind(
+          outboxName, store.getMapper(OutboxDeliveryMapper.class), latch::hasLeadership);
       Thread loop =
           new Thread(
               new RelayLoop(relay, latch::hasLeadership, new PollPacer(busyPollMillis, pollMillis)),

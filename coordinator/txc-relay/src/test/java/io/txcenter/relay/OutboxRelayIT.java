@@ -370,6 +370,44 @@ public class OutboxRelayIT {
   }
 
   @Test
+  void theBacklogAndTheRelaysWork_areMetered_byStateGroupAndOutcome() throws Exception {
+    String topic = topic();
+    registry.register(topic, "metered", TagExpression.parse("*"));
+    recordingConsumer("metered");
+    readyMessage(topic, "OPS", "k-m");
+    Map<String, OutboxDeliveryMapper.Backlog> before = new java.util.HashMap<>();
+    delivery.backlog().forEach(b -> before.put(b.state(), b));
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.core.instrument.Metrics.addRegistry(meters);
+    try {
+      OutboxRelay relay = relay(Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Begin);
+      relay.cycle();
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered("metered") == 1);
+
+      assertThat(before.get("ready").messages()).isEqualTo(1);
+      assertThat(before.get("ready").oldestSeconds()).isBetween(0.0, 60.0);
+      assertThat(before.get("pending").messages()).isZero();
+      assertThat(before.keySet()).containsExactlyInAnyOrder("prepared", "ready", "pending", "dead");
+      assertThat(meters.get("txc.outbox.fanouts").tag("outbox", "test").counter().count())
+          .isEqualTo(1);
+      assertThat(
+              meters
+                  .get("txc.outbox.deliveries")
+                  .tags("outbox", "test", "group", "metered", "outcome", "delivered")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+      Map<String, OutboxDeliveryMapper.Backlog> after = new java.util.HashMap<>();
+      delivery.backlog().forEach(b -> after.put(b.state(), b));
+      assertThat(after.get("ready").messages()).isZero();
+      assertThat(after.get("pending").messages()).isZero();
+    } finally {
+      io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+    }
+  }
+
+  @Test
   void givenAKeysEventsDueTogether_oneTaskDeliversThemInOrder_withoutAnotherPass()
       throws Exception {
     String topic = topic();

@@ -46,10 +46,50 @@ class ListenersIT {
               config.port("sub", List.copyOf(TopologyConfig.SUBSCRIBERS.keySet()).indexOf(group)));
     }
     assertThat(ports(listeners, "sub-accounting")).contains(config.port("sub-accounting"));
-    // consumers only: a relay serves nothing
+    Map<String, Integer> metrics = metricsPorts(SharedTopology.get().topology());
+    assertThat(metrics.keySet()).containsExactlyInAnyOrderElementsOf(listeners.keySet());
+    metrics.forEach(
+        (process, port) -> assertThat(ports(listeners, process)).as(process).contains(port));
+    // consumers only: a relay serves nothing but its metrics
     for (String relay : TopologyConfig.RELAYS) {
-      assertThat(listeners.get(relay)).as("listeners of %s", relay).isEmpty();
+      assertThat(ports(listeners, relay))
+          .as("listeners of %s", relay)
+          .containsOnly(metrics.get(relay));
     }
+  }
+
+  @Test
+  void everyProcess_servesItsMetricsOnLoopback_inPrometheusTextFormat() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    Map<String, String> pages = new LinkedHashMap<>();
+    for (Map.Entry<String, Integer> process :
+        metricsPorts(SharedTopology.get().topology()).entrySet()) {
+      java.net.http.HttpResponse<String> page =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + process.getValue() + "/metrics"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as(process.getKey()).isEqualTo(200);
+      assertThat(page.body()).as(process.getKey()).contains("jvm_memory_used_bytes");
+      pages.put(process.getKey(), page.body());
+    }
+    // the TC's own gauges are there from its start, one series per status
+    assertThat(pages.get("tc")).contains("txc_tc_global_sessions{status=\"CommitRetrying\"}");
+    assertThat(pages.get("tc")).contains("txc_tc_oldest_session_seconds");
+  }
+
+  /** Each process's metrics port, as the launcher set it ({@code txc.metrics.port}). */
+  static Map<String, Integer> metricsPorts(Topology topology) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (List<Topology.ProcessSpec> stage : topology.stages()) {
+      for (Topology.ProcessSpec spec : stage) {
+        String port = spec.settings().get("txc.metrics.port");
+        assertThat(port).as("metrics port of %s", spec.name()).isNotNull();
+        ports.put(spec.name(), Integer.parseInt(port));
+      }
+    }
+    return ports;
   }
 
   /**
