@@ -35,11 +35,38 @@ class ItPortsTest {
             "sub",
             "sub-accounting",
             "merchant",
-            "notifier")
-        .containsEntry("db", 0); // the ITs use the external database
+            "notifier",
+            // every process's metrics port (extra-port.metrics), the relays' included
+            "db.metrics",
+            "zk.metrics",
+            "tc.metrics",
+            "points.metrics",
+            "portal.metrics",
+            "account.metrics",
+            "mall.metrics",
+            "payment.metrics",
+            "fund.metrics",
+            "sub.metrics",
+            "sub-accounting.metrics",
+            "merchant.metrics",
+            "notifier.metrics",
+            "relay.metrics")
+        .containsEntry("db", 0) // the ITs use the external database
+        .containsEntry("db.metrics", 0);
     // the widths the topology uses: zk members' client, peer and election ports; 2 TC nodes,
     // 2 channels, 5 subscriber groups
-    Map<String, Integer> widths = Map.of("zk", 9, "tc", 2, "tc.console", 2, "points", 2, "sub", 5);
+    Map<String, Integer> widths =
+        Map.ofEntries(
+            Map.entry("zk", 9),
+            Map.entry("tc", 2),
+            Map.entry("tc.console", 2),
+            Map.entry("points", 2),
+            Map.entry("sub", 5),
+            Map.entry("zk.metrics", 3),
+            Map.entry("tc.metrics", 2),
+            Map.entry("points.metrics", 2),
+            Map.entry("sub.metrics", 5),
+            Map.entry("relay.metrics", 2));
     List<int[]> ranges = new ArrayList<>();
     ports.forEach(
         (name, port) -> {

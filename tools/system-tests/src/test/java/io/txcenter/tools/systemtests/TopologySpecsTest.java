@@ -100,8 +100,11 @@ class TopologySpecsTest {
     it.write();
 
     TopologyConfig read = TopologyConfig.read(run);
-    assertThat(read.ports()).isEqualTo(it.ports());
+    // the IT's named ports, and the descriptors' defaults for the ports it does not name (the
+    // metrics ports)
+    assertThat(read.ports()).containsAllEntriesOf(it.ports());
     assertThat(read.port("points", 1)).isEqualTo(32011);
+    assertThat(read.port("mall.metrics")).isEqualTo(9423);
   }
 
   @Test
