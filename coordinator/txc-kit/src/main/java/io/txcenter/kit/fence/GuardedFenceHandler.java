@@ -1,5 +1,6 @@
 package io.txcenter.kit.fence;
 
+import io.txcenter.kit.FenceErrors;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.util.Date;
@@ -103,7 +104,8 @@ public final class GuardedFenceHandler implements FenceHandler {
       ok = true;
       return result;
     } catch (RuntimeException e) {
-      if (fenceStatus(xid, branchId) == CommonFenceConstant.STATUS_SUSPENDED) {
+      // from the error, not the row: Seata queues the refused row for deletion at once
+      if (FenceErrors.isSuspended(e)) {
         BranchMetrics.event(actionName, BranchMetrics.SUSPENSION_REFUSED);
       }
       throw e;

@@ -14,6 +14,7 @@ import io.txcenter.tools.topology.CliException;
 import io.txcenter.tools.topology.Clients;
 import io.txcenter.tools.topology.ClusterSecrets;
 import io.txcenter.tools.topology.CommandOutcome;
+import io.txcenter.tools.topology.Monitor;
 import io.txcenter.tools.topology.Registrations;
 import io.txcenter.tools.topology.Topology;
 import io.txcenter.tools.topology.TopologyConfig;
@@ -41,8 +42,13 @@ public final class Txc {
         up       start the topology, one JVM per service: ZooKeeper, the TC, points (ch-a, ch-b),
                  portal, account, five accompaniment subscribers, the accounting consumer, the
                  merchant stub and notifier, mall, payment, fund, two relays
-        down     stop the processes `up` started (by pid)
+        down     stop the processes `up` started (by pid), Prometheus included
         status   show each process and every address registered in ZooKeeper
+        monitor  a real Prometheus on 127.0.0.1:9090 (--prometheus-port P) scraping every process of
+                 the running topology, with the alert rules of ops/prometheus (also: up --monitor)
+        top      one screen from every process's metrics, redrawn every second (--interval S):
+                 orders/payments/purchases per second, phases, p50/p99, outbox backlog and dead
+                 letters, leading relay, TC sessions in doubt, processes up/down; --once: print once
         demo     up (fresh, unless already up), seed, place the demo orders, audit, down
         audit    check the invariants; last line: audit: <N> checks, <V> violations
         order    place one order: order <orderNo> <userId> <channel>=<points>[,<channel>=<points>...]
@@ -56,6 +62,7 @@ public final class Txc {
         --no-precheck             up: the mall skips the quota/points reads before the transaction
         --tc-store file|db        up: the TC's session store (default file; db uses <prefix>seata)
         --ha                      up: a three-member ZooKeeper ensemble and two TC nodes in db mode
+        --monitor                 up: then start Prometheus, as `monitor` does
         --retry-ladder <steps>    up: the relay's retry ladder, e.g. 10s,30s,1m (default RocketMQ's 16 steps)
         --flaky-subscriber <grp>  up: this subscriber fails the first --flaky-attempts of every message
       dlq list [--outbox mall|payment|fund]    dead letters not yet re-driven
@@ -127,7 +134,9 @@ public final class Txc {
           || arg.equals("--all")
           || arg.equals("--ha")
           || arg.equals("--quick")
-          || arg.equals("--outbox")) {
+          || arg.equals("--outbox")
+          || arg.equals("--monitor")
+          || arg.equals("--once")) {
         options.put(arg.substring(2), "true");
       } else if (arg.startsWith("--")) {
         if (i + 1 >= args.length) {
@@ -144,7 +153,12 @@ public final class Txc {
             .toAbsolutePath()
             .normalize();
     return switch (command) {
-      case "up" -> up(configFor(home, runDir, options));
+      case "up" -> {
+        int code = up(configFor(home, runDir, options));
+        yield code == 0 && options.containsKey("monitor") ? monitor(runDir, options) : code;
+      }
+      case "monitor" -> monitor(runDir, options);
+      case "top" -> new TopCommand(new Topology(TopologyConfig.read(runDir)), out).run(options);
       case "down" -> down(runDir);
       case "status" -> status(runDir);
       case "demo" -> demo(home, runDir, options);
@@ -299,7 +313,31 @@ public final class Txc {
       out.println("nothing to stop in " + runDir);
       return 0;
     }
-    new Topology(TopologyConfig.read(runDir)).down(out);
+    Topology topology = new Topology(TopologyConfig.read(runDir));
+    new Monitor(topology, Monitor.DEFAULT_PORT, MONITOR_SCRAPE).stop(out);
+    topology.down(out);
+    return 0;
+  }
+
+  /** How often {@code monitor}'s Prometheus scrapes and evaluates the rules. */
+  static final java.time.Duration MONITOR_SCRAPE = java.time.Duration.ofSeconds(2);
+
+  private int monitor(Path runDir, Map<String, String> options) {
+    if (!Files.exists(runDir.resolve(TopologyConfig.FILE))) {
+      throw new CliException("nothing is up in " + runDir + ": run bin/txc up first");
+    }
+    int port;
+    try {
+      port =
+          Integer.parseInt(
+              options.getOrDefault("prometheus-port", String.valueOf(Monitor.DEFAULT_PORT)));
+    } catch (NumberFormatException e) {
+      throw new CliException(
+          "--prometheus-port must be a port number, was [" + options.get("prometheus-port") + "]");
+    }
+    Monitor monitor = new Monitor(new Topology(TopologyConfig.read(runDir)), port, MONITOR_SCRAPE);
+    monitor.start(out);
+    out.println("  prometheus  " + monitor.url() + "  config " + monitor.configFile());
     return 0;
   }
 
@@ -307,6 +345,9 @@ public final class Txc {
     TopologyConfig config = TopologyConfig.read(runDir);
     Topology topology = new Topology(config);
     topology.status().forEach(out::println);
+    new Monitor(topology, Monitor.DEFAULT_PORT, MONITOR_SCRAPE)
+        .running()
+        .ifPresent(h -> out.printf("  %-12s %-8s pid %d%n", Monitor.NAME, "running", h.pid()));
     if (topology.running(config.ha() ? "zk-1" : "zk").isPresent()) {
       out.println("registered in ZooKeeper:");
       for (Registrations.Registration r :
