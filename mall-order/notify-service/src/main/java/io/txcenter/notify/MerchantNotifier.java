@@ -1,5 +1,7 @@
 package io.txcenter.notify;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.txcenter.outbox.RetryLadder;
 import io.txcenter.payment.api.NotificationSignature;
 import io.txcenter.secrets.Hmac;
@@ -148,6 +150,7 @@ public final class MerchantNotifier {
           attempt,
           id);
       log.info("merchant acknowledged payment={} attempt={}", paymentNo, attempt);
+      count("delivered");
       return;
     }
     Duration delay = ladder.retries() >= attempt ? ladder.delayAfter(attempt) : null;
@@ -168,6 +171,7 @@ public final class MerchantNotifier {
           row.get("merchant_id"),
           attempt,
           outcome);
+      count("failed");
       return;
     }
     if (jdbc.update(
@@ -182,12 +186,25 @@ public final class MerchantNotifier {
       changedMeanwhile(paymentNo, id, attempt, outcome);
       return;
     }
+    count("retried");
     log.info(
         "merchant notification failed payment={} attempt={} next_in_ms={} outcome={}",
         paymentNo,
         attempt,
         delay.toMillis(),
         outcome);
+  }
+
+  /**
+   * {@code txc_notifications_total{outcome}}: delivered (acknowledged), retried (a retry
+   * scheduled), failed (gave up); docs/operations.md.
+   */
+  private static void count(String outcome) {
+    Counter.builder("txc.notifications")
+        .description("merchant notification attempts by outcome")
+        .tag("outcome", outcome)
+        .register(Metrics.globalRegistry)
+        .increment();
   }
 
   private static void changedMeanwhile(String paymentNo, long id, int attempt, String outcome) {

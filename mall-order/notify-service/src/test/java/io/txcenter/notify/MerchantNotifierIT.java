@@ -174,8 +174,16 @@ class MerchantNotifierIT {
   void givenNoConcurrentChange_aFailedAttempt_isRescheduled_asBefore() {
     long id = notification(0);
     handler.set(exchange -> respond(exchange, 500, "no"));
-
-    assertThat(notifier(RetryLadder.parse("1h")).attemptDue()).isOne();
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.core.instrument.Metrics.addRegistry(meters);
+    try {
+      assertThat(notifier(RetryLadder.parse("1h")).attemptDue()).isOne();
+      assertThat(meters.get("txc.notifications").tag("outcome", "retried").counter().count())
+          .isOne();
+    } finally {
+      io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+    }
 
     Map<String, Object> row = row(id);
     assertThat(row.get("state")).isEqualTo("PENDING");

@@ -46,6 +46,8 @@ public final class Txc {
         status   show each process and every address registered in ZooKeeper
         monitor  a real Prometheus on 127.0.0.1:9090 (--prometheus-port P) scraping every process of
                  the running topology, with the alert rules of ops/prometheus (also: up --monitor)
+        tx list [--older-than 30s] [--state S]   the global transactions the TC holds, with branches
+        tx show <xid>   one XID's timeline: TC session, fence rows, business rows, outbox deliveries
         top      one screen from every process's metrics, redrawn every second (--interval S):
                  orders/payments/purchases per second, phases, p50/p99, outbox backlog and dead
                  letters, leading relay, TC sessions in doubt, processes up/down; --once: print once
@@ -158,6 +160,7 @@ public final class Txc {
         yield code == 0 && options.containsKey("monitor") ? monitor(runDir, options) : code;
       }
       case "monitor" -> monitor(runDir, options);
+      case "tx" -> new TxCommand(TopologyConfig.read(runDir), out).run(positional, options);
       case "top" -> new TopCommand(new Topology(TopologyConfig.read(runDir)), out).run(options);
       case "down" -> down(runDir);
       case "status" -> status(runDir);

@@ -1,14 +1,7 @@
 package io.txcenter.tools.topology;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -18,18 +11,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class TcSessions {
 
-  private static final Pattern TOKEN = Pattern.compile("\"data\"\\s*:\\s*\"([^\"]+)\"");
-  private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
-
   private final TopologyConfig config;
   private final JdbcTemplate jdbc;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-  private String token;
+  private final TcConsole console;
 
   public TcSessions(TopologyConfig config, JdbcTemplate jdbc) {
     this.config = config;
     this.jdbc = jdbc;
+    this.console = new TcConsole(config);
   }
 
   boolean storeIsDatabase() {
@@ -54,39 +43,6 @@ public final class TcSessions {
   }
 
   private long consoleCount() throws IOException, InterruptedException {
-    if (token == null) {
-      HttpRequest login =
-          HttpRequest.newBuilder(URI.create(config.consoleUrl() + "/api/v1/auth/login"))
-              .timeout(Duration.ofSeconds(5))
-              .header("Content-Type", "application/json")
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(
-                      "{\"username\":\""
-                          + config.consoleUser()
-                          + "\",\"password\":\""
-                          + config.consolePassword()
-                          + "\"}"))
-              .build();
-      Matcher m = TOKEN.matcher(http.send(login, HttpResponse.BodyHandlers.ofString()).body());
-      if (!m.find()) {
-        throw new IOException("console login refused");
-      }
-      token = m.group(1);
-    }
-    HttpRequest query =
-        HttpRequest.newBuilder(
-                URI.create(
-                    config.consoleUrl()
-                        + "/api/v1/console/globalSession/query?pageNum=1&pageSize=10"))
-            .timeout(Duration.ofSeconds(5))
-            .header("Authorization", token)
-            .GET()
-            .build();
-    Matcher m = TOTAL.matcher(http.send(query, HttpResponse.BodyHandlers.ofString()).body());
-    if (!m.find()) {
-      token = null;
-      throw new IOException("console session query refused");
-    }
-    return Long.parseLong(m.group(1));
+    return console.count();
   }
 }
