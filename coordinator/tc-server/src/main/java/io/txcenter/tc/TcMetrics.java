@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * exporter counts events and serves them on a port of its own that binds every interface; the
  * session store is what says what is still in doubt.
  *
+ * <p>The gauges hold this object strongly (it lives nowhere else; Micrometer's default weak
+ * reference lets it be collected, and the gauges then read NaN).
+ *
  * <p>One read of the store serves every gauge of a scrape: the snapshot is kept for {@link
  * #SNAPSHOT_MILLIS} (in the db store a read is a query). With two TC nodes on one db store both
  * report the same sessions; the alert rules take the max.
@@ -47,11 +50,13 @@ final class TcMetrics {
               "txc.tc.global.sessions", metrics, m -> m.current().byStatus.getOrDefault(status, 0))
           .tag("status", status.name())
           .description("unfinished global sessions in the TC's store, by status")
+          .strongReference(true)
           .register(registry);
     }
     Gauge.builder("txc.tc.oldest.session.seconds", metrics, m -> m.current().oldestMillis / 1000.0)
         .description("age of the oldest unfinished global session, 0 when none")
         .baseUnit("seconds")
+        .strongReference(true)
         .register(registry);
   }
 

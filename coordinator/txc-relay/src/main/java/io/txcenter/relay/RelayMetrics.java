@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * txc_outbox_oldest_seconds}) and of leadership ({@code txc_relay_leader}), reported by every
  * relay, leader or standby, so the backlog is seen while no relay leads.
  *
+ * <p>The gauges hold their state object strongly: it lives nowhere else, and Micrometer's default
+ * weak reference lets it be collected, after which a gauge reads NaN.
+ *
  * <p>The backlog is one query ({@link OutboxDeliveryMapper#backlog}) for all the gauges of a
  * scrape, kept for {@link #SNAPSHOT_MILLIS}; a database that cannot be read keeps the last figures.
  */
@@ -47,18 +50,21 @@ final class RelayMetrics {
           .description("outbox rows by state (pending, dead: deliveries)")
           .tag("outbox", outbox)
           .tag("state", state)
+          .strongReference(true)
           .register(Metrics.globalRegistry);
       if (!state.equals("dead")) {
         Gauge.builder("txc.outbox.oldest.seconds", metrics, m -> m.row(state).oldestSeconds())
             .description("age of the oldest outbox row in the state (pending: the oldest due)")
             .tag("outbox", outbox)
             .tag("state", state)
+            .strongReference(true)
             .register(Metrics.globalRegistry);
       }
     }
     Gauge.builder("txc.relay.leader", leading, l -> l.getAsBoolean() ? 1 : 0)
         .description("1 while this relay leads the outbox")
         .tag("outbox", outbox)
+        .strongReference(true)
         .register(Metrics.globalRegistry);
   }
 

@@ -398,6 +398,16 @@ public class OutboxRelayIT {
                   .counter()
                   .count())
           .isEqualTo(1);
+      RelayMetrics.bind("test", delivery, () -> true);
+      System.gc(); // a gauge whose object was only weakly held would now read NaN
+      assertThat(meters.get("txc.relay.leader").tag("outbox", "test").gauge().value()).isEqualTo(1);
+      assertThat(
+              meters
+                  .get("txc.outbox.messages")
+                  .tags("outbox", "test", "state", "pending")
+                  .gauge()
+                  .value())
+          .isZero();
       Map<String, OutboxDeliveryMapper.Backlog> after = new java.util.HashMap<>();
       delivery.backlog().forEach(b -> after.put(b.state(), b));
       assertThat(after.get("ready").messages()).isZero();

@@ -76,7 +76,13 @@ class ListenersIT {
     }
     // the TC's own gauges are there from its start, one series per status
     assertThat(pages.get("tc")).contains("txc_tc_global_sessions{status=\"CommitRetrying\"}");
-    assertThat(pages.get("tc")).contains("txc_tc_oldest_session_seconds");
+    // numbers, not NaN (a gauge whose object was collected reads NaN)
+    assertThat(pages.get("tc")).containsPattern("txc_tc_oldest_session_seconds [0-9.]+");
+    for (String relay : TopologyConfig.RELAYS) {
+      assertThat(pages.get(relay)).containsPattern("txc_relay_leader\\{outbox=\"mall\"} [01]\\.0");
+      assertThat(pages.get(relay))
+          .containsPattern("txc_outbox_messages\\{outbox=\"mall\",state=\"dead\"} [0-9.]+");
+    }
   }
 
   /** Each process's metrics port, as the launcher set it ({@code txc.metrics.port}). */
