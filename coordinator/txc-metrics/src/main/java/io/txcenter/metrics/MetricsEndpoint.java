@@ -2,6 +2,7 @@ package io.txcenter.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -116,6 +117,13 @@ public final class MetricsEndpoint implements AutoCloseable {
               return t;
             }));
     server.start();
+    // one txc_ series in every process, the ones without txc code of their own included (the
+    // database's and ZooKeeper's wrappers, the merchant stub): 1 while the process serves
+    Gauge.builder("txc.process.info", () -> 1)
+        .description("1 while this txcenter process serves; its name as the launcher gave it")
+        .tag("name", System.getProperty("txc.name", "unnamed"))
+        .strongReference(true)
+        .register(registry);
     Metrics.addRegistry(registry);
     MetricsEndpoint endpoint = new MetricsEndpoint(registry, server);
     log.info("metrics endpoint ready address={}:{}", bind.getHostAddress(), endpoint.port());

@@ -36,7 +36,8 @@ class MetricsEndpointTest {
       assertThat(page.body())
           .contains("txc_test_events_total{outcome=\"ok\"} 3.0")
           .contains("jvm_memory_used_bytes")
-          .contains("process_uptime_seconds");
+          .contains("process_uptime_seconds")
+          .containsPattern("txc_process_info\\{name=\"[^\"]+\"} 1(\\.0)?");
     }
   }
 

@@ -99,12 +99,20 @@ class MonitorIT {
                 assertThat(value(monitor, "sum(txc_consumer_messages_total{outcome=\"applied\"})"))
                     .isGreaterThanOrEqualTo(3);
                 assertThat(jobsWith(monitor, "{__name__=~\"txc_.+\"}"))
+                    .containsAll(jobs(monitor))
                     .contains("mall", "points", "portal", "relay", "subscriber", "tc");
               });
     } finally {
       monitor.stop(System.out);
     }
     assertThat(monitor.running()).isEmpty();
+  }
+
+  /** Every process kind of the topology: the scrape jobs. */
+  private static Set<String> jobs(Monitor monitor) {
+    Set<String> jobs = new TreeSet<>();
+    monitor.targets().values().forEach(t -> jobs.add(t.job()));
+    return jobs;
   }
 
   /** The value of an instant query that returns one sample (0 when it returns none). */
