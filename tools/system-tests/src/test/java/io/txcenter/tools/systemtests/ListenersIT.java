@@ -79,7 +79,8 @@ class ListenersIT {
     // numbers, not NaN (a gauge whose object was collected reads NaN)
     assertThat(pages.get("tc")).containsPattern("txc_tc_oldest_session_seconds [0-9.]+");
     for (String relay : TopologyConfig.RELAYS) {
-      assertThat(pages.get(relay)).containsPattern("txc_relay_leader\\{outbox=\"mall\"} [01](\\.0)?");
+      assertThat(pages.get(relay))
+          .containsPattern("txc_relay_leader\\{outbox=\"mall\"} [01](\\.0)?");
       assertThat(pages.get(relay))
           .containsPattern("txc_outbox_messages\\{outbox=\"mall\",state=\"dead\"} [0-9.]+");
     }
