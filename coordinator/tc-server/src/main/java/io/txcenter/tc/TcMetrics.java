@@ -5,10 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.seata.core.model.GlobalStatus;
 import io.seata.server.session.GlobalSession;
 import io.seata.server.session.SessionHolder;
+import io.txcenter.metrics.CachedReading;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,72 +24,51 @@ import org.slf4j.LoggerFactory;
  * <p>The gauges hold this object strongly (it lives nowhere else; Micrometer's default weak
  * reference lets it be collected, and the gauges then read NaN).
  *
- * <p>One read of the store serves every gauge of a scrape: the snapshot is kept for {@link
- * #SNAPSHOT_MILLIS} (in the db store a read is a query). With two TC nodes on one db store both
- * report the same sessions; the alert rules take the max.
+ * <p>One read of the store serves every gauge of a scrape: the reading is kept a second ({@link
+ * CachedReading}; in the db store a read is a query), and a store that cannot be read keeps the
+ * last figures. With two TC nodes on one db store both report the same sessions; the alert rules
+ * take the max.
  */
 final class TcMetrics {
 
-  static final long SNAPSHOT_MILLIS = 1_000;
-
   private static final Logger log = LoggerFactory.getLogger(TcMetrics.class);
 
-  private final LongSupplier clock;
-  private volatile Snapshot snapshot = new Snapshot(new EnumMap<>(GlobalStatus.class), 0, 0);
+  private record Snapshot(Map<GlobalStatus, Integer> byStatus, long oldestMillis) {}
 
-  private record Snapshot(Map<GlobalStatus, Integer> byStatus, long oldestMillis, long takenAt) {}
-
-  private TcMetrics(LongSupplier clock) {
-    this.clock = clock;
-  }
+  private TcMetrics() {}
 
   /** Registers the gauges on {@code registry}. */
   static void bind(MeterRegistry registry) {
-    TcMetrics metrics = new TcMetrics(System::currentTimeMillis);
+    CachedReading<Snapshot> sessions =
+        new CachedReading<>(
+            Duration.ofSeconds(1),
+            TcMetrics::read,
+            new Snapshot(Map.of(), 0),
+            e -> log.warn("cannot read the TC's sessions for metrics error={}", e.toString()));
     for (GlobalStatus status : GlobalStatus.values()) {
       Gauge.builder(
-              "txc.tc.global.sessions", metrics, m -> m.current().byStatus.getOrDefault(status, 0))
+              "txc.tc.global.sessions", sessions, s -> s.get().byStatus().getOrDefault(status, 0))
           .tag("status", status.name())
           .description("unfinished global sessions in the TC's store, by status")
           .strongReference(true)
           .register(registry);
     }
-    Gauge.builder("txc.tc.oldest.session.seconds", metrics, m -> m.current().oldestMillis / 1000.0)
+    Gauge.builder("txc.tc.oldest.session.seconds", sessions, s -> s.get().oldestMillis() / 1000.0)
         .description("age of the oldest unfinished global session, 0 when none")
         .baseUnit("seconds")
         .strongReference(true)
         .register(registry);
   }
 
-  private Snapshot current() {
-    Snapshot last = snapshot;
-    long now = clock.getAsLong();
-    if (now - last.takenAt < SNAPSHOT_MILLIS) {
-      return last;
-    }
-    synchronized (this) {
-      if (now - snapshot.takenAt < SNAPSHOT_MILLIS) {
-        return snapshot;
-      }
-      snapshot = read(now);
-      return snapshot;
-    }
-  }
-
-  private Snapshot read(long now) {
+  private static Snapshot read() {
+    long now = System.currentTimeMillis();
     Map<GlobalStatus, Integer> byStatus = new EnumMap<>(GlobalStatus.class);
     long oldest = 0;
-    try {
-      Collection<GlobalSession> sessions = SessionHolder.getRootSessionManager().allSessions();
-      for (GlobalSession session : sessions) {
-        byStatus.merge(session.getStatus(), 1, Integer::sum);
-        oldest = Math.max(oldest, now - session.getBeginTime());
-      }
-    } catch (RuntimeException e) {
-      // a store that cannot be read (the db down) keeps the last figures; the scrape still answers
-      log.warn("cannot read the TC's sessions for metrics error={}", e.toString());
-      return new Snapshot(snapshot.byStatus, snapshot.oldestMillis, now);
+    Collection<GlobalSession> sessions = SessionHolder.getRootSessionManager().allSessions();
+    for (GlobalSession session : sessions) {
+      byStatus.merge(session.getStatus(), 1, Integer::sum);
+      oldest = Math.max(oldest, now - session.getBeginTime());
     }
-    return new Snapshot(byStatus, oldest, now);
+    return new Snapshot(byStatus, oldest);
   }
 }

@@ -3,11 +3,13 @@ package io.txcenter.relay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.txcenter.metrics.CachedReading;
 import io.txcenter.outbox.OutboxDeliveryMapper;
 import io.txcenter.outbox.OutboxDeliveryMapper.Backlog;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,37 +25,40 @@ import org.slf4j.LoggerFactory;
  * weak reference lets it be collected, after which a gauge reads NaN.
  *
  * <p>The backlog is one query ({@link OutboxDeliveryMapper#backlog}) for all the gauges of a
- * scrape, kept for {@link #SNAPSHOT_MILLIS}; a database that cannot be read keeps the last figures.
+ * scrape, kept a second ({@link CachedReading}); a database that cannot be read keeps the last
+ * figures.
  */
 final class RelayMetrics {
 
-  static final long SNAPSHOT_MILLIS = 1_000;
   static final List<String> STATES = List.of("prepared", "ready", "pending", "dead");
 
   private static final Logger log = LoggerFactory.getLogger(RelayMetrics.class);
 
-  private final OutboxDeliveryMapper store;
-  private final String outbox;
-  private volatile Map<String, Backlog> last = Map.of();
-  private volatile long takenAt;
-
-  private RelayMetrics(String outbox, OutboxDeliveryMapper store) {
-    this.outbox = outbox;
-    this.store = store;
-  }
+  private RelayMetrics() {}
 
   /** Registers the backlog and leadership gauges of {@code outbox}. */
   static void bind(String outbox, OutboxDeliveryMapper store, BooleanSupplier leading) {
-    RelayMetrics metrics = new RelayMetrics(outbox, store);
+    CachedReading<Map<String, Backlog>> backlog =
+        new CachedReading<>(
+            Duration.ofSeconds(1),
+            () -> {
+              Map<String, Backlog> rows = new HashMap<>();
+              store.backlog().forEach(b -> rows.put(b.state(), b));
+              return rows;
+            },
+            Map.of(),
+            e ->
+                log.warn(
+                    "cannot read the outbox backlog outbox={} error={}", outbox, e.toString()));
     for (String state : STATES) {
-      Gauge.builder("txc.outbox.messages", metrics, m -> m.row(state).messages())
+      Gauge.builder("txc.outbox.messages", backlog, b -> row(b, state).messages())
           .description("outbox rows by state (pending, dead: deliveries)")
           .tag("outbox", outbox)
           .tag("state", state)
           .strongReference(true)
           .register(Metrics.globalRegistry);
       if (!state.equals("dead")) {
-        Gauge.builder("txc.outbox.oldest.seconds", metrics, m -> m.row(state).oldestSeconds())
+        Gauge.builder("txc.outbox.oldest.seconds", backlog, b -> row(b, state).oldestSeconds())
             .description("age of the oldest outbox row in the state (pending: the oldest due)")
             .tag("outbox", outbox)
             .tag("state", state)
@@ -68,23 +73,8 @@ final class RelayMetrics {
         .register(Metrics.globalRegistry);
   }
 
-  private Backlog row(String state) {
-    long now = System.currentTimeMillis();
-    if (now - takenAt >= SNAPSHOT_MILLIS) {
-      synchronized (this) {
-        if (now - takenAt >= SNAPSHOT_MILLIS) {
-          try {
-            Map<String, Backlog> rows = new ConcurrentHashMap<>();
-            store.backlog().forEach(b -> rows.put(b.state(), b));
-            last = rows;
-          } catch (RuntimeException e) {
-            log.warn("cannot read the outbox backlog outbox={} error={}", outbox, e.toString());
-          }
-          takenAt = now;
-        }
-      }
-    }
-    return last.getOrDefault(state, new Backlog(state, 0, 0));
+  private static Backlog row(CachedReading<Map<String, Backlog>> backlog, String state) {
+    return backlog.get().getOrDefault(state, new Backlog(state, 0, 0));
   }
 
   static void fannedOut(String outbox) {

@@ -89,13 +89,10 @@ class ListenersIT {
   /** Each process's metrics port, as the launcher set it ({@code txc.metrics.port}). */
   static Map<String, Integer> metricsPorts(Topology topology) {
     Map<String, Integer> ports = new LinkedHashMap<>();
-    for (List<Topology.ProcessSpec> stage : topology.stages()) {
-      for (Topology.ProcessSpec spec : stage) {
-        String port = spec.settings().get("txc.metrics.port");
-        assertThat(port).as("metrics port of %s", spec.name()).isNotNull();
-        ports.put(spec.name(), Integer.parseInt(port));
-      }
-    }
+    topology.metricsTargets().forEach((name, target) -> ports.put(name, target.port()));
+    assertThat(ports.keySet())
+        .as("processes with a metrics port")
+        .containsAll(topology.processNames());
     return ports;
   }
 

@@ -1,7 +1,6 @@
 package io.txcenter.tools.cli;
 
 import io.txcenter.tools.topology.CliException;
-import io.txcenter.tools.topology.Monitor;
 import io.txcenter.tools.topology.Topology;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,14 +31,13 @@ final class TopCommand {
       Map.of(
           "orders", "placeOrder", "payments", "completePayment", "purchases", "discountPurchase");
 
-  private final Monitor targets;
+  private final Topology topology;
   private final PrintStream out;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
   TopCommand(Topology topology, PrintStream out) {
-    // the targets Prometheus would scrape; the port is not used here
-    this.targets = new Monitor(topology, Monitor.DEFAULT_PORT, Duration.ofSeconds(1));
+    this.topology = topology;
     this.out = out;
   }
 
@@ -74,8 +72,8 @@ final class TopCommand {
   /** Every process's page, null for one that did not answer (down). */
   Map<String, MetricsScrape> scrapeAll() {
     Map<String, MetricsScrape> pages = new LinkedHashMap<>();
-    targets
-        .targets()
+    topology
+        .metricsTargets()
         .forEach(
             (process, target) -> {
               try {

@@ -1,6 +1,5 @@
 package io.txcenter.tools.topology;
 
-import io.txcenter.tools.topology.Topology.ProcessSpec;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,23 +66,10 @@ public final class Monitor {
     return topology.config().runDir().resolve("prometheus").resolve("prometheus.yml");
   }
 
-  /** Every process's metrics target: name → (job, port). */
-  public Map<String, Target> targets() {
-    Map<String, Target> targets = new LinkedHashMap<>();
-    for (List<ProcessSpec> stage : topology.stages()) {
-      for (ProcessSpec spec : stage) {
-        String metricsPort = spec.settings().get("txc.metrics.port");
-        if (metricsPort != null) {
-          String job = spec.settings().getOrDefault("txc.rpc.identity", spec.name());
-          targets.put(spec.name(), new Target(job, Integer.parseInt(metricsPort)));
-        }
-      }
-    }
-    return targets;
+  /** Every process's metrics target, as the topology declares it. */
+  public Map<String, Topology.MetricsTarget> targets() {
+    return topology.metricsTargets();
   }
-
-  /** A scrape target: the process kind and its metrics port. */
-  public record Target(String job, int port) {}
 
   /**
    * The generated configuration: one scrape job per process kind, one target per process on
@@ -103,7 +89,7 @@ public final class Monitor {
       yml.append("rule_files:\n  - '").append(rules).append("'\n");
     }
     yml.append("scrape_configs:\n");
-    Map<String, List<Map.Entry<String, Target>>> byJob = new LinkedHashMap<>();
+    Map<String, List<Map.Entry<String, Topology.MetricsTarget>>> byJob = new LinkedHashMap<>();
     targets()
         .entrySet()
         .forEach(t -> byJob.computeIfAbsent(t.getValue().job(), j -> new ArrayList<>()).add(t));
@@ -112,7 +98,7 @@ public final class Monitor {
           yml.append("  - job_name: '").append(job).append("'\n");
           yml.append("    metrics_path: /metrics\n");
           yml.append("    static_configs:\n");
-          for (Map.Entry<String, Target> member : members) {
+          for (Map.Entry<String, Topology.MetricsTarget> member : members) {
             yml.append("      - targets: ['127.0.0.1:")
                 .append(member.getValue().port())
                 .append("']\n");

@@ -33,16 +33,12 @@ public final class TcSessions {
               "SELECT COUNT(*) FROM " + config.schema("seata") + ".global_table", Long.class));
     }
     try {
-      return consoleCount();
+      return console.count();
     } catch (IOException | RuntimeException e) {
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;
     }
-  }
-
-  private long consoleCount() throws IOException, InterruptedException {
-    return console.count();
   }
 }

@@ -520,6 +520,27 @@ public final class Topology {
     }
   }
 
+  /** A process's metrics endpoint: its kind (RPC identity, the scrape job) and its port. */
+  public record MetricsTarget(String job, int port) {}
+
+  /**
+   * Every process's metrics endpoint ({@code txc.metrics.port}, from its descriptor's {@code
+   * extra-port.metrics}), by process name, in start order.
+   */
+  public Map<String, MetricsTarget> metricsTargets() {
+    Map<String, MetricsTarget> targets = new LinkedHashMap<>();
+    for (List<ProcessSpec> stage : stages()) {
+      for (ProcessSpec spec : stage) {
+        String port = spec.settings().get("txc.metrics.port");
+        if (port != null) {
+          String job = spec.settings().getOrDefault("txc.rpc.identity", spec.name());
+          targets.put(spec.name(), new MetricsTarget(job, Integer.parseInt(port)));
+        }
+      }
+    }
+    return targets;
+  }
+
   /** Names of every process of the topology, in start order. */
   public List<String> processNames() {
     return stages().stream().flatMap(List::stream).map(ProcessSpec::name).toList();
