@@ -1,5 +1,7 @@
 package io.txcenter.initiator;
 
+import io.txcenter.kit.Settings;
+import io.txcenter.kit.fence.FenceRetention;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.seata.core.context.RootContext;
@@ -60,6 +62,15 @@ public final class GlobalTransactionTemplate {
       int timeoutMillis,
       Supplier<GlobalTransaction> transactions) {
     this.log = Objects.requireNonNull(log, "'log' must not be null");
+    // the participants keep their fence rows for a time computed from the longest timeout
+    // (FenceRetention): a longer one here could let a late Try outlive its branch's fence row
+    long longest = FenceRetention.maxGlobalTimeoutMillis();
+    if (timeoutMillis < 1 || timeoutMillis > longest) {
+      throw new Settings.SettingException(
+          FenceRetention.MAX_TIMEOUT_SETTING,
+          "must be at least this initiator's timeout (" + subject + ", " + timeoutMillis + " ms)",
+          String.valueOf(longest));
+    }
     this.timeoutMillis = timeoutMillis;
     this.transactions = Objects.requireNonNull(transactions, "'transactions' must not be null");
     Objects.requireNonNull(subject, "'subject' must not be null");

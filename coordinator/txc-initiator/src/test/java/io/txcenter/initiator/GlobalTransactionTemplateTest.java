@@ -9,6 +9,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.txcenter.kit.Settings;
+import io.txcenter.kit.fence.FenceRetention;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.seata.common.exception.FrameworkErrorCode;
@@ -54,6 +56,24 @@ class GlobalTransactionTemplateTest {
   void cleanUp() {
     log.detachAppender(logged);
     RootContext.unbind();
+  }
+
+  @Test
+  void aTimeoutLongerThanTheTopologysLongest_isRefusedAtConstruction() {
+    // the participants keep fence rows for a time computed from txc.tx.max-timeout.ms (60 s)
+    assertThatThrownBy(() -> new GlobalTransactionTemplate(log, "order", "order", 60_001, () -> tx))
+        .isInstanceOf(Settings.SettingException.class)
+        .hasMessageContaining("txc.tx.max-timeout.ms")
+        .hasMessageContaining("60001 ms");
+    assertThat(new GlobalTransactionTemplate(log, "order", "order", 60_000, () -> tx)).isNotNull();
+
+    System.setProperty(FenceRetention.MAX_TIMEOUT_SETTING, "120000");
+    try {
+      assertThat(new GlobalTransactionTemplate(log, "order", "order", 90_000, () -> tx))
+          .isNotNull();
+    } finally {
+      System.clearProperty(FenceRetention.MAX_TIMEOUT_SETTING);
+    }
   }
 
   @Test

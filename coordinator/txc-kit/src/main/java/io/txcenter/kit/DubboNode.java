@@ -30,8 +30,26 @@ public final class DubboNode {
 
   public static final String VERSION = "1.0";
 
+  /** Calls are never retried by Dubbo: a Try is sent once (the fence's retention counts on it). */
+  public static final int RETRIES = 0;
+
+  /**
+   * {@code txc.dubbo.timeout.ms}, 10,000 by default: every call's timeout, provider and consumer.
+   */
+  public static final String TIMEOUT_SETTING = "txc.dubbo.timeout.ms";
+
   private final DubboBootstrap bootstrap;
   private final List<ServiceConfig<?>> services = new ArrayList<>();
+
+  /** The timeout of every Dubbo call of this process, in milliseconds. */
+  public static int timeoutMillis() {
+    long value = Settings.longValue(TIMEOUT_SETTING, 10_000);
+    if (value < 1 || value > 600_000) {
+      throw new Settings.SettingException(
+          TIMEOUT_SETTING, "must be in [1, 600000] ms", String.valueOf(value));
+    }
+    return (int) value;
+  }
 
   private DubboNode(String application, int port) {
     AdvertisedAddress.apply();
@@ -66,11 +84,11 @@ public final class DubboNode {
     registry.setUseAsConfigCenter(false);
     registry.setUseAsMetadataCenter(false);
     ProviderConfig provider = new ProviderConfig();
-    provider.setTimeout((int) Settings.longValue("txc.dubbo.timeout.ms", 10_000));
-    provider.setRetries(0);
+    provider.setTimeout(timeoutMillis());
+    provider.setRetries(RETRIES);
     ConsumerConfig consumer = new ConsumerConfig();
-    consumer.setTimeout((int) Settings.longValue("txc.dubbo.timeout.ms", 10_000));
-    consumer.setRetries(0);
+    consumer.setTimeout(timeoutMillis());
+    consumer.setRetries(RETRIES);
     consumer.setCheck(false);
     // connects to the registered address as is (netty4 would swap a 127.x for the NIC address)
     consumer.setClient(BindHostTransporter.NAME);

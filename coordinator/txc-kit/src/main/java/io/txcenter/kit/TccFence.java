@@ -1,8 +1,10 @@
 package io.txcenter.kit;
 
+import io.txcenter.kit.fence.FenceCleaner;
+import io.txcenter.kit.fence.FenceRetention;
 import io.txcenter.kit.fence.GuardedFenceHandler;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import javax.sql.DataSource;
 import org.apache.seata.rm.fence.SpringFenceConfig;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -21,39 +23,30 @@ public final class TccFence {
   private TccFence() {}
 
   /**
-   * Installs the fence and starts Seata's clean task, which deletes settled fence rows (committed,
-   * rollbacked, suspended) older than {@code txc.fence.clean-period} (ISO-8601, default {@code
-   * P1D}). The period must stay far above the longest Try delay (the global transaction timeout, 30
-   * s by default): a cleaned row can no longer refuse a late Try.
+   * Installs the fence and starts its clean task ({@link FenceCleaner}): settled rows older than
+   * the {@link FenceRetention} ({@code txc.fence.retention}, P1D by default, never below the floor
+   * computed from the longest global timeout and the Dubbo timeout) are deleted every {@code
+   * txc.fence.clean-interval}. A retention below the floor stops the process here.
    */
   public static PlatformTransactionManager install(DataSource dataSource) {
+    FenceRetention retention = FenceRetention.fromSettings();
     DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
     SpringFenceConfig config = new SpringFenceConfig(dataSource, transactionManager);
-    Duration cleanPeriod;
-    try {
-      cleanPeriod = Duration.parse(Settings.string("txc.fence.clean-period", "P1D"));
-    } catch (DateTimeParseException e) {
-      throw new Settings.SettingException(
-          "txc.fence.clean-period",
-          "must be an ISO-8601 duration such as P1D",
-          Settings.string("txc.fence.clean-period", ""));
-    }
-    if (cleanPeriod.compareTo(Duration.ofMinutes(10)) < 0) {
-      throw new Settings.SettingException(
-          "txc.fence.clean-period", "must be at least PT10M", cleanPeriod.toString());
-    }
-    config.setCleanPeriod(cleanPeriod);
+    // Seata's own clean task is off (a zero period): FenceCleaner replaces it (its comment says
+    // why)
+    config.setCleanPeriod(Duration.ZERO);
     try {
       config.afterPropertiesSet();
     } catch (Exception e) {
       throw new IllegalStateException("cannot install the TCC fence: " + e.getMessage(), e);
     }
     // Seata's Spring integration calls init() when it finds the config bean; without a container
-    // it is ours to call, or the clean task never starts
+    // it is ours to call (it sets the table name; its clean task stays off at a zero period)
     config.init();
     // after Seata's handler is set up (loading it installs it): ours replaces it and delegates to
     // it
     GuardedFenceHandler.install(dataSource, transactionManager);
+    new FenceCleaner(dataSource, retention, Clock.systemUTC()).start();
     return transactionManager;
   }
 }

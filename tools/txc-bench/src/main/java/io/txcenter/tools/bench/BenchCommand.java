@@ -60,6 +60,7 @@ public final class BenchCommand {
       List<Integer> branches,
       int branchConcurrency,
       int fenceRows,
+      int fenceRowsAgeSeconds,
       Path out) {
 
     public static Plan from(Map<String, String> o, Path home, Path runDir) {
@@ -81,6 +82,7 @@ public final class BenchCommand {
       List<Integer> branches = ints(o.getOrDefault("branches", "1,2,4,8"), "branches", 1, 16);
       int branchConcurrency = Options.whole(o, "branch-concurrency", 8, 1, 256);
       int fenceRows = Options.whole(o, "fence-rows", 0, 0, 10_000_000);
+      int fenceRowsAge = Options.whole(o, "fence-rows-age", 3_600, 0, 86_400 * 30);
       Path out =
           Path.of(
                   o.getOrDefault(
@@ -99,6 +101,7 @@ public final class BenchCommand {
           branches,
           branchConcurrency,
           fenceRows,
+          fenceRowsAge,
           out);
     }
 
@@ -182,7 +185,7 @@ public final class BenchCommand {
     try (Clients clients = new Clients(config)) {
       seed(clients);
       if (plan.fenceRows() > 0) {
-        fillFences(plan.fenceRows());
+        fillFences(plan.fenceRows(), plan.fenceRowsAgeSeconds());
       }
       Map<String, Call> arms = new LinkedHashMap<>();
       arms.put(
@@ -275,9 +278,11 @@ public final class BenchCommand {
   /**
    * Puts {@code rows} settled (committed) fence rows into the fence table of every schema an order
    * writes to: the table as it stands when the clean task keeps a day of rows ({@code
-   * txc.fence.clean-period}, P1D by default), for measuring whether its size costs anything.
+   * txc.fence.retention}, P1D by default), for measuring whether its size costs anything; rows last
+   * changed {@code ageSeconds} ago, so that a short retention has the clean task delete them while
+   * the arms run (docs/bench/README.md, lever 15).
    */
-  private void fillFences(int rows) {
+  private void fillFences(int rows, int ageSeconds) {
     List<String> schemas = new ArrayList<>();
     config.channels().forEach(c -> schemas.add(config.schemaOfChannel(c)));
     schemas.add(config.schema("portal"));
@@ -302,9 +307,11 @@ public final class BenchCommand {
               + schema
               + "`.tcc_fence_log (xid, branch_id, action_name, status, gmt_create, gmt_modified)"
               + " SELECT CONCAT('bench-fill:', n), n, 'benchFill', 2,"
-              + " NOW(3) - INTERVAL 1 HOUR, NOW(3) - INTERVAL 1 HOUR FROM ("
+              + " NOW(3) - INTERVAL ? SECOND, NOW(3) - INTERVAL ? SECOND FROM ("
               + sequence
               + ") s WHERE n < ?",
+          ageSeconds,
+          ageSeconds,
           rows);
       out.printf(
           Locale.ROOT,

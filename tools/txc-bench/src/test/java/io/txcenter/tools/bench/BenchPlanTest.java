@@ -29,6 +29,7 @@ class BenchPlanTest {
                 List.of(1, 2, 4, 8),
                 8,
                 0,
+                3_600,
                 Path.of("/p/docs/bench")));
   }
 
