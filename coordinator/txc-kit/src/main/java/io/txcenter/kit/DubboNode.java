@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.dubbo.config.ApplicationConfig;
 import org.apache.dubbo.config.ConsumerConfig;
+import org.apache.dubbo.config.MetricsConfig;
 import org.apache.dubbo.config.ProtocolConfig;
 import org.apache.dubbo.config.ProviderConfig;
 import org.apache.dubbo.config.ReferenceConfig;
@@ -104,7 +105,8 @@ public final class DubboNode {
             .application(app)
             .registry(registry)
             .provider(provider)
-            .consumer(consumer);
+            .consumer(consumer)
+            .metrics(metrics());
     if (port > 0) {
       ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
       protocol.setHost(AdvertisedAddress.host());
@@ -113,6 +115,26 @@ public final class DubboNode {
       protocol.setHeartbeat((int) Settings.longValue("txc.dubbo.heartbeat.ms", 3_000));
       bootstrap.protocol(protocol);
     }
+  }
+
+  /**
+   * Dubbo's built-in metrics (requests, latency, thread pools, registry), recorded on Micrometer's
+   * global registry, which the process's metrics endpoint exposes (docs/operations.md): no port or
+   * service of Dubbo's own (its metrics service is not exported, QoS is off). The JVM is measured
+   * once, by the endpoint's binders. {@code txc.dubbo.metrics=false} turns them off.
+   */
+  private static MetricsConfig metrics() {
+    MetricsConfig metrics = new MetricsConfig();
+    boolean on = Settings.bool("txc.dubbo.metrics", true);
+    metrics.setUseGlobalRegistry(true);
+    metrics.setExportMetricsService(false);
+    metrics.setEnableJvm(false);
+    metrics.setEnableRpc(on);
+    metrics.setEnableRegistry(on);
+    metrics.setEnableThreadpool(on);
+    metrics.setEnableMetadata(false);
+    metrics.setEnableNetty(false);
+    return metrics;
   }
 
   /** A node that will provide services on {@code port}. */

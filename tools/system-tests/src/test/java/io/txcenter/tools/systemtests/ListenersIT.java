@@ -78,6 +78,13 @@ class ListenersIT {
     assertThat(pages.get("tc")).contains("txc_tc_global_sessions{status=\"CommitRetrying\"}");
     // numbers, not NaN (a gauge whose object was collected reads NaN)
     assertThat(pages.get("tc")).containsPattern("txc_tc_oldest_session_seconds [0-9.]+");
+    // Dubbo's own metrics, on the same endpoint: a provider's request counters from its export,
+    // a consumer's once its references have been used (DubboNode's MetricsConfig, Micrometer's
+    // global registry)
+    assertThat(pages.get("portal"))
+        .containsPattern(
+            "dubbo_provider_requests_total\\{[^}]*interface=\"io\\.txcenter\\.portal\\.api\\.");
+    assertThat(pages.get("mall")).containsPattern("dubbo_consumer_requests_[a-z_]*total\\{");
     for (String relay : TopologyConfig.RELAYS) {
       assertThat(pages.get(relay))
           .containsPattern("txc_relay_leader\\{outbox=\"mall\"} [01](\\.0)?");
