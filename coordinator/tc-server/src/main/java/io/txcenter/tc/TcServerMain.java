@@ -96,10 +96,24 @@ public final class TcServerMain {
     configureStore(store, runDir.resolve("data/" + name));
     configureConsole(runDir, name);
 
+    // Phase two is retried until it succeeds: at a retry timeout Seata 2.0 ends the session as
+    // CommitFailed / RollbackFailed and deletes it (seata #5295, #6480), which would drop the
+    // frozen points or quota of its other branches without a trace. -1 (Seata's default) never
+    // times out; pinned so that a configuration file cannot turn it on. A retrying session shows
+    // in txc_tc_global_sessions and raises TxcBranchPhaseTwoRetrying (docs/operations.md).
+    System.setProperty("server.maxCommitRetryTimeout", "-1");
+    System.setProperty("server.maxRollbackRetryTimeout", "-1");
+    System.setProperty("seata.server.max-commit-retry-timeout", "-1");
+    System.setProperty("seata.server.max-rollback-retry-timeout", "-1");
+    // Seata's own metrics exporter serves on a port of its own bound to every interface: off;
+    // SeataTcMetrics puts the same metrics on the process's endpoint
+    System.setProperty("seata.metrics.enabled", "false");
+    System.setProperty("metrics.enabled", "false");
     ServerApplication.main(args);
     MetricsEndpoint metrics = MetricsEndpoint.startFromSettings(InetAddress.getByName(bind));
     if (metrics != null) {
       TcMetrics.bind(metrics.registry());
+      SeataTcMetrics.bind(metrics.registry());
     }
     Path marker = runDir.resolve(name + ".ready");
     Files.createDirectories(runDir);

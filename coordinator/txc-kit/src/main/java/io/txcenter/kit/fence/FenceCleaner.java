@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Deletes a participant's settled fence rows older than the {@link FenceRetention}, a batch of
- * {@value #BATCH} rows a statement, each statement its own short transaction.
+ * {@value #BATCH} rows a statement, each statement its own short transaction, paced: after a full
+ * batch it waits as long as the batch took.
  *
  * <p>Why not Seata's clean task ({@code CommonFenceConfig.initCleanTask}): it deletes, by XID,
  * every row of each XID that has one old settled row ({@code DELETE … WHERE xid IN (…)}). A {@code
@@ -62,8 +63,8 @@ public final class FenceCleaner implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** What one pass deleted, and in how many delete statements. */
-  public record Pass(long rows, int statements) {}
+  /** What one pass deleted, in how many delete statements, and how long it took. */
+  public record Pass(long rows, int statements, long millis) {}
 
   /**
    * Starts the passes, one every {@link FenceRetention#interval()}, the first after one interval.
@@ -103,12 +104,19 @@ public final class FenceCleaner implements AutoCloseable {
     try {
       int deleted;
       do {
+        long statementStart = System.nanoTime();
         deleted = jdbc.update(DELETE_SETTLED, before);
         statements++;
         rows += deleted;
+        if (deleted == BATCH) {
+          // paced: after a full batch, wait as long as it took (at most a second), so a pass with
+          // a backlog takes at most half of a connection and of the table's write locks beside the
+          // live branches (lever 15 in docs/bench/README.md)
+          pause(Math.min(1_000, (System.nanoTime() - statementStart) / 1_000_000));
+        }
       } while (deleted == BATCH);
       outcome = "ok";
-      return new Pass(rows, statements);
+      return new Pass(rows, statements, (System.nanoTime() - start) / 1_000_000);
     } finally {
       Counter.builder("txc.fence.cleaned.rows")
           .description("settled fence rows deleted by the clean task")
@@ -122,15 +130,25 @@ public final class FenceCleaner implements AutoCloseable {
     }
   }
 
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("fence clean pass interrupted", e);
+    }
+  }
+
   private void passLogged() {
     try {
       Pass pass = cleanOnce();
       lastPassFailed.set(0);
       if (pass.rows() > 0) {
         log.info(
-            "fence clean pass deleted={} statements={} retention={}",
+            "fence clean pass deleted={} statements={} took={}ms retention={}",
             pass.rows(),
             pass.statements(),
+            pass.millis(),
             retention.retention());
       }
     } catch (RuntimeException e) {

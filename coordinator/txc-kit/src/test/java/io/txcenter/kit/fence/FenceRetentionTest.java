@@ -26,11 +26,12 @@ class FenceRetentionTest {
   }
 
   @Test
-  void byDefault_keepsADay_cleansHourly_andTheFloorIsTheLongestTimeoutPlusOneCallPlusAMinute() {
+  void
+      byDefault_keepsADay_cleansEveryMinute_andTheFloorIsTheLongestTimeoutPlusOneCallPlusAMinute() {
     FenceRetention retention = FenceRetention.fromSettings();
 
     assertThat(retention.retention()).isEqualTo(Duration.ofDays(1));
-    assertThat(retention.interval()).isEqualTo(Duration.ofHours(1));
+    assertThat(retention.interval()).isEqualTo(Duration.ofMinutes(1));
     // 60 s global timeout + 10 s Dubbo call (no retries) + 60 s margin
     assertThat(retention.floor()).isEqualTo(Duration.ofSeconds(130));
   }
@@ -52,6 +53,14 @@ class FenceRetentionTest {
   }
 
   @Test
+  void aRetentionShorterThanTwoMinutes_isCleanedTwicePerRetention() {
+    System.setProperty(FenceRetention.MAX_TIMEOUT_SETTING, "10000");
+    System.setProperty(FenceRetention.RETENTION_SETTING, "PT100S");
+
+    assertThat(FenceRetention.fromSettings().interval()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  @Test
   void aRetentionBelowTheFloor_isRefused_namingTheFloor() {
     System.setProperty(FenceRetention.RETENTION_SETTING, "PT2M9S");
 
@@ -66,8 +75,6 @@ class FenceRetentionTest {
   void raisingTheLongestTimeout_makesAnAcceptedRetentionTooShort() {
     System.setProperty(FenceRetention.RETENTION_SETTING, "PT10M");
     assertThat(FenceRetention.fromSettings().retention()).isEqualTo(Duration.ofMinutes(10));
-    // an interval of its own is then half the retention
-    assertThat(FenceRetention.fromSettings().interval()).isEqualTo(Duration.ofMinutes(5));
 
     System.setProperty(FenceRetention.MAX_TIMEOUT_SETTING, "600000");
 

@@ -98,6 +98,19 @@ class MonitorIT {
                     .isGreaterThanOrEqualTo(3);
                 assertThat(value(monitor, "sum(txc_consumer_messages_total{outcome=\"applied\"})"))
                     .isGreaterThanOrEqualTo(3);
+                // Seata's own TC counters (SeataTcMetrics) and Dubbo's (DubboNode's MetricsConfig)
+                assertThat(
+                        value(
+                            monitor,
+                            "sum(seata_transaction{job=\"tc\",meter=\"counter\","
+                                + "status=\"committed\"})"))
+                    .isGreaterThanOrEqualTo(3);
+                assertThat(
+                        value(
+                            monitor,
+                            "sum(dubbo_provider_requests_total{job=\"points\","
+                                + "method=\"tryFreeze\"})"))
+                    .isGreaterThanOrEqualTo(6);
                 assertThat(jobsWith(monitor, "{__name__=~\"txc_.+\"}"))
                     .containsAll(jobs(monitor))
                     .contains("mall", "points", "portal", "relay", "subscriber", "tc");
@@ -106,6 +119,91 @@ class MonitorIT {
       monitor.stop(System.out);
     }
     assertThat(monitor.running()).isEmpty();
+  }
+
+  @Test
+  void withAnAlertWebhook_anAlertmanagerOnLoopbackOnly_receivesPrometheusAlerts_andPostsThem()
+      throws Exception {
+    assumeTrue(
+        Monitor.available() && Monitor.alertmanagerAvailable(),
+        "prometheus or alertmanager not found: apt-get install --no-install-recommends"
+            + " prometheus prometheus-alertmanager");
+    List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer hook =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext(
+        "/hook",
+        exchange -> {
+          posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    hook.start();
+    Monitor monitor =
+        new Monitor(
+            SharedTopology.get().topology(),
+            FreePorts.next(),
+            Duration.ofMillis(500),
+            FreePorts.next(),
+            URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"));
+    try {
+      monitor.start(System.out);
+      long alertmanager = monitor.alertmanagerRunning().orElseThrow().pid();
+      // the web port only: no cluster (gossip) port, nothing beyond loopback
+      assertThat(ListeningSockets.of(alertmanager))
+          .hasSize(1)
+          .allSatisfy(l -> assertThat(l.loopback()).as(l.toString()).isTrue());
+      // Prometheus sends its alerts there
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> managers =
+                    http.send(
+                        HttpRequest.newBuilder(URI.create(monitor.url() + "/api/v1/alertmanagers"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(
+                        JSON.readTree(managers.body())
+                            .at("/data/activeAlertmanagers/0/url")
+                            .asText())
+                    .startsWith(monitor.alertmanagerUrl() + "/api/v2/alerts");
+              });
+
+      // an alert as Prometheus posts it reaches the webhook, grouped by alert and process
+      HttpResponse<String> accepted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(monitor.alertmanagerUrl() + "/api/v2/alerts"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "[{\"labels\":{\"alertname\":\"TxcProcessDown\",\"process\":"
+                              + "\"points-ch-a\",\"severity\":\"critical\"},"
+                              + "\"annotations\":{\"runbook\":"
+                              + "\"docs/operations.md#txcprocessdown\"}}]"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(posted).isNotEmpty();
+                JsonNode notification = JSON.readTree(posted.get(0));
+                assertThat(notification.get("status").asText()).isEqualTo("firing");
+                assertThat(notification.at("/alerts/0/labels/alertname").asText())
+                    .isEqualTo("TxcProcessDown");
+                assertThat(notification.at("/alerts/0/labels/process").asText())
+                    .isEqualTo("points-ch-a");
+                assertThat(notification.at("/alerts/0/annotations/runbook").asText())
+                    .isEqualTo("docs/operations.md#txcprocessdown");
+              });
+    } finally {
+      monitor.stop(System.out);
+      hook.stop(0);
+    }
+    assertThat(monitor.running()).isEmpty();
+    assertThat(monitor.alertmanagerRunning()).isEmpty();
   }
 
   /** Every process kind of the topology: the scrape jobs. */

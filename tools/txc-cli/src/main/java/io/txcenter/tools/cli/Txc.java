@@ -42,10 +42,12 @@ public final class Txc {
         up       start the topology, one JVM per service: ZooKeeper, the TC, points (ch-a, ch-b),
                  portal, account, five accompaniment subscribers, the accounting consumer, the
                  merchant stub and notifier, mall, payment, fund, two relays
-        down     stop the processes `up` started (by pid), Prometheus included
+        down     stop the processes `up` started (by pid), Prometheus and Alertmanager included
         status   show each process and every address registered in ZooKeeper
         monitor  a real Prometheus on 127.0.0.1:9090 (--prometheus-port P) scraping every process of
-                 the running topology, with the alert rules of ops/prometheus (also: up --monitor)
+                 the running topology, with the alert rules of ops/prometheus (also: up --monitor);
+                 --alert-webhook URL: and an Alertmanager on 127.0.0.1:9093 (--alertmanager-port P)
+                 posting every firing and resolved alert to URL
         tx list [--older-than 30s] [--state S]   the global transactions the TC holds, with branches
         tx show <xid>   one XID's timeline: TC session, fence rows, business rows, outbox deliveries
         top      one screen from every process's metrics, redrawn every second (--interval S):
@@ -338,7 +340,34 @@ public final class Txc {
       throw new CliException(
           "--prometheus-port must be a port number, was [" + options.get("prometheus-port") + "]");
     }
-    Monitor monitor = new Monitor(new Topology(TopologyConfig.read(runDir)), port, MONITOR_SCRAPE);
+    int alertmanagerPort;
+    try {
+      alertmanagerPort =
+          Integer.parseInt(
+              options.getOrDefault(
+                  "alertmanager-port", String.valueOf(Monitor.DEFAULT_ALERTMANAGER_PORT)));
+    } catch (NumberFormatException e) {
+      throw new CliException(
+          "--alertmanager-port must be a port number, was ["
+              + options.get("alertmanager-port")
+              + "]");
+    }
+    java.net.URI webhook = null;
+    if (options.containsKey("alert-webhook")) {
+      try {
+        webhook = new java.net.URI(options.get("alert-webhook"));
+      } catch (java.net.URISyntaxException e) {
+        throw new CliException(
+            "--alert-webhook must be an http(s) URL, was [" + options.get("alert-webhook") + "]");
+      }
+    }
+    Monitor monitor =
+        new Monitor(
+            new Topology(TopologyConfig.read(runDir)),
+            port,
+            MONITOR_SCRAPE,
+            alertmanagerPort,
+            webhook);
     monitor.start(out);
     out.println("  prometheus  " + monitor.url() + "  config " + monitor.configFile());
     return 0;
@@ -348,9 +377,14 @@ public final class Txc {
     TopologyConfig config = TopologyConfig.read(runDir);
     Topology topology = new Topology(config);
     topology.status().forEach(out::println);
-    new Monitor(topology, Monitor.DEFAULT_PORT, MONITOR_SCRAPE)
+    Monitor monitor = new Monitor(topology, Monitor.DEFAULT_PORT, MONITOR_SCRAPE);
+    monitor
         .running()
         .ifPresent(h -> out.printf("  %-12s %-8s pid %d%n", Monitor.NAME, "running", h.pid()));
+    monitor
+        .alertmanagerRunning()
+        .ifPresent(
+            h -> out.printf("  %-12s %-8s pid %d%n", Monitor.ALERTMANAGER, "running", h.pid()));
     if (topology.running(config.ha() ? "zk-1" : "zk").isPresent()) {
       out.println("registered in ZooKeeper:");
       for (Registrations.Registration r :

@@ -1,15 +1,7 @@
 package io.txcenter.tools.topology;
 
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,39 +10,92 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus} binary, or {@code TXC_PROMETHEUS}) for a
  * topology: a scrape configuration generated from the processes' metrics ports ({@code
  * txc.metrics.port}), every target labelled {@code job} (the process kind, its RPC identity) and
  * {@code process} (its name), the shipped alert rules ({@code ops/prometheus/alerts.yml}), the web
- * port on 127.0.0.1 only, the data under the run directory. Started and stopped by pid like the
- * topology's processes ({@code <run dir>/pids/prometheus.pid}); docs/operations.md.
+ * port on 127.0.0.1 only, the data under the run directory. With an alert webhook, also an
+ * Alertmanager (Debian's {@code prometheus-alertmanager}, or {@code TXC_ALERTMANAGER}) on
+ * 127.0.0.1, its clustering off, that posts every firing and resolved alert to the webhook. Both
+ * are started and stopped by pid like the topology's processes ({@code <run
+ * dir>/pids/prometheus.pid}, {@code alertmanager.pid}); docs/operations.md.
  */
 public final class Monitor {
 
   /** The process name: pid file, log and status line. */
   public static final String NAME = "prometheus";
 
+  /** The Alertmanager's process name. */
+  public static final String ALERTMANAGER = "alertmanager";
+
   public static final int DEFAULT_PORT = 9090;
 
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  public static final int DEFAULT_ALERTMANAGER_PORT = 9093;
 
   private final Topology topology;
   private final int port;
   private final Duration scrapeInterval;
+  private final int alertmanagerPort;
+  private final URI alertWebhook;
+  private final MonitorServer prometheus;
+  private final MonitorServer alertmanager;
 
   public Monitor(Topology topology, int port, Duration scrapeInterval) {
+    this(topology, port, scrapeInterval, DEFAULT_ALERTMANAGER_PORT, null);
+  }
+
+  /**
+   * A monitor whose Prometheus sends its alerts to an Alertmanager on {@code alertmanagerPort},
+   * which posts them to {@code alertWebhook} (an http or https URL); {@code null}: no Alertmanager.
+   */
+  public Monitor(
+      Topology topology,
+      int port,
+      Duration scrapeInterval,
+      int alertmanagerPort,
+      URI alertWebhook) {
     if (port < 1 || port > 65535) {
       throw new CliException("--prometheus-port must be in [1, 65535], was [" + port + "]");
+    }
+    if (alertmanagerPort < 1 || alertmanagerPort > 65535 || alertmanagerPort == port) {
+      throw new CliException(
+          "--alertmanager-port must be in [1, 65535] and not the Prometheus port, was ["
+              + alertmanagerPort
+              + "]");
     }
     if (scrapeInterval.toMillis() < 500) {
       throw new CliException("the scrape interval must be at least 500 ms, was " + scrapeInterval);
     }
+    if (alertWebhook != null) {
+      String scheme = alertWebhook.getScheme();
+      if (!("http".equals(scheme) || "https".equals(scheme))
+          || alertWebhook.getHost() == null
+          || alertWebhook.getRawQuery() != null
+          || alertWebhook.getRawUserInfo() != null
+          || alertWebhook.toString().contains("'")) {
+        throw new CliException(
+            "--alert-webhook must be an http(s) URL with a host, no user info and no query, was ["
+                + alertWebhook
+                + "]");
+      }
+    }
     this.topology = topology;
     this.port = port;
     this.scrapeInterval = scrapeInterval;
+    this.alertmanagerPort = alertmanagerPort;
+    this.alertWebhook = alertWebhook;
+    Path runDir = topology.config().runDir();
+    this.prometheus =
+        new MonitorServer(
+            NAME, runDir, runDir.resolve("prometheus").resolve("prometheus.yml"), url());
+    this.alertmanager =
+        new MonitorServer(
+            ALERTMANAGER,
+            runDir,
+            runDir.resolve("alertmanager").resolve("alertmanager.yml"),
+            alertmanagerUrl());
   }
 
   public int port() {
@@ -60,6 +105,11 @@ public final class Monitor {
   /** The API's base URL, {@code http://127.0.0.1:<port>}. */
   public String url() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The Alertmanager's base URL, {@code http://127.0.0.1:<alertmanager port>}. */
+  public String alertmanagerUrl() {
+    return "http://127.0.0.1:" + alertmanagerPort;
   }
 
   public Path configFile() {
@@ -73,7 +123,8 @@ public final class Monitor {
 
   /**
    * The generated configuration: one scrape job per process kind, one target per process on
-   * 127.0.0.1 with its {@code process} label, and the shipped alert rules.
+   * 127.0.0.1 with its {@code process} label, the shipped alert rules, and the Alertmanager when
+   * there is a webhook.
    */
   public String scrapeConfig() {
     String interval = scrapeInterval.toMillis() + "ms";
@@ -87,6 +138,12 @@ public final class Monitor {
     Path rules = topology.config().home().resolve("ops/prometheus/alerts.yml");
     if (Files.exists(rules)) {
       yml.append("rule_files:\n  - '").append(rules).append("'\n");
+    }
+    if (alertWebhook != null) {
+      yml.append("alerting:\n");
+      yml.append("  alertmanagers:\n");
+      yml.append("    - static_configs:\n");
+      yml.append("        - targets: ['127.0.0.1:").append(alertmanagerPort).append("']\n");
     }
     yml.append("scrape_configs:\n");
     Map<String, List<Map.Entry<String, Topology.MetricsTarget>>> byJob = new LinkedHashMap<>();
@@ -110,170 +167,130 @@ public final class Monitor {
   }
 
   /**
-   * Writes the configuration and starts Prometheus if it is not running, then waits until it
-   * answers {@code /-/ready}; a missing binary is a {@link CliException} that says how to install
-   * it.
+   * The Alertmanager's configuration: every alert to the webhook, firing and resolved, grouped by
+   * alert and process or outbox; a group's first notification after 5 s.
+   */
+  public String alertmanagerConfig() {
+    return "# generated by bin/txc monitor; do not edit\n"
+        + "route:\n"
+        + "  receiver: txc-webhook\n"
+        + "  group_by: ['alertname', 'process', 'outbox']\n"
+        + "  group_wait: 5s\n"
+        + "  group_interval: 1m\n"
+        + "  repeat_interval: 4h\n"
+        + "receivers:\n"
+        + "  - name: txc-webhook\n"
+        + "    webhook_configs:\n"
+        + "      - url: '"
+        + alertWebhook
+        + "'\n"
+        + "        send_resolved: true\n";
+  }
+
+  /**
+   * Writes the configuration and starts Prometheus if it is not running (first the Alertmanager, if
+   * there is a webhook), then waits until each answers {@code /-/ready}; a missing binary is a
+   * {@link CliException} that says how to install it.
    */
   public void start(PrintStream out) {
-    Optional<ProcessHandle> running = running();
+    if (alertWebhook != null) {
+      Optional<ProcessHandle> running = alertmanager.running();
+      if (running.isPresent()) {
+        out.printf(
+            "  %-12s already running (pid %d) %s%n",
+            ALERTMANAGER, running.get().pid(), alertmanagerUrl());
+      } else {
+        Path runDir = topology.config().runDir();
+        long pid =
+            alertmanager.start(
+                alertmanagerBinary(),
+                alertmanagerConfig(),
+                List.of(
+                    "--storage.path=" + runDir.resolve("data").resolve(ALERTMANAGER),
+                    // loopback only, like every listener of the topology; no cluster port at all
+                    "--web.listen-address=127.0.0.1:" + alertmanagerPort,
+                    "--cluster.listen-address="));
+        out.printf(
+            "  %-12s ready (pid %d) %s, webhook %s%n",
+            ALERTMANAGER, pid, alertmanagerUrl(), alertWebhook);
+      }
+    }
+    Optional<ProcessHandle> running = prometheus.running();
     if (running.isPresent()) {
       out.printf("  %-12s already running (pid %d) %s%n", NAME, running.get().pid(), url());
       return;
     }
-    Path binary = binary();
     Path runDir = topology.config().runDir();
-    try {
-      Files.createDirectories(configFile().getParent());
-      Files.createDirectories(runDir.resolve("pids"));
-      Files.createDirectories(runDir.resolve("logs"));
-      Files.writeString(configFile(), scrapeConfig(), StandardCharsets.UTF_8);
-      List<String> command = new ArrayList<>();
-      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-        command.add("/usr/bin/setsid");
-      }
-      command.addAll(
-          List.of(
-              binary.toString(),
-              "--config.file=" + configFile(),
-              "--storage.tsdb.path=" + runDir.resolve("data").resolve(NAME),
-              "--storage.tsdb.retention.time=1d",
-              // loopback only, like every listener of the topology
-              "--web.listen-address=127.0.0.1:" + port));
-      Process process =
-          new ProcessBuilder(command)
-              .directory(runDir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.appendTo(log().toFile()))
-              .redirectInput(Redirect.from(new File("/dev/null")))
-              .start();
-      Files.writeString(pidFile(), process.pid() + "\n", StandardCharsets.UTF_8);
-      awaitReady(process);
-      out.printf(
-          "  %-12s ready (pid %d) %s, %d targets%n", NAME, process.pid(), url(), targets().size());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start prometheus", e);
-    }
+    long pid =
+        prometheus.start(
+            binary(),
+            scrapeConfig(),
+            List.of(
+                "--storage.tsdb.path=" + runDir.resolve("data").resolve(NAME),
+                "--storage.tsdb.retention.time=1d",
+                // loopback only, like every listener of the topology
+                "--web.listen-address=127.0.0.1:" + port));
+    out.printf("  %-12s ready (pid %d) %s, %d targets%n", NAME, pid, url(), targets().size());
   }
 
-  private void awaitReady(Process process) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new CliException(
-            "prometheus exited with " + process.exitValue() + " before it was ready; see " + log());
-      }
-      try {
-        HttpResponse<Void> ready =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException("interrupted while waiting for prometheus");
-      }
-      try {
-        process.waitFor(200, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException("interrupted while waiting for prometheus");
-      }
-    }
-    throw new CliException("prometheus not ready after " + READY_TIMEOUT + "; see " + log());
-  }
-
-  /** Stops the Prometheus this run directory started, by pid; nothing else. */
+  /** Stops the Prometheus and the Alertmanager this run directory started, by pid; nothing else. */
   public void stop(PrintStream out) {
-    running()
-        .ifPresent(
-            handle -> {
-              handle.destroy();
-              try {
-                handle.onExit().get(20, TimeUnit.SECONDS);
-              } catch (Exception e) {
-                handle.destroyForcibly();
-              }
-              out.printf("  %-12s stopped (pid %d)%n", NAME, handle.pid());
-            });
-    try {
-      Files.deleteIfExists(pidFile());
-    } catch (IOException e) {
-      // a stale pid file is checked against the command line next time
-    }
+    prometheus.stop(out);
+    alertmanager.stop(out);
   }
 
   /** The live Prometheus of this run directory: its pid file, alive, with this configuration. */
   public Optional<ProcessHandle> running() {
-    Path pidFile = pidFile();
-    if (!Files.exists(pidFile)) {
-      return Optional.empty();
-    }
-    try {
-      long pid = Long.parseLong(Files.readString(pidFile).trim());
-      String marker = "--config.file=" + configFile();
-      return ProcessHandle.of(pid)
-          .filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false));
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
+    return prometheus.running();
+  }
+
+  /** The live Alertmanager of this run directory. */
+  public Optional<ProcessHandle> alertmanagerRunning() {
+    return alertmanager.running();
   }
 
   /** The prometheus binary: {@code TXC_PROMETHEUS}, else {@code prometheus} on the {@code PATH}. */
   public static Path binary() {
-    String configured = System.getenv("TXC_PROMETHEUS");
-    if (configured != null && !configured.isBlank()) {
-      Path path = Path.of(configured);
-      if (!Files.isExecutable(path)) {
-        throw new CliException("TXC_PROMETHEUS is not an executable file: " + configured);
-      }
-      return path;
-    }
-    return findOnPath("prometheus")
-        .orElseThrow(
-            () ->
-                new CliException(
-                    "prometheus not found on PATH: install Debian's package without starting its"
-                        + " service (docs/operations.md, \"Monitoring\"): apt-get install"
-                        + " --no-install-recommends prometheus, or set TXC_PROMETHEUS"));
+    return MonitorServer.binary(
+        "TXC_PROMETHEUS",
+        List.of("prometheus"),
+        "install Debian's package without starting its service (docs/operations.md,"
+            + " \"Monitoring\"): apt-get install --no-install-recommends prometheus");
+  }
+
+  /**
+   * The Alertmanager binary: {@code TXC_ALERTMANAGER}, else {@code prometheus-alertmanager}
+   * (Debian's name) or {@code alertmanager} on the {@code PATH}.
+   */
+  public static Path alertmanagerBinary() {
+    return MonitorServer.binary(
+        "TXC_ALERTMANAGER",
+        List.of("prometheus-alertmanager", "alertmanager"),
+        "install Debian's package without starting its service (docs/operations.md,"
+            + " \"Alert webhook\"): apt-get install --no-install-recommends"
+            + " prometheus-alertmanager");
   }
 
   /** True when a prometheus binary can be found (tests skip without one). */
   public static boolean available() {
+    return found(Monitor::binary);
+  }
+
+  /** True when an Alertmanager binary can be found. */
+  public static boolean alertmanagerAvailable() {
+    return found(Monitor::alertmanagerBinary);
+  }
+
+  private static boolean found(java.util.function.Supplier<Path> binary) {
     try {
-      binary();
+      binary.get();
       return true;
     } catch (CliException e) {
       return false;
     }
   }
 
-  private static Optional<Path> findOnPath(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
-  }
-
   public Path log() {
-    return topology.config().runDir().resolve("logs").resolve(NAME + ".log");
-  }
-
-  private Path pidFile() {
-    return topology.config().runDir().resolve("pids").resolve(NAME + ".pid");
+    return prometheus.log();
   }
 }
