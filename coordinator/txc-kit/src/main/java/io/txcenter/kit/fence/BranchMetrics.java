@@ -25,6 +25,9 @@ final class BranchMetrics {
   /** A Cancel without a Try: the fence wrote {@code suspended} and the Cancel did nothing. */
   static final String EMPTY_ROLLBACK = "empty_rollback";
 
+  /** Phase two of a parked branch, refused without running ({@link FenceParking}). */
+  static final String PARKED_REFUSED = "parked_refused";
+
   /** A repeated Confirm or Cancel answered from the fence row without running the phase again. */
   static final String DUPLICATE_ABSORBED = "duplicate_absorbed";
 

@@ -130,8 +130,10 @@ public final class GuardedFenceHandler implements FenceHandler {
               args,
               CommonFenceConstant.STATUS_COMMITTED);
       if (settled == null) {
-        // off the common path: a duplicate Confirm, or a Confirm without Try (Seata refuses it)
-        if (fenceStatus(xid, branchId) == CommonFenceConstant.STATUS_COMMITTED) {
+        // off the common path: a duplicate Confirm, a Confirm without Try (Seata refuses it), or
+        // a parked branch (refused here: Seata's handler would settle any status it does not know)
+        int status = settledElsewhereOrParked(action, xid, branchId);
+        if (status == CommonFenceConstant.STATUS_COMMITTED) {
           BranchMetrics.event(action, BranchMetrics.DUPLICATE_ABSORBED);
         }
         settled = seata.commitFence(commitMethod, targetTCCBean, xid, branchId, args);
@@ -163,8 +165,9 @@ public final class GuardedFenceHandler implements FenceHandler {
               args,
               CommonFenceConstant.STATUS_ROLLBACKED);
       if (settled == null) {
-        // off the common path: no row (an empty rollback: Seata writes suspended) or a duplicate
-        int status = fenceStatus(xid, branchId);
+        // off the common path: no row (an empty rollback: Seata writes suspended), a duplicate,
+        // or a parked branch (refused)
+        int status = settledElsewhereOrParked(actionName, xid, branchId);
         settled =
             seata.rollbackFence(rollbackMethod, targetTCCBean, xid, branchId, args, actionName);
         if (status == NO_ROW && settled) {
@@ -181,14 +184,31 @@ public final class GuardedFenceHandler implements FenceHandler {
     }
   }
 
+  /**
+   * The fence row's status off the common path; a parked branch, or a row that cannot be read (it
+   * might be parked), refuses the phase so that the TC retries it later.
+   */
+  private int settledElsewhereOrParked(String action, String xid, Long branchId) {
+    int status = fenceStatus(xid, branchId);
+    if (status == FenceParking.STATUS_PARKED) {
+      BranchMetrics.event(action, BranchMetrics.PARKED_REFUSED);
+      throw new FenceParking.BranchParkedException(xid, branchId);
+    }
+    if (status == UNREAD) {
+      throw new IllegalStateException(
+          "cannot read the fence row xid=" + xid + " branch=" + branchId + "; the TC retries");
+    }
+    return status;
+  }
+
   /** The fence row's status, read outside any transaction ({@link #NO_ROW} when none). */
   private int fenceStatus(String xid, Long branchId) {
     try (Connection conn = dataSource.getConnection()) {
       CommonFenceDO row = store.queryCommonFenceDO(conn, xid, branchId);
       return row == null || row.getStatus() == null ? NO_ROW : row.getStatus();
     } catch (Exception e) {
-      // only a metric depends on it
-      log.debug("cannot read the fence row xid={} branch={} error={}", xid, branchId, e.toString());
+      // the caller refuses the phase: the TC retries it
+      log.warn("cannot read the fence row xid={} branch={} error={}", xid, branchId, e.toString());
       return UNREAD;
     }
   }

@@ -174,6 +174,27 @@ class GuardedFenceHandlerIT {
   }
 
   @Test
+  void givenAParkedBranch_confirmAndCancel_areRefusedWithoutRunning_untilItIsReleased() {
+    BusinessActionContext branch = tried();
+    setStatus(branch, FenceParking.STATUS_PARKED);
+
+    assertThatThrownBy(() -> fence.confirm(branch))
+        .isInstanceOf(FenceParking.BranchParkedException.class)
+        .hasMessageContaining("branch parked");
+    assertThatThrownBy(() -> fence.cancel(branch))
+        .isInstanceOf(FenceParking.BranchParkedException.class);
+    assertThat(fenceStatus(branch)).isEqualTo(FenceParking.STATUS_PARKED);
+    assertThat(phases(branch)).isEmpty();
+    // a late Try still collides with the row
+    assertThatThrownBy(() -> fence.tryPhase(branch, () -> {}));
+
+    setStatus(branch, 1); // bin/txc tx retry
+    assertThat(fence.confirm(branch)).isTrue(); // the TC's next retry
+    assertThat(fenceStatus(branch)).isEqualTo(2);
+    assertThat(phases(branch)).containsExactly("confirm");
+  }
+
+  @Test
   void givenNoTry_confirm_failsSoTheCoordinatorRetries_andWritesNothing() {
     BusinessActionContext branch = FenceHarness.newBranch();
 
@@ -328,6 +349,14 @@ class GuardedFenceHandlerIT {
       DefaultCommonFenceHandler.get()
           .setFenceHandler(new GuardedFenceHandler(seata, dataSource, transactions));
     }
+  }
+
+  private static void setStatus(BusinessActionContext branch, int status) {
+    jdbc.update(
+        "UPDATE tcc_fence_log SET status = ? WHERE xid = ? AND branch_id = ?",
+        status,
+        branch.getXid(),
+        branch.getBranchId());
   }
 
   private static int fenceStatus(BusinessActionContext branch) {

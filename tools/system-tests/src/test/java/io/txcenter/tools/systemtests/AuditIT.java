@@ -301,7 +301,19 @@ class AuditIT {
 
     Audit.Result result = audit();
 
-    assertThat(result.violations()).contains(schema + ": 1 fence rows left tried");
+    assertThat(result.violations()).contains(schema + ": 1 fence rows left tried or parked");
+  }
+
+  @Test
+  void aParkedFenceRow_isNotSettled_soItIsAViolation() {
+    String schema = config.schemaPrefix() + "points_ch_a";
+    update(
+        schema
+            + ".tcc_fence_log VALUES ('127.0.0.1:8091:671', 8, 'someAction', 9, NOW(3), NOW(3))");
+
+    Audit.Result result = audit();
+
+    assertThat(result.violations()).contains(schema + ": 1 fence rows left tried or parked");
   }
 
   @Test

@@ -11,15 +11,19 @@ import io.txcenter.mall.api.PlaceOrderRequest;
 import io.txcenter.tools.cli.TxCommand;
 import io.txcenter.tools.topology.CliException;
 import io.txcenter.tools.topology.Clients;
+import io.txcenter.tools.topology.TopologyConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code bin/txc tx show|list} on the running topology: a committed order's timeline holds its four
@@ -95,11 +99,69 @@ class TxCommandIT {
         .hasMessageContaining("not built");
   }
 
+  @Test
+  void parkAndRetry_moveTheXidsTriedRows_onlyWithAReasonAndYes_andRecordEachRepair()
+      throws Exception {
+    TopologyConfig config = SharedTopology.get().config();
+    JdbcTemplate jdbc = config.serverJdbc();
+    String fence = config.schemaOfChannel(SharedTopology.A) + ".tcc_fence_log";
+    String xid = "127.0.0.1:8091:" + (900_000_000L + System.nanoTime() % 1_000_000);
+    jdbc.update("INSERT INTO " + fence + " VALUES (?, 41, 'pointsFreeze', 1, NOW(3), NOW(3))", xid);
+    jdbc.update("INSERT INTO " + fence + " VALUES (?, 42, 'pointsFreeze', 2, NOW(3), NOW(3))", xid);
+    Path record = config.runDir().resolve(TxCommand.REPAIR_LOG);
+    long recordedBefore = Files.exists(record) ? Files.readAllLines(record).size() : 0;
+    java.util.function.IntSupplier branch41 =
+        () ->
+            jdbc.queryForObject(
+                "SELECT status FROM " + fence + " WHERE xid = ? AND branch_id = 41",
+                Integer.class,
+                xid);
+
+    assertThatThrownBy(() -> run(Map.of(), "park", xid))
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("--reason");
+    String dryRun = run(Map.of("reason", "merchant bug ticket 42"), "park", xid);
+    assertThat(dryRun).contains("1 branch(es) tried → parked").contains("dry run: nothing changed");
+    assertThat(branch41.getAsInt()).isEqualTo(1);
+
+    String parked = run(Map.of("reason", "merchant bug ticket 42", "yes", "true"), "park", xid);
+    assertThat(parked).contains("branch 41: parked");
+    assertThat(branch41.getAsInt()).isEqualTo(TxCommand.PARKED);
+    assertThat(run("show", xid)).contains("parked (bin/txc tx retry releases it)");
+    // the committed branch is left alone
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT status FROM " + fence + " WHERE xid = ? AND branch_id = 42",
+                Integer.class,
+                xid))
+        .isEqualTo(2);
+
+    String retried = run(Map.of("reason", "fix deployed", "yes", "true"), "retry", xid);
+    assertThat(retried).contains("branch 41: tried");
+    assertThat(branch41.getAsInt()).isEqualTo(1);
+    List<String> lines = Files.readAllLines(record);
+    assertThat(lines).hasSize((int) recordedBefore + 2);
+    assertThat(lines.get(lines.size() - 2))
+        .contains("\"action\":\"park\"", "\"xid\":\"" + xid + "\"")
+        .contains("\"reason\":\"merchant bug ticket 42\"")
+        .contains("\"before\":\"tried\",\"after\":\"parked\"");
+    assertThat(lines.get(lines.size() - 1))
+        .contains("\"action\":\"retry\"", "\"reason\":\"fix deployed\"");
+    // nothing left to retry
+    assertThat(run(Map.of("reason", "again", "yes", "true"), "retry", xid))
+        .contains("nothing to retry");
+    jdbc.update("DELETE FROM " + fence + " WHERE xid = ?", xid);
+  }
+
   private static String run(String... args) throws Exception {
+    return run(Map.of(), args);
+  }
+
+  private static String run(Map<String, String> options, String... args) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new TxCommand(
             SharedTopology.get().config(), new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        .run(List.of(args), Map.of());
+        .run(List.of(args), options);
     return bytes.toString(StandardCharsets.UTF_8);
   }
 }

@@ -22,9 +22,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code bin/txc tx list [--older-than 30s] [--state S]} and {@code bin/txc tx show <xid>}: the
- * global transactions the TC still holds, and one XID's timeline across the topology. Read-only:
- * the repair actions ({@code retry}, {@code park}, {@code resolve}) are not built
- * (docs/operations.md).
+ * global transactions the TC still holds, and one XID's timeline across the topology; {@code tx
+ * park} and {@code tx retry}, the repairs that take a branch out of phase two and give it back
+ * (docs/operations.md). {@code resolve} is not built.
  *
  * <p>{@code show} joins, on the XID: the TC's global session and branches (its console), every
  * fence row ({@code tcc_fence_log} of every schema the descriptors mark {@code fence=true}), every
@@ -37,8 +37,17 @@ public final class TxCommand {
 
   private static final Pattern XID = Pattern.compile("[0-9.]{7,15}:\\d{1,5}:\\d{1,20}");
   private static final Pattern AGE = Pattern.compile("(\\d{1,6})(ms|s|m|h)");
+
+  /** txcenter's parked status (io.txcenter.kit.fence.FenceParking), beside Seata's 1–4. */
+  public static final int PARKED = 9;
+
+  private static final int TRIED = 1;
+
   private static final Map<Integer, String> FENCE =
-      Map.of(1, "tried", 2, "committed", 3, "rollbacked", 4, "suspended");
+      Map.of(1, "tried", 2, "committed", 3, "rollbacked", 4, "suspended", PARKED, "parked");
+
+  /** The repair actions' append-only record, under the run directory. */
+  public static final String REPAIR_LOG = "audit/tx-repairs.log";
 
   private final TopologyConfig config;
   private final Topology topology;
@@ -60,10 +69,21 @@ public final class TxCommand {
         }
         yield show(xid(args.get(1)));
       }
+      case "park", "retry" -> {
+        if (args.size() != 2) {
+          throw new CliException("usage: tx " + verb + " <xid> --reason \"why\" [--yes]");
+        }
+        yield repair(
+            verb.equals("park"),
+            xid(args.get(1)),
+            reason(options.get("reason")),
+            options.containsKey("yes"));
+      }
       default ->
           throw new CliException(
               "usage: tx list [--older-than 30s] [--state S] | tx show <xid>"
-                  + " (retry, park and resolve are not built)");
+                  + " | tx park <xid> --reason R [--yes] | tx retry <xid> --reason R [--yes]"
+                  + " (resolve is not built)");
     };
   }
 
@@ -84,6 +104,113 @@ public final class TxCommand {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofHours(n);
     };
+  }
+
+  /** The required reason of a repair: one line, 3 to 500 characters. */
+  static String reason(String text) {
+    if (text == null || text.isBlank()) {
+      throw new CliException("a repair needs --reason \"why\": it is written to the repair record");
+    }
+    String reason = text.strip();
+    if (reason.length() < 3 || reason.length() > 500 || reason.chars().anyMatch(c -> c < 0x20)) {
+      throw new CliException(
+          "--reason must be one line of 3 to 500 characters, was [" + text.length() + " chars]");
+    }
+    return reason;
+  }
+
+  /**
+   * {@code tx park} moves the XID's {@code tried} fence rows to {@code parked}: the participants
+   * then refuse their phase two (the TC keeps retrying it) and their reservations stay frozen.
+   * {@code tx retry} moves {@code parked} rows back to {@code tried}, and the TC's next retry runs
+   * phase two. Without {@code --yes} it only shows what would change. Each applied repair appends
+   * one line to {@code <run dir>/audit/tx-repairs.log}: when, who, what, why, and every row before
+   * and after. Neither settles or deletes anything: points, quota and cash stay where they are.
+   */
+  private int repair(boolean park, String xid, String reason, boolean apply) throws IOException {
+    int from = park ? TRIED : PARKED;
+    int to = park ? PARKED : TRIED;
+    String verb = park ? "park" : "retry";
+    JdbcTemplate jdbc = config.serverJdbc();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String schema : topology.fenceSchemas()) {
+      for (Map<String, Object> row :
+          jdbc.queryForList(
+              "SELECT branch_id, action_name FROM "
+                  + schema
+                  + ".tcc_fence_log WHERE xid = ? AND status = ? ORDER BY branch_id",
+              xid,
+              from)) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("schema", schema);
+        entry.putAll(row);
+        rows.add(entry);
+      }
+    }
+    out.printf(
+        "tx %s %s: %d branch(es) %s → %s%n",
+        verb, xid, rows.size(), FENCE.get(from), FENCE.get(to));
+    for (Map<String, Object> row : rows) {
+      out.printf(
+          "  %s branch %s %s%n", row.get("schema"), row.get("branch_id"), row.get("action_name"));
+    }
+    if (rows.isEmpty()) {
+      out.println("  nothing to " + verb + ": no fence row of this XID is " + FENCE.get(from));
+      return 1;
+    }
+    if (!apply) {
+      out.println("  dry run: nothing changed; add --yes to apply");
+      return 0;
+    }
+    List<String> changes = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      int changed =
+          jdbc.update(
+              "UPDATE "
+                  + row.get("schema")
+                  + ".tcc_fence_log SET status = ?, gmt_modified = NOW(3)"
+                  + " WHERE xid = ? AND branch_id = ? AND status = ?",
+              to,
+              xid,
+              row.get("branch_id"),
+              from);
+      changes.add(
+          String.format(
+              "{\"schema\":\"%s\",\"branch\":%s,\"action\":\"%s\",\"before\":\"%s\",\"after\":\"%s\"}",
+              row.get("schema"),
+              row.get("branch_id"),
+              json(String.valueOf(row.get("action_name"))),
+              FENCE.get(from),
+              changed == 1 ? FENCE.get(to) : FENCE.get(from) + " (changed meanwhile, left alone)"));
+      out.printf(
+          "  %s branch %s: %s%n",
+          row.get("schema"),
+          row.get("branch_id"),
+          changed == 1 ? FENCE.get(to) : "changed meanwhile, left alone");
+    }
+    java.nio.file.Path log = config.runDir().resolve(REPAIR_LOG);
+    java.nio.file.Files.createDirectories(log.getParent());
+    String record =
+        String.format(
+            "{\"at\":\"%s\",\"who\":\"%s\",\"action\":\"%s\",\"xid\":\"%s\",\"reason\":\"%s\",\"rows\":[%s]}%n",
+            Instant.now(),
+            json(System.getProperty("user.name", "?")),
+            verb,
+            xid,
+            json(reason),
+            String.join(",", changes));
+    java.nio.file.Files.writeString(
+        log,
+        record,
+        java.nio.charset.StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    out.println("  recorded in " + log);
+    return 0;
+  }
+
+  private static String json(String text) {
+    return text.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   /** A TC XID ({@code ip:port:id}); anything else is refused before any query. */
@@ -161,10 +288,13 @@ public final class TxCommand {
                 ((Number) row.get("status")).intValue(), "status " + row.get("status"));
         String what = "fence " + row.get("action_name") + " branch " + row.get("branch_id");
         events.add(new Event(instant(row.get("gmt_create")), schema, what + " written"));
-        if (!"tried".equals(status)) {
-          events.add(new Event(instant(row.get("gmt_modified")), schema, what + " → " + status));
-        } else {
+        if ("tried".equals(status)) {
           pending.add(schema + ": " + what + " still tried (phase two not run)");
+        } else {
+          events.add(new Event(instant(row.get("gmt_modified")), schema, what + " → " + status));
+          if ("parked".equals(status)) {
+            pending.add(schema + ": " + what + " parked (bin/txc tx retry releases it)");
+          }
         }
       }
     }

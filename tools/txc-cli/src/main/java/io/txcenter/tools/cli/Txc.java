@@ -50,6 +50,9 @@ public final class Txc {
                  posting every firing and resolved alert to URL
         tx list [--older-than 30s] [--state S]   the global transactions the TC holds, with branches
         tx show <xid>   one XID's timeline: TC session, fence rows, business rows, outbox deliveries
+        tx park|retry <xid> --reason R [--yes]   take the XID's tried branches out of phase two
+                 (park) or give them back (retry); a dry run without --yes; recorded in
+                 run/audit/tx-repairs.log
         top      one screen from every process's metrics, redrawn every second (--interval S):
                  orders/payments/purchases per second, phases, p50/p99, outbox backlog and dead
                  letters, leading relay, TC sessions in doubt, processes up/down; --once: print once
@@ -140,6 +143,7 @@ public final class Txc {
           || arg.equals("--quick")
           || arg.equals("--outbox")
           || arg.equals("--monitor")
+          || arg.equals("--yes")
           || arg.equals("--once")) {
         options.put(arg.substring(2), "true");
       } else if (arg.startsWith("--")) {
