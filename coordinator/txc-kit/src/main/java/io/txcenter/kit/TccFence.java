@@ -1,6 +1,7 @@
 package io.txcenter.kit;
 
 import io.txcenter.kit.fence.FenceCleaner;
+import io.txcenter.kit.fence.FenceParking;
 import io.txcenter.kit.fence.FenceRetention;
 import io.txcenter.kit.fence.GuardedFenceHandler;
 import java.time.Clock;
@@ -46,6 +47,9 @@ public final class TccFence {
     // after Seata's handler is set up (loading it installs it): ours replaces it and delegates to
     // it
     GuardedFenceHandler.install(dataSource, transactionManager);
+    // this participant is starting: its provider registers in ZooKeeper again, so the branches it
+    // parked itself go back to phase two (FenceParking)
+    FenceParking.releaseAutoParked(dataSource);
     new FenceCleaner(dataSource, retention, Clock.systemUTC()).start();
     return transactionManager;
   }

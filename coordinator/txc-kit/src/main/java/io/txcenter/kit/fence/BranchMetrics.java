@@ -28,6 +28,9 @@ final class BranchMetrics {
   /** Phase two of a parked branch, refused without running ({@link FenceParking}). */
   static final String PARKED_REFUSED = "parked_refused";
 
+  /** A branch whose phase two kept failing, parked by the participant ({@link FenceParking}). */
+  static final String AUTO_PARKED = "auto_parked";
+
   /** A repeated Confirm or Cancel answered from the fence row without running the phase again. */
   static final String DUPLICATE_ABSORBED = "duplicate_absorbed";
 

@@ -70,6 +70,7 @@ public final class GuardedFenceHandler implements FenceHandler {
   private final PlatformTransactionManager transactionManager;
   private final TransactionTemplate defaultTemplate;
   private final CommonFenceStore store;
+  private final java.time.Duration parkAfter;
 
   GuardedFenceHandler(
       FenceHandler seata, DataSource dataSource, PlatformTransactionManager transactionManager) {
@@ -78,6 +79,7 @@ public final class GuardedFenceHandler implements FenceHandler {
     this.transactionManager = Objects.requireNonNull(transactionManager, "transactionManager");
     this.defaultTemplate = new TransactionTemplate(transactionManager);
     this.store = CommonFenceStoreDataBaseDAO.getInstance();
+    this.parkAfter = FenceParking.parkAfterFromSettings();
   }
 
   /**
@@ -120,6 +122,7 @@ public final class GuardedFenceHandler implements FenceHandler {
     long start = System.nanoTime();
     String action = actionName(args);
     boolean ok = false;
+    boolean ranOnATriedRow = true;
     try {
       Boolean settled =
           settleTried(
@@ -129,6 +132,7 @@ public final class GuardedFenceHandler implements FenceHandler {
               branchId,
               args,
               CommonFenceConstant.STATUS_COMMITTED);
+      ranOnATriedRow = settled != null;
       if (settled == null) {
         // off the common path: a duplicate Confirm, a Confirm without Try (Seata refuses it), or
         // a parked branch (refused here: Seata's handler would settle any status it does not know)
@@ -142,6 +146,9 @@ public final class GuardedFenceHandler implements FenceHandler {
       return settled;
     } finally {
       BranchMetrics.phase(action, BranchMetrics.CONFIRM, ok, start);
+      if (!ok && ranOnATriedRow) {
+        parkIfFailingTooLong(action, xid, branchId);
+      }
     }
   }
 
@@ -155,6 +162,7 @@ public final class GuardedFenceHandler implements FenceHandler {
       String actionName) {
     long start = System.nanoTime();
     boolean ok = false;
+    boolean ranOnATriedRow = true;
     try {
       Boolean settled =
           settleTried(
@@ -164,6 +172,7 @@ public final class GuardedFenceHandler implements FenceHandler {
               branchId,
               args,
               CommonFenceConstant.STATUS_ROLLBACKED);
+      ranOnATriedRow = settled != null;
       if (settled == null) {
         // off the common path: no row (an empty rollback: Seata writes suspended), a duplicate,
         // or a parked branch (refused)
@@ -181,6 +190,48 @@ public final class GuardedFenceHandler implements FenceHandler {
       return settled;
     } finally {
       BranchMetrics.phase(actionName, BranchMetrics.CANCEL, ok, start);
+      if (!ok && ranOnATriedRow) {
+        parkIfFailingTooLong(actionName, xid, branchId);
+      }
+    }
+  }
+
+  /**
+   * After phase two failed on a {@code tried} row: parks the branch ({@link
+   * FenceParking#STATUS_AUTO_PARKED}) if its Try is older than {@code txc.fence.park-after}, so
+   * that the TC's retries stop running a phase that keeps failing; logged as an ALERT and counted
+   * ({@code txc_fence_events_total{event="auto_parked"}}, alert TxcBranchParked). Only on the
+   * failure path; a row that changed meanwhile is left alone.
+   */
+  private void parkIfFailingTooLong(String action, String xid, Long branchId) {
+    if (parkAfter.isZero()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    try {
+      int parked =
+          new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+              .update(
+                  "UPDATE tcc_fence_log SET status = ?, gmt_modified = ?"
+                      + " WHERE xid = ? AND branch_id = ? AND status = ? AND gmt_create < ?",
+                  FenceParking.STATUS_AUTO_PARKED,
+                  new java.sql.Timestamp(now),
+                  xid,
+                  branchId,
+                  CommonFenceConstant.STATUS_TRIED,
+                  new java.sql.Timestamp(now - parkAfter.toMillis()));
+      if (parked == 1) {
+        BranchMetrics.event(action, BranchMetrics.AUTO_PARKED);
+        log.warn(
+            "ALERT branch parked: phase two kept failing for over {} xid={} branch={} action={};"
+                + " released when this participant starts again, or by bin/txc tx retry",
+            parkAfter,
+            xid,
+            branchId,
+            action);
+      }
+    } catch (RuntimeException e) {
+      log.warn("cannot park xid={} branch={} error={}", xid, branchId, e.toString());
     }
   }
 
@@ -190,7 +241,7 @@ public final class GuardedFenceHandler implements FenceHandler {
    */
   private int settledElsewhereOrParked(String action, String xid, Long branchId) {
     int status = fenceStatus(xid, branchId);
-    if (status == FenceParking.STATUS_PARKED) {
+    if (FenceParking.isParked(status)) {
       BranchMetrics.event(action, BranchMetrics.PARKED_REFUSED);
       throw new FenceParking.BranchParkedException(xid, branchId);
     }

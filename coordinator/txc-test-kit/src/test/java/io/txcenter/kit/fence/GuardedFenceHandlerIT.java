@@ -185,13 +185,47 @@ class GuardedFenceHandlerIT {
         .isInstanceOf(FenceParking.BranchParkedException.class);
     assertThat(fenceStatus(branch)).isEqualTo(FenceParking.STATUS_PARKED);
     assertThat(phases(branch)).isEmpty();
-    // a late Try still collides with the row
-    assertThatThrownBy(() -> fence.tryPhase(branch, () -> {}));
 
     setStatus(branch, 1); // bin/txc tx retry
     assertThat(fence.confirm(branch)).isTrue(); // the TC's next retry
     assertThat(fenceStatus(branch)).isEqualTo(2);
     assertThat(phases(branch)).containsExactly("confirm");
+  }
+
+  @Test
+  void
+      givenAPhaseTwoFailingForLongerThanTheBound_theBranchIsParked_untilTheParticipantStartsAgain() {
+    System.setProperty(FenceParking.PARK_AFTER_SETTING, "PT30S");
+    try {
+      DefaultCommonFenceHandler.get()
+          .setFenceHandler(new GuardedFenceHandler(seata, dataSource, transactions));
+      BusinessActionContext young = tried();
+      BusinessActionContext old = tried();
+      jdbc.update(
+          "UPDATE tcc_fence_log SET gmt_create = NOW(3) - INTERVAL 1 MINUTE WHERE xid = ?",
+          old.getXid());
+      action.failure = new IllegalStateException("downstream down");
+
+      assertThatThrownBy(() -> fence.confirm(young)).hasMessage("downstream down");
+      assertThatThrownBy(() -> fence.confirm(old)).hasMessage("downstream down");
+
+      // the young branch keeps being retried; the old one is parked and its retries refused
+      assertThat(fenceStatus(young)).isEqualTo(1);
+      assertThat(fenceStatus(old)).isEqualTo(FenceParking.STATUS_AUTO_PARKED);
+      int calls = action.calls.get();
+      assertThatThrownBy(() -> fence.confirm(old))
+          .isInstanceOf(FenceParking.BranchParkedException.class);
+      assertThat(action.calls).hasValue(calls);
+
+      // the participant starts again (its provider re-registers): the branch goes back
+      action.failure = null;
+      assertThat(FenceParking.releaseAutoParked(dataSource)).isEqualTo(1);
+      assertThat(fence.confirm(old)).isTrue();
+      assertThat(fenceStatus(old)).isEqualTo(2);
+    } finally {
+      System.clearProperty(FenceParking.PARK_AFTER_SETTING);
+      action.failure = null;
+    }
   }
 
   @Test

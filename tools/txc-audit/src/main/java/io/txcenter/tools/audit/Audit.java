@@ -36,8 +36,11 @@ public final class Audit {
    */
   private static final int FENCE_PARKED = 9;
 
+  /** Parked by the participant itself (FenceParking.STATUS_AUTO_PARKED). */
+  private static final int FENCE_AUTO_PARKED = 8;
+
   private static final String NOT_SETTLED =
-      " WHERE status IN (" + FENCE_TRIED + ", " + FENCE_PARKED + ")";
+      " WHERE status IN (" + FENCE_TRIED + ", " + FENCE_AUTO_PARKED + ", " + FENCE_PARKED + ")";
 
   private final TopologyConfig config;
   private final JdbcTemplate jdbc;

@@ -41,10 +41,25 @@ public final class TxCommand {
   /** txcenter's parked status (io.txcenter.kit.fence.FenceParking), beside Seata's 1–4. */
   public static final int PARKED = 9;
 
+  /** Parked by the participant itself after its phase two kept failing. */
+  public static final int AUTO_PARKED = 8;
+
   private static final int TRIED = 1;
 
   private static final Map<Integer, String> FENCE =
-      Map.of(1, "tried", 2, "committed", 3, "rollbacked", 4, "suspended", PARKED, "parked");
+      Map.of(
+          1,
+          "tried",
+          2,
+          "committed",
+          3,
+          "rollbacked",
+          4,
+          "suspended",
+          PARKED,
+          "parked",
+          AUTO_PARKED,
+          "parked (auto)");
 
   /** The repair actions' append-only record, under the run directory. */
   public static final String REPAIR_LOG = "audit/tx-repairs.log";
@@ -128,7 +143,7 @@ public final class TxCommand {
    * and after. Neither settles or deletes anything: points, quota and cash stay where they are.
    */
   private int repair(boolean park, String xid, String reason, boolean apply) throws IOException {
-    int from = park ? TRIED : PARKED;
+    List<Integer> from = park ? List.of(TRIED) : List.of(PARKED, AUTO_PARKED);
     int to = park ? PARKED : TRIED;
     String verb = park ? "park" : "retry";
     JdbcTemplate jdbc = config.serverJdbc();
@@ -136,26 +151,31 @@ public final class TxCommand {
     for (String schema : topology.fenceSchemas()) {
       for (Map<String, Object> row :
           jdbc.queryForList(
-              "SELECT branch_id, action_name FROM "
+              "SELECT branch_id, action_name, status FROM "
                   + schema
-                  + ".tcc_fence_log WHERE xid = ? AND status = ? ORDER BY branch_id",
+                  + ".tcc_fence_log WHERE xid = ? AND status IN (?, ?) ORDER BY branch_id",
               xid,
-              from)) {
+              from.get(0),
+              from.get(from.size() - 1))) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("schema", schema);
         entry.putAll(row);
         rows.add(entry);
       }
     }
+    String fromName = park ? "tried" : "parked";
     out.printf(
-        "tx %s %s: %d branch(es) %s → %s%n",
-        verb, xid, rows.size(), FENCE.get(from), FENCE.get(to));
+        "tx %s %s: %d branch(es) %s → %s%n", verb, xid, rows.size(), fromName, FENCE.get(to));
     for (Map<String, Object> row : rows) {
       out.printf(
-          "  %s branch %s %s%n", row.get("schema"), row.get("branch_id"), row.get("action_name"));
+          "  %s branch %s %s (%s)%n",
+          row.get("schema"),
+          row.get("branch_id"),
+          row.get("action_name"),
+          FENCE.get(((Number) row.get("status")).intValue()));
     }
     if (rows.isEmpty()) {
-      out.println("  nothing to " + verb + ": no fence row of this XID is " + FENCE.get(from));
+      out.println("  nothing to " + verb + ": no fence row of this XID is " + fromName);
       return 1;
     }
     if (!apply) {
@@ -164,6 +184,7 @@ public final class TxCommand {
     }
     List<String> changes = new ArrayList<>();
     for (Map<String, Object> row : rows) {
+      int before = ((Number) row.get("status")).intValue();
       int changed =
           jdbc.update(
               "UPDATE "
@@ -173,15 +194,17 @@ public final class TxCommand {
               to,
               xid,
               row.get("branch_id"),
-              from);
+              before);
       changes.add(
           String.format(
               "{\"schema\":\"%s\",\"branch\":%s,\"action\":\"%s\",\"before\":\"%s\",\"after\":\"%s\"}",
               row.get("schema"),
               row.get("branch_id"),
               json(String.valueOf(row.get("action_name"))),
-              FENCE.get(from),
-              changed == 1 ? FENCE.get(to) : FENCE.get(from) + " (changed meanwhile, left alone)"));
+              FENCE.get(before),
+              changed == 1
+                  ? FENCE.get(to)
+                  : FENCE.get(before) + " (changed meanwhile, left alone)"));
       out.printf(
           "  %s branch %s: %s%n",
           row.get("schema"),
@@ -292,7 +315,7 @@ public final class TxCommand {
           pending.add(schema + ": " + what + " still tried (phase two not run)");
         } else {
           events.add(new Event(instant(row.get("gmt_modified")), schema, what + " → " + status));
-          if ("parked".equals(status)) {
+          if (status.startsWith("parked")) {
             pending.add(schema + ": " + what + " parked (bin/txc tx retry releases it)");
           }
         }
