@@ -72,8 +72,30 @@ public final class GuardedFenceHandler implements FenceHandler {
   private final CommonFenceStore store;
   private final java.time.Duration parkAfter;
 
+  /**
+   * When each branch's phase two first failed in a row, by {@code xid#branchId}: kept in memory (a
+   * restart releases what this participant parked, so it may forget too), cleared by a success or a
+   * park, and bounded.
+   */
+  private final Map<String, Long> firstFailure = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.function.LongSupplier clock;
+
+  /** Failing branches tracked at most; beyond it a new one is not parked automatically. */
+  static final int TRACKED_FAILURES = 10_000;
+
   GuardedFenceHandler(
       FenceHandler seata, DataSource dataSource, PlatformTransactionManager transactionManager) {
+    this(seata, dataSource, transactionManager, System::currentTimeMillis);
+  }
+
+  /** As above, with the clock that times failing phases (a test's). */
+  GuardedFenceHandler(
+      FenceHandler seata,
+      DataSource dataSource,
+      PlatformTransactionManager transactionManager,
+      java.util.function.LongSupplier clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.seata = Objects.requireNonNull(seata, "seata");
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.transactionManager = Objects.requireNonNull(transactionManager, "transactionManager");
@@ -146,9 +168,7 @@ public final class GuardedFenceHandler implements FenceHandler {
       return settled;
     } finally {
       BranchMetrics.phase(action, BranchMetrics.CONFIRM, ok, start);
-      if (!ok && ranOnATriedRow) {
-        parkIfFailingTooLong(action, xid, branchId);
-      }
+      afterPhaseTwo(ok, ranOnATriedRow, action, xid, branchId);
     }
   }
 
@@ -190,41 +210,58 @@ public final class GuardedFenceHandler implements FenceHandler {
       return settled;
     } finally {
       BranchMetrics.phase(actionName, BranchMetrics.CANCEL, ok, start);
-      if (!ok && ranOnATriedRow) {
-        parkIfFailingTooLong(actionName, xid, branchId);
-      }
+      afterPhaseTwo(ok, ranOnATriedRow, actionName, xid, branchId);
     }
   }
 
   /**
-   * After phase two failed on a {@code tried} row: parks the branch ({@link
-   * FenceParking#STATUS_AUTO_PARKED}) if its Try is older than {@code txc.fence.park-after}, so
-   * that the TC's retries stop running a phase that keeps failing; logged as an ALERT and counted
-   * ({@code txc_fence_events_total{event="auto_parked"}}, alert TxcBranchParked). Only on the
-   * failure path; a row that changed meanwhile is left alone.
+   * Times a branch's failing phase two: the first failure of a run of failures on its {@code tried}
+   * row is noted, a success forgets it, and a failure {@code txc.fence.park-after} or more after
+   * the first parks the branch ({@link FenceParking#STATUS_AUTO_PARKED}), so that the TC's retries
+   * stop running a phase that keeps failing; logged as an ALERT and counted ({@code
+   * txc_fence_events_total{event="auto_parked"}}, alert TxcBranchParked). The common path pays one
+   * map-emptiness check; a row that changed meanwhile is left alone.
    */
-  private void parkIfFailingTooLong(String action, String xid, Long branchId) {
-    if (parkAfter.isZero()) {
+  private void afterPhaseTwo(
+      boolean ok, boolean ranOnATriedRow, String action, String xid, Long branchId) {
+    if (parkAfter.isZero() || (ok && firstFailure.isEmpty())) {
       return;
     }
-    long now = System.currentTimeMillis();
+    String key = xid + "#" + branchId;
+    if (ok || !ranOnATriedRow) {
+      firstFailure.remove(key);
+      return;
+    }
+    long now = clock.getAsLong();
+    Long first = firstFailure.get(key);
+    if (first == null) {
+      if (firstFailure.size() < TRACKED_FAILURES) {
+        firstFailure.put(key, now);
+      }
+      return;
+    }
+    if (now - first < parkAfter.toMillis()) {
+      return;
+    }
     try {
       int parked =
           new org.springframework.jdbc.core.JdbcTemplate(dataSource)
               .update(
                   "UPDATE tcc_fence_log SET status = ?, gmt_modified = ?"
-                      + " WHERE xid = ? AND branch_id = ? AND status = ? AND gmt_create < ?",
+                      + " WHERE xid = ? AND branch_id = ? AND status = ?",
                   FenceParking.STATUS_AUTO_PARKED,
-                  new java.sql.Timestamp(now),
+                  new java.sql.Timestamp(System.currentTimeMillis()),
                   xid,
                   branchId,
-                  CommonFenceConstant.STATUS_TRIED,
-                  new java.sql.Timestamp(now - parkAfter.toMillis()));
+                  CommonFenceConstant.STATUS_TRIED);
+      firstFailure.remove(key);
       if (parked == 1) {
         BranchMetrics.event(action, BranchMetrics.AUTO_PARKED);
         log.warn(
-            "ALERT branch parked: phase two kept failing for over {} xid={} branch={} action={};"
-                + " released when this participant starts again, or by bin/txc tx retry",
+            "ALERT branch parked: phase two kept failing for {} s (park-after {}) xid={} branch={}"
+                + " action={}; released when this participant starts again, or by bin/txc tx"
+                + " retry",
+            (now - first) / 1000,
             parkAfter,
             xid,
             branchId,

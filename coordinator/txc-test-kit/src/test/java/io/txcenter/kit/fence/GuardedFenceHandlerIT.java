@@ -193,35 +193,43 @@ class GuardedFenceHandlerIT {
   }
 
   @Test
-  void
-      givenAPhaseTwoFailingForLongerThanTheBound_theBranchIsParked_untilTheParticipantStartsAgain() {
+  void givenAPhaseTwoFailingForLongerThanTheBound_isParked_untilTheParticipantStarts() {
     System.setProperty(FenceParking.PARK_AFTER_SETTING, "PT30S");
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
     try {
       DefaultCommonFenceHandler.get()
-          .setFenceHandler(new GuardedFenceHandler(seata, dataSource, transactions));
-      BusinessActionContext young = tried();
-      BusinessActionContext old = tried();
-      jdbc.update(
-          "UPDATE tcc_fence_log SET gmt_create = NOW(3) - INTERVAL 1 MINUTE WHERE xid = ?",
-          old.getXid());
+          .setFenceHandler(new GuardedFenceHandler(seata, dataSource, transactions, now::get));
+      BusinessActionContext recovering = tried();
+      BusinessActionContext failing = tried();
       action.failure = new IllegalStateException("downstream down");
 
-      assertThatThrownBy(() -> fence.confirm(young)).hasMessage("downstream down");
-      assertThatThrownBy(() -> fence.confirm(old)).hasMessage("downstream down");
+      now.set(0);
+      assertThatThrownBy(() -> fence.confirm(failing)).hasMessage("downstream down");
+      now.set(20_000);
+      assertThatThrownBy(() -> fence.confirm(recovering)).hasMessage("downstream down");
+      now.set(29_000);
+      assertThatThrownBy(() -> fence.confirm(failing)).hasMessage("downstream down");
+      assertThat(fenceStatus(failing)).isEqualTo(1); // failing for 29 s only
+      now.set(31_000);
+      assertThatThrownBy(() -> fence.confirm(failing)).hasMessage("downstream down");
+      assertThatThrownBy(() -> fence.confirm(recovering)).hasMessage("downstream down");
 
-      // the young branch keeps being retried; the old one is parked and its retries refused
-      assertThat(fenceStatus(young)).isEqualTo(1);
-      assertThat(fenceStatus(old)).isEqualTo(FenceParking.STATUS_AUTO_PARKED);
+      // failing for 31 s: parked, and its retries refused without running; the other for 11 s
+      assertThat(fenceStatus(failing)).isEqualTo(FenceParking.STATUS_AUTO_PARKED);
+      assertThat(fenceStatus(recovering)).isEqualTo(1);
       int calls = action.calls.get();
-      assertThatThrownBy(() -> fence.confirm(old))
+      assertThatThrownBy(() -> fence.confirm(failing))
           .isInstanceOf(FenceParking.BranchParkedException.class);
       assertThat(action.calls).hasValue(calls);
 
-      // the participant starts again (its provider re-registers): the branch goes back
+      // a success settles the other one
       action.failure = null;
+      assertThat(fence.confirm(recovering)).isTrue();
+
+      // the participant starts again (its provider re-registers): the parked branch goes back
       assertThat(FenceParking.releaseAutoParked(dataSource)).isEqualTo(1);
-      assertThat(fence.confirm(old)).isTrue();
-      assertThat(fenceStatus(old)).isEqualTo(2);
+      assertThat(fence.confirm(failing)).isTrue();
+      assertThat(fenceStatus(failing)).isEqualTo(2);
     } finally {
       System.clearProperty(FenceParking.PARK_AFTER_SETTING);
       action.failure = null;
