@@ -64,6 +64,9 @@ public final class TxCommand {
   /** The repair actions' append-only record, under the run directory. */
   public static final String REPAIR_LOG = "audit/tx-repairs.log";
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final TopologyConfig config;
   private final Topology topology;
   private final PrintStream out;
@@ -182,7 +185,7 @@ public final class TxCommand {
       out.println("  dry run: nothing changed; add --yes to apply");
       return 0;
     }
-    List<String> changes = new ArrayList<>();
+    List<Map<String, Object>> changes = new ArrayList<>();
     for (Map<String, Object> row : rows) {
       int before = ((Number) row.get("status")).intValue();
       int changed =
@@ -195,16 +198,15 @@ public final class TxCommand {
               xid,
               row.get("branch_id"),
               before);
-      changes.add(
-          String.format(
-              "{\"schema\":\"%s\",\"branch\":%s,\"action\":\"%s\",\"before\":\"%s\",\"after\":\"%s\"}",
-              row.get("schema"),
-              row.get("branch_id"),
-              json(String.valueOf(row.get("action_name"))),
-              FENCE.get(before),
-              changed == 1
-                  ? FENCE.get(to)
-                  : FENCE.get(before) + " (changed meanwhile, left alone)"));
+      Map<String, Object> change = new LinkedHashMap<>();
+      change.put("schema", row.get("schema"));
+      change.put("branch", row.get("branch_id"));
+      change.put("action", row.get("action_name"));
+      change.put("before", FENCE.get(before));
+      change.put(
+          "after",
+          changed == 1 ? FENCE.get(to) : FENCE.get(before) + " (changed meanwhile, left alone)");
+      changes.add(change);
       out.printf(
           "  %s branch %s: %s%n",
           row.get("schema"),
@@ -213,27 +215,21 @@ public final class TxCommand {
     }
     java.nio.file.Path log = config.runDir().resolve(REPAIR_LOG);
     java.nio.file.Files.createDirectories(log.getParent());
-    String record =
-        String.format(
-            "{\"at\":\"%s\",\"who\":\"%s\",\"action\":\"%s\",\"xid\":\"%s\",\"reason\":\"%s\",\"rows\":[%s]}%n",
-            Instant.now(),
-            json(System.getProperty("user.name", "?")),
-            verb,
-            xid,
-            json(reason),
-            String.join(",", changes));
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("at", Instant.now().toString());
+    record.put("who", System.getProperty("user.name", "?"));
+    record.put("action", verb);
+    record.put("xid", xid);
+    record.put("reason", reason);
+    record.put("rows", changes);
     java.nio.file.Files.writeString(
         log,
-        record,
+        JSON.writeValueAsString(record) + "\n",
         java.nio.charset.StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
     out.println("  recorded in " + log);
     return 0;
-  }
-
-  private static String json(String text) {
-    return text.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   /** A TC XID ({@code ip:port:id}); anything else is refused before any query. */
