@@ -8,11 +8,18 @@ import org.springframework.core.Ordered;
 /**
  * Adds txcenter's guards to the Seata console through Spring Boot's auto-configuration (listed in
  * {@code META-INF/spring.factories}): the console is Seata's Spring Boot application, and this is
- * its supported way in. Settings: {@code txc.console.login.max-failures} (5), {@code
+ * its supported way in; and txcenter's one console endpoint that changes a session ({@link
+ * SessionResolveController}). Settings: {@code txc.console.login.max-failures} (5), {@code
  * txc.console.login.window-s} (60), {@code txc.console.login.lockout-s} (60).
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleSecurityAutoConfiguration {
+
+  /** {@code POST /api/v1/txc/resolve}, behind the console's login like the rest of its API. */
+  @Bean
+  public SessionResolveController txcSessionResolveController() {
+    return new SessionResolveController();
+  }
 
   @Bean
   public FilterRegistrationBean<ConsoleLoginThrottleFilter> txcConsoleLoginThrottle() {

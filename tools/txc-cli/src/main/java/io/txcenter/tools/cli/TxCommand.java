@@ -24,7 +24,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code bin/txc tx list [--older-than 30s] [--state S]} and {@code bin/txc tx show <xid>}: the
  * global transactions the TC still holds, and one XID's timeline across the topology; {@code tx
  * park} and {@code tx retry}, the repairs that take a branch out of phase two and give it back
- * (docs/operations.md). {@code resolve} is not built.
+ * (docs/operations.md); {@code tx resolve}, which takes branches whose phase two is proven applied
+ * out of a session the TC keeps retrying.
  *
  * <p>{@code show} joins, on the XID: the TC's global session and branches (its console), every
  * fence row ({@code tcc_fence_log} of every schema the descriptors mark {@code fence=true}), every
@@ -97,11 +98,20 @@ public final class TxCommand {
             reason(options.get("reason")),
             options.containsKey("yes"));
       }
+      case "resolve" -> {
+        boolean commit = options.containsKey("commit");
+        if (args.size() != 2 || commit == options.containsKey("rollback")) {
+          throw new CliException(
+              "usage: tx resolve <xid> --commit|--rollback --reason \"why\" [--yes]");
+        }
+        yield resolve(
+            xid(args.get(1)), commit, reason(options.get("reason")), options.containsKey("yes"));
+      }
       default ->
           throw new CliException(
               "usage: tx list [--older-than 30s] [--state S] | tx show <xid>"
                   + " | tx park <xid> --reason R [--yes] | tx retry <xid> --reason R [--yes]"
-                  + " (resolve is not built)");
+                  + " | tx resolve <xid> --commit|--rollback --reason R [--yes]");
     };
   }
 
@@ -213,6 +223,15 @@ public final class TxCommand {
           row.get("branch_id"),
           changed == 1 ? FENCE.get(to) : "changed meanwhile, left alone");
     }
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("rows", changes);
+    record(verb, xid, reason, record);
+    return 0;
+  }
+
+  /** Appends one repair to the run directory's record: when, who, what, why, then {@code what}. */
+  private void record(String verb, String xid, String reason, Map<String, Object> what)
+      throws IOException {
     java.nio.file.Path log = config.runDir().resolve(REPAIR_LOG);
     java.nio.file.Files.createDirectories(log.getParent());
     Map<String, Object> record = new LinkedHashMap<>();
@@ -221,7 +240,7 @@ public final class TxCommand {
     record.put("action", verb);
     record.put("xid", xid);
     record.put("reason", reason);
-    record.put("rows", changes);
+    record.putAll(what);
     java.nio.file.Files.writeString(
         log,
         JSON.writeValueAsString(record) + "\n",
@@ -229,6 +248,130 @@ public final class TxCommand {
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
     out.println("  recorded in " + log);
+  }
+
+  /**
+   * {@code tx resolve}: takes out of a session the TC keeps retrying those branches whose phase two
+   * is proven applied in the direction the TC decided, and lets the TC end the session when none is
+   * left. Proof is the branch's fence row (same XID and branch id in any fence schema), which the
+   * participant settles in the same local transaction as its business change: {@code committed} for
+   * {@code --commit}, {@code rollbacked} or {@code suspended} for {@code --rollback}. A branch
+   * still {@code tried} or parked, settled the other way, without a fence row, or not TCC is left
+   * in the session: taking it out would leave its reservation frozen, or undo what the TC decided.
+   * The TC re-checks the direction and the branches itself.
+   */
+  private int resolve(String xid, boolean commit, String reason, boolean apply) throws Exception {
+    String direction = commit ? "commit" : "rollback";
+    List<GlobalSession> held = console().sessions(xid);
+    out.printf("tx resolve %s --%s%n", xid, direction);
+    if (held.isEmpty()) {
+      out.println("  nothing to resolve: the TC holds no session " + xid);
+      return 1;
+    }
+    GlobalSession session = held.get(0);
+    List<String> allowed =
+        commit
+            ? List.of("CommitRetrying", "Committing")
+            : List.of(
+                "RollbackRetrying", "TimeoutRollbackRetrying", "Rollbacking", "TimeoutRollbacking");
+    if (!allowed.contains(session.status())) {
+      throw new CliException(
+          "the TC's session "
+              + xid
+              + " is "
+              + session.status()
+              + ": resolve --"
+              + direction
+              + " needs one it keeps retrying in that direction ("
+              + String.join(", ", allowed)
+              + ")");
+    }
+    JdbcTemplate jdbc = config.serverJdbc();
+    List<Integer> settled = commit ? List.of(2) : List.of(3, 4);
+    List<Long> resolvable = new ArrayList<>();
+    List<Map<String, Object>> branches = new ArrayList<>();
+    out.printf(
+        "  tc: %s %s, %d branches%n", session.status(), session.name(), session.branches().size());
+    for (Branch b : session.branches()) {
+      List<String> fence = new ArrayList<>();
+      List<Integer> statuses = new ArrayList<>();
+      for (String schema : topology.fenceSchemas()) {
+        for (Integer status :
+            jdbc.queryForList(
+                "SELECT status FROM " + schema + ".tcc_fence_log WHERE xid = ? AND branch_id = ?",
+                Integer.class,
+                xid,
+                b.branchId())) {
+          fence.add(schema + " " + FENCE.getOrDefault(status, "status " + status));
+          statuses.add(status);
+        }
+      }
+      String verdict;
+      if (!"TCC".equals(b.type())) {
+        verdict = "left: a " + b.type() + " branch, only TCC branches resolve";
+      } else if (statuses.isEmpty()) {
+        verdict = "left: no fence row, nothing proves its phase two ran";
+      } else if (statuses.size() > 1) {
+        verdict = "left: " + statuses.size() + " fence rows for one branch";
+      } else if (settled.contains(statuses.get(0))) {
+        verdict = "resolve: its " + direction + " is applied";
+        resolvable.add(b.branchId());
+      } else if (statuses.get(0) == TRIED
+          || statuses.get(0) == PARKED
+          || statuses.get(0) == AUTO_PARKED) {
+        verdict = "left: phase two not applied, its reservation is still held";
+      } else {
+        verdict = "left: settled the other way, contrary to the TC's decision (investigate)";
+      }
+      out.printf(
+          "    branch %d %s: fence %s → %s%n",
+          b.branchId(),
+          b.resourceId(),
+          fence.isEmpty() ? "none" : String.join(", ", fence),
+          verdict);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("branch", b.branchId());
+      entry.put("resource", b.resourceId());
+      entry.put("tc", b.status());
+      entry.put("fence", fence);
+      entry.put("verdict", verdict);
+      branches.add(entry);
+    }
+    if (resolvable.isEmpty()) {
+      out.println(
+          "  nothing to resolve: no branch is proven " + (commit ? "committed" : "rolled back"));
+      return 1;
+    }
+    if (!apply) {
+      out.println("  dry run: nothing changed; add --yes to apply");
+      return 0;
+    }
+    TcConsole.Resolved answer = console().resolve(xid, direction, resolvable, reason);
+    if (!answer.success()) {
+      throw new CliException(
+          "the TC refused the resolve (HTTP " + answer.httpStatus() + "): " + answer.message());
+    }
+    // the console writes longs as JSON strings (for its web page): read them back as numbers
+    List<Long> removed = new ArrayList<>();
+    answer.data().path("removed").forEach(id -> removed.add(id.asLong()));
+    List<Long> remaining = new ArrayList<>();
+    answer.data().path("remaining").forEach(id -> remaining.add(id.asLong()));
+    boolean ended = answer.data().path("ended").asBoolean();
+    String after = answer.data().path("statusAfter").asText();
+    out.printf(
+        "  tc: removed %s, remaining %s, %s%n",
+        removed, remaining, (ended ? "session ended " : "session still ") + after);
+    Map<String, Object> tcAfter = new LinkedHashMap<>();
+    tcAfter.put("removed", removed);
+    tcAfter.put("remaining", remaining);
+    tcAfter.put("ended", ended);
+    tcAfter.put("status", after);
+    Map<String, Object> what = new LinkedHashMap<>();
+    what.put("direction", direction);
+    what.put("tcBefore", session.status());
+    what.put("branches", branches);
+    what.put("tcAfter", tcAfter);
+    record("resolve", xid, reason, what);
     return 0;
   }
 

@@ -53,6 +53,9 @@ public final class Txc {
         tx park|retry <xid> --reason R [--yes]   take the XID's tried branches out of phase two
                  (park) or give them back (retry); a dry run without --yes; recorded in
                  run/audit/tx-repairs.log
+        tx resolve <xid> --commit|--rollback --reason R [--yes]   take out of a session the TC keeps
+                 retrying the branches whose fence row proves that phase two applied in the
+                 direction the TC decided; the TC ends the session when none is left; recorded
         top      one screen from every process's metrics, redrawn every second (--interval S):
                  orders/payments/purchases per second, phases, p50/p99, outbox backlog and dead
                  letters, leading relay, TC sessions in doubt, processes up/down; --once: print once
@@ -144,6 +147,8 @@ public final class Txc {
           || arg.equals("--outbox")
           || arg.equals("--monitor")
           || arg.equals("--yes")
+          || arg.equals("--commit")
+          || arg.equals("--rollback")
           || arg.equals("--once")) {
         options.put(arg.substring(2), "true");
       } else if (arg.startsWith("--")) {

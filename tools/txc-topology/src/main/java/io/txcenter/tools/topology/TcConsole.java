@@ -19,7 +19,8 @@ import org.apache.seata.core.model.GlobalStatus;
 /**
  * The TC's global sessions through its console's API ({@code /api/v1/console/globalSession/query},
  * after {@code /api/v1/auth/login} with the console credentials of the run directory), whatever the
- * store: the file store can only be read by the TC itself. Read-only.
+ * store: the file store can only be read by the TC itself. One call changes the TC: {@link
+ * #resolve}, txcenter's own endpoint behind the same login.
  */
 public final class TcConsole {
 
@@ -97,6 +98,50 @@ public final class TcConsole {
       }
     }
     return sessions;
+  }
+
+  /** The TC's answer to a resolve: its body, and whether it took the branches out. */
+  public record Resolved(int httpStatus, boolean success, String message, JsonNode data) {}
+
+  /**
+   * Asks the TC to take {@code branchIds} out of session {@code xid}, whose phase two it decided in
+   * {@code direction} ({@code commit} or {@code rollback}) and keeps retrying, and to end the
+   * session when none is left ({@code POST /api/v1/txc/resolve}). The TC re-checks the direction
+   * and the branches and refuses with 400 (malformed), 404 (no session) or 409 (not retrying that
+   * way, a branch not in it or not TCC, its retry task busy).
+   */
+  public Resolved resolve(String xid, String direction, List<Long> branchIds, String reason)
+      throws IOException, InterruptedException {
+    String body =
+        JSON.writeValueAsString(
+            Map.of("xid", xid, "direction", direction, "branchIds", branchIds, "reason", reason));
+    HttpResponse<String> response = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(config.consoleUrl() + "/api/v1/txc/resolve"))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Authorization", token())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 401 && response.statusCode() != 403) {
+        break;
+      }
+      token = null; // expired: log in again once
+    }
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(response.body());
+    } catch (IOException e) {
+      answer = JSON.createObjectNode();
+    }
+    return new Resolved(
+        response.statusCode(),
+        response.statusCode() == 200 && answer.path("success").asBoolean(false),
+        answer.path("message").asText("HTTP " + response.statusCode()),
+        answer.path("data"));
   }
 
   private JsonNode page(Map<String, String> filter, int page, int size)
