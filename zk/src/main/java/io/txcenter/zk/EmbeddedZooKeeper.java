@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.zookeeper.server.auth.SASLAuthenticationProvider;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
@@ -31,6 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
+
+  private static final String FOUR_FIELDS = "<id>:<clientPort>:<peerPort>:<electionPort>";
+  private static final String FIVE_FIELDS = "<id>:<host>:<clientPort>:<peerPort>:<electionPort>";
+  // a DNS label (RFC 1123) and an IPv4 octet without leading zeros
+  private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+  private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 
   private final ZooKeeperServerEmbedded server;
   private final String host;
@@ -52,11 +61,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   }
 
   /**
-   * Starts a server; with {@code ensemble} ({@code <id>:<clientPort>:<peerPort>:<electionPort>}
-   * joined by {@code ,}, all on 127.0.0.1) it is member {@code myId} of that quorum. Returns once
-   * it answers {@code ruok}, which a quorum member does only after the quorum has formed, and has
-   * applied {@link RegistryAcls} (ALL for each of {@code credentials}, Seata's TC cluster {@code
-   * seataCluster}).
+   * Starts a server on {@link #bindHost()}; with {@code ensemble} it is member {@code myId} of that
+   * quorum (the format: {@link #config}). Returns once it answers {@code ruok}, which a quorum
+   * member does only after the quorum has formed, and has applied {@link RegistryAcls} (ALL for
+   * each of {@code credentials}, Seata's TC cluster {@code seataCluster}).
    */
   public static EmbeddedZooKeeper start(
       int port,
@@ -66,6 +74,23 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
       List<String> credentials,
       String seataCluster)
       throws Exception {
+    return start(bindHost(), port, baseDir, myId, ensemble, credentials, seataCluster);
+  }
+
+  /**
+   * As {@link #start(int, Path, int, String, List, String)}, listening on {@code bindHost} (a
+   * literal IP address, as {@code txc.bind.host} takes) instead of the setting.
+   */
+  public static EmbeddedZooKeeper start(
+      String bindHost,
+      int port,
+      Path baseDir,
+      int myId,
+      String ensemble,
+      List<String> credentials,
+      String seataCluster)
+      throws Exception {
+    String host = literalAddress(bindHost);
     requireCredentials(credentials);
     if (!seataCluster.matches("[A-Za-z0-9_.-]+")) {
       throw new IllegalArgumentException(
@@ -84,7 +109,6 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     Path jaas = baseDir.resolve("secrets").resolve("zookeeper-jaas.conf");
     ZooKeeperJaas.writeServer(jaas, credentials);
     ZooKeeperJaas.install(jaas);
-    String host = bindHost();
     Properties config = config(port, baseDir, myId, ensemble, host);
     ZooKeeperServerEmbedded server =
         ZooKeeperServerEmbedded.builder()
@@ -107,7 +131,15 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   /**
    * The server's configuration: every port it opens (client, and for an ensemble member peer and
-   * election) on {@code host}; no admin server.
+   * election) on {@code host}; no admin server. {@code ensemble} is blank (standalone) or its
+   * members joined by {@code ,}, all in one of two forms: {@code
+   * <id>:<clientPort>:<peerPort>:<electionPort>}, every member on {@code host}; or {@code
+   * <id>:<host>:<clientPort>:<peerPort>:<electionPort>}, each member on its own host (a DNS name or
+   * an IPv4 literal), but member {@code myId} on {@code host}, the address it listens on. The
+   * client port is not used here.
+   *
+   * @throws IllegalArgumentException naming the member or the setting, for a malformed member, the
+   *     two forms mixed, a repeated id, or {@code myId} not among the members
    */
   static Properties config(int port, Path baseDir, int myId, String ensemble, String host)
       throws IOException {
@@ -137,20 +169,114 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("authProvider.2", SASLAuthenticationProvider.class.getName());
     config.setProperty("dataDir", baseDir.resolve("data").toString());
     if (!ensemble.isBlank()) {
+      for (Member member : members(ensemble, myId)) {
+        String address = member.id() == myId || member.host() == null ? host : member.host();
+        config.setProperty(
+            "server." + member.id(),
+            address + ":" + member.peerPort() + ":" + member.electionPort());
+      }
       Files.createDirectories(baseDir.resolve("data"));
       Files.writeString(baseDir.resolve("data").resolve("myid"), myId + "\n");
-      for (String member : ensemble.split(",")) {
-        String[] f = member.trim().split(":");
-        if (f.length != 4) {
-          throw new IllegalArgumentException(
-              "ensemble member must be <id>:<clientPort>:<peerPort>:<electionPort>, was ["
-                  + member
-                  + "]");
-        }
-        config.setProperty("server." + f[0], host + ":" + f[2] + ":" + f[3]);
-      }
     }
     return config;
+  }
+
+  /** A member of {@code txc.zk.ensemble}; {@code host} is null in the four-field form. */
+  record Member(int id, String host, int clientPort, int peerPort, int electionPort) {}
+
+  /**
+   * The members of {@code ensemble} (see {@link #config}), checked: each well formed, all in one
+   * form, ids unique, {@code myId} among them.
+   */
+  static List<Member> members(String ensemble, int myId) {
+    List<Member> members = new ArrayList<>();
+    Set<Integer> ids = new LinkedHashSet<>();
+    int form = 0;
+    for (String raw : ensemble.split(",")) {
+      String member = raw.trim();
+      String[] f = member.split(":", -1);
+      if (f.length != 4 && f.length != 5) {
+        throw new IllegalArgumentException(
+            "ensemble member must be "
+                + FOUR_FIELDS
+                + " or "
+                + FIVE_FIELDS
+                + ", was ["
+                + member
+                + "]");
+      }
+      if (form != 0 && f.length != form) {
+        throw new IllegalArgumentException(
+            "ensemble members must all be "
+                + FOUR_FIELDS
+                + " or all "
+                + FIVE_FIELDS
+                + ", was ["
+                + member
+                + "] among members of "
+                + form
+                + " fields");
+      }
+      form = f.length;
+      int id = number(f[0], 255, "id", member);
+      String host = f.length == 5 ? host(f[1], member) : null;
+      int next = f.length - 3;
+      Member parsed =
+          new Member(
+              id,
+              host,
+              number(f[next], 65535, "client port", member),
+              number(f[next + 1], 65535, "peer port", member),
+              number(f[next + 2], 65535, "election port", member));
+      if (!ids.add(id)) {
+        throw new IllegalArgumentException(
+            "ensemble member ids must be unique, id [" + id + "] repeats in [" + member + "]");
+      }
+      members.add(parsed);
+    }
+    if (!ids.contains(myId)) {
+      throw new IllegalArgumentException(
+          "setting 'txc.zk.id' must be the id of a member of 'txc.zk.ensemble' "
+              + ids
+              + ", was ["
+              + myId
+              + "]");
+    }
+    return List.copyOf(members);
+  }
+
+  private static int number(String value, int max, String what, String member) {
+    if (value.matches("[1-9][0-9]{0,4}") && Integer.parseInt(value) <= max) {
+      return Integer.parseInt(value);
+    }
+    throw new IllegalArgumentException(
+        "ensemble member's "
+            + what
+            + " must be 1.."
+            + max
+            + ", was ["
+            + value
+            + "] in ["
+            + member
+            + "]");
+  }
+
+  /** A DNS name or an IPv4 literal; a name whose last label is all digits must be the latter. */
+  private static String host(String value, String member) {
+    boolean ipv4 = value.matches(OCTET + "(?:\\." + OCTET + "){3}");
+    boolean name =
+        value.length() <= 253
+            && value.matches(LABEL + "(?:\\." + LABEL + ")*")
+            && !value.matches("(?:.*\\.)?[0-9]+");
+    if (ipv4 || name) {
+      return value;
+    }
+    throw new IllegalArgumentException(
+        "ensemble member's host must be a DNS name or an IPv4 address, was ["
+            + value
+            + "] in ["
+            + member
+            + "]");
   }
 
   private static void requireCredentials(List<String> credentials) {
@@ -203,9 +329,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     if (host == null || host.isBlank()) {
       return "127.0.0.1";
     }
-    host = host.trim();
-    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
-        && !host.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
+    return literalAddress(host.trim());
+  }
+
+  private static String literalAddress(String host) {
+    if (host == null
+        || !host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+            && !host.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
       throw new IllegalArgumentException(
           "setting 'txc.bind.host' must be a literal IP address, was [" + host + "]");
     }

@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
  * The ZooKeeper process of the local topology. Settings: {@code txc.zk.port} (2181), {@code
  * txc.run.dir} (run), {@code txc.name} (zk); data under {@code <run dir>/data/<name>}. For an
  * ensemble member: {@code txc.zk.id} and {@code txc.zk.ensemble} ({@code
- * <id>:<clientPort>:<peerPort>:<electionPort>,...} on 127.0.0.1). Secrets ({@link Secrets}): {@code
- * zk.credential}, the cluster's {@code user:password}, and while a rotation is under way {@code
- * zk.credential.previous}, accepted as well; the Seata TC cluster whose node is restricted: {@code
- * txc.tc.cluster} (default).
+ * <id>:<clientPort>:<peerPort>:<electionPort>,...}, every member on this one's bind address, or
+ * {@code <id>:<host>:<clientPort>:<peerPort>:<electionPort>,...}, a host per member; see {@link
+ * EmbeddedZooKeeper#config}). Secrets ({@link Secrets}): {@code zk.credential}, the cluster's
+ * {@code user:password}, and while a rotation is under way {@code zk.credential.previous}, accepted
+ * as well; the Seata TC cluster whose node is restricted: {@code txc.tc.cluster} (default).
  */
 public final class ZooKeeperMain {
 
