@@ -91,9 +91,33 @@ public interface OutboxDeliveryMapper {
   List<DueDelivery> findDue(
       @Param("consumerGroup") String consumerGroup, @Param("limit") int limit);
 
-  int markDelivered(@Param("messagePk") long messagePk, @Param("consumerGroup") String group);
+  /**
+   * Raises {@code outbox}'s relay leader epoch (1 on the first raise) and names {@code holder};
+   * waits for the shared locks of the former leader's writes in flight. Read it back with {@link
+   * #currentEpoch} in the same transaction.
+   */
+  int raiseEpoch(@Param("outbox") String outbox, @Param("holder") String holder);
 
+  /** The relay leader epoch of {@code outbox}, or null before any leader. */
+  Long currentEpoch(@Param("outbox") String outbox);
+
+  /**
+   * The relay leader epoch of {@code outbox} under a shared lock held to the end of the
+   * transaction: the first statement of a leader's write transaction.
+   */
+  Long lockEpoch(@Param("outbox") String outbox);
+
+  /** Marks a delivery delivered, only while {@code epoch} is the outbox's leader epoch. */
+  int markDelivered(
+      @Param("outbox") String outbox,
+      @Param("epoch") long epoch,
+      @Param("messagePk") long messagePk,
+      @Param("consumerGroup") String group);
+
+  /** Schedules a delivery's next attempt, only while {@code epoch} is the leader epoch. */
   int markRetry(
+      @Param("outbox") String outbox,
+      @Param("epoch") long epoch,
       @Param("messagePk") long messagePk,
       @Param("consumerGroup") String group,
       @Param("attempts") int attempts,

@@ -80,7 +80,6 @@ public final class OutboxRelay {
   private final String outboxName;
   private final OutboxDeliveryMapper outbox;
   private final OutboxMapper branches;
-  private final TransactionTemplate transactions;
   private final SubscriptionRegistry subscriptions;
   private final Function<String, EventConsumer> consumerOfGroup;
   private final Function<String, GlobalStatus> tcStatus;
@@ -91,6 +90,7 @@ public final class OutboxRelay {
   private final ExecutorService deliveryThreads;
   private final int lanes;
   private final Alerts alerts;
+  private final LeaderEpoch epoch;
 
   /** The delivery task of each consumer group that has one: at most one per group. */
   private final Map<String, Future<Integer>> groupTasks = new HashMap<>();
@@ -148,7 +148,10 @@ public final class OutboxRelay {
 
   /**
    * As above, with {@code lanes} deliveries at once per group task (1 to 32). The lanes beyond the
-   * task's own run on {@code deliveryThreads} too, which therefore must not queue.
+   * task's own run on {@code deliveryThreads} too, which therefore must not queue. A relay built
+   * this way leads its outbox by construction, with an epoch of its own raised at its first pass
+   * ({@link LeaderEpoch}): for one relay per outbox, or a test; {@link RelayMain} gives each relay
+   * the epoch its ZooKeeper latch grants.
    */
   public OutboxRelay(
       String outboxName,
@@ -165,6 +168,42 @@ public final class OutboxRelay {
       ExecutorService deliveryThreads,
       int lanes,
       Alerts alerts) {
+    this(
+        outboxName,
+        outbox,
+        branches,
+        subscriptions,
+        consumerOfGroup,
+        tcStatus,
+        businessCheck,
+        ladder,
+        immunity,
+        groupBudget,
+        deliveryThreads,
+        lanes,
+        alerts,
+        grantedEpoch(outboxName, outbox, transactions));
+  }
+
+  /**
+   * As above, writing to the outbox only under {@code epoch}: a pass does nothing until it holds
+   * one, and every write carries it.
+   */
+  public OutboxRelay(
+      String outboxName,
+      OutboxDeliveryMapper outbox,
+      OutboxMapper branches,
+      SubscriptionRegistry subscriptions,
+      Function<String, EventConsumer> consumerOfGroup,
+      Function<String, GlobalStatus> tcStatus,
+      OutboxCheck businessCheck,
+      RetryLadder ladder,
+      Duration immunity,
+      Duration groupBudget,
+      ExecutorService deliveryThreads,
+      int lanes,
+      Alerts alerts,
+      LeaderEpoch epoch) {
     if (lanes < 1 || lanes > 32) {
       throw new IllegalArgumentException("lanes must be in [1, 32], was " + lanes);
     }
@@ -172,7 +211,6 @@ public final class OutboxRelay {
     this.outboxName = outboxName;
     this.outbox = outbox;
     this.branches = branches;
-    this.transactions = transactions;
     this.subscriptions = subscriptions;
     this.consumerOfGroup = consumerOfGroup;
     this.tcStatus = tcStatus;
@@ -182,6 +220,19 @@ public final class OutboxRelay {
     this.groupBudget = groupBudget;
     this.deliveryThreads = deliveryThreads;
     this.alerts = alerts;
+    this.epoch = epoch;
+  }
+
+  private static LeaderEpoch grantedEpoch(
+      String outboxName, OutboxDeliveryMapper outbox, TransactionTemplate transactions) {
+    LeaderEpoch epoch =
+        new LeaderEpoch(
+            outboxName,
+            "relay-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+            outbox,
+            transactions);
+    epoch.granted();
+    return epoch;
   }
 
   /**
@@ -189,6 +240,9 @@ public final class OutboxRelay {
    * idle, or only busy groups). Never throws: a failed step is alerted and the next one runs.
    */
   public int cycle() {
+    if (!leads()) {
+      return 0;
+    }
     step("check-back", this::checkBack);
     step("fan-out", this::fanOut);
     int[] attempted = new int[1];
@@ -204,6 +258,9 @@ public final class OutboxRelay {
    * and the next one runs.
    */
   public boolean pass() {
+    if (!leads()) {
+      return false;
+    }
     int[] found = new int[1];
     if (System.nanoTime() - checkedBackAt >= CHECK_BACK_EVERY.toNanos()) {
       checkedBackAt = System.nanoTime();
@@ -225,9 +282,21 @@ public final class OutboxRelay {
     }
   }
 
+  /** Whether this relay holds its leader epoch, raising it first for a new grant of the latch. */
+  private boolean leads() {
+    try {
+      return epoch.acquire();
+    } catch (RuntimeException e) {
+      alert(Alerts.Key.STEP_FAILED, "epoch", fields("step", "epoch", "error", e.toString()));
+      return false;
+    }
+  }
+
   private void step(String name, Runnable step) {
     try {
       step.run();
+    } catch (LeaderEpoch.FencedException e) {
+      log.info("relay step stopped, fenced step={} outbox={}", name, outboxName);
     } catch (RuntimeException e) {
       alert(Alerts.Key.STEP_FAILED, name, fields("step", name, "error", e.toString()));
     }
@@ -237,11 +306,16 @@ public final class OutboxRelay {
 
   /** Returns how many branches it settled (rows changed; not those it waits on). */
   int checkBack() {
+    if (!leads()) {
+      return 0;
+    }
     int settled = 0;
     // the cutoff is the database's: created_at and UTC_TIMESTAMP(3) are on the same clock
     for (PreparedBranch branch : outbox.findPreparedBranches(immunity.toMillis(), BATCH)) {
       try {
         settled += checkBack(branch) ? 1 : 0;
+      } catch (LeaderEpoch.FencedException e) {
+        throw e;
       } catch (RuntimeException e) {
         alert(
             Alerts.Key.STEP_FAILED,
@@ -308,8 +382,8 @@ public final class OutboxRelay {
       PreparedBranch branch, CheckBack.Decision decision, String via, GlobalStatus status) {
     boolean ready = decision == CheckBack.Decision.READY;
     Integer changed =
-        transactions.execute(
-            tx -> {
+        epoch.inTransaction(
+            () -> {
               Integer fence = outbox.lockFence(branch.xid(), branch.branchId());
               if (ready) {
                 if (fence != null && fence != 1 && fence != 2) {
@@ -360,6 +434,9 @@ public final class OutboxRelay {
    * included).
    */
   int fanOut() {
+    if (!leads()) {
+      return 0;
+    }
     int handled = 0;
     // the subscriptions of each topic, read once per pass; null: the topic could not be read
     Map<String, Listing> byTopic = new HashMap<>();
@@ -390,10 +467,10 @@ public final class OutboxRelay {
           listing.valid().stream().filter(s -> s.expression().matches(message.tags())).toList();
       if (matching.isEmpty()) {
         if (first) {
-          transactions.executeWithoutResult(
-              tx -> {
+          epoch.inTransaction(
+              () -> {
                 outbox.markFannedOut(message.id(), OutboxDeliveryMapper.UNROUTED);
-                outbox.bump("unrouted", 1);
+                return outbox.bump("unrouted", 1);
               });
           alert(
               Alerts.Key.NO_SUBSCRIPTION,
@@ -408,8 +485,8 @@ public final class OutboxRelay {
         }
         return first;
       }
-      transactions.executeWithoutResult(
-          tx -> {
+      epoch.inTransaction(
+          () -> {
             for (Subscription s : matching) {
               outbox.insertDelivery(message.id(), s.consumerGroup(), message.businessKey());
             }
@@ -417,6 +494,7 @@ public final class OutboxRelay {
             if (!first) {
               outbox.bump("routed_late", 1);
             }
+            return null;
           });
       RelayMetrics.fannedOut(outboxName);
       if (!first) {
@@ -427,6 +505,8 @@ public final class OutboxRelay {
             matching.stream().map(Subscription::consumerGroup).toList());
       }
       return true;
+    } catch (LeaderEpoch.FencedException e) {
+      throw e;
     } catch (RuntimeException e) {
       alert(
           Alerts.Key.STEP_FAILED,
@@ -476,6 +556,9 @@ public final class OutboxRelay {
   // ---------------------------------------------------------------- delivery
 
   int deliver() {
+    if (!leads()) {
+      return 0;
+    }
     long start = System.nanoTime();
     Map<String, Future<Integer>> started = startGroups();
     int attempted = 0;
@@ -515,15 +598,22 @@ public final class OutboxRelay {
   private Map<String, Future<Integer>> startGroups() {
     groupTasks.entrySet().removeIf(e -> e.getValue().isDone() && ended(e.getKey(), e.getValue()));
     Map<String, Future<Integer>> started = new LinkedHashMap<>();
-    for (String group : outbox.findDueGroups()) {
+    List<String> due = outbox.findDueGroups();
+    if (!due.isEmpty()) {
+      // once per pass with work: a relay that woke up beside a new leader calls no consumer (its
+      // marks are fenced in their statements; this spares the calls, and the consumers' dedupe
+      // absorbs a call already in flight when it was paused)
+      epoch.checkStillHeld();
+    }
+    for (String group : due) {
       Future<Integer> previous = groupTasks.get(group);
       if (previous != null && !previous.isDone()) {
         log.debug("consumer group still busy, its due deliveries wait group={}", group);
         continue;
       }
       try {
-        List<DueDelivery> due = outbox.findDue(group, BATCH);
-        if (due.isEmpty()) {
+        List<DueDelivery> deliveries = outbox.findDue(group, BATCH);
+        if (deliveries.isEmpty()) {
           continue; // its due deliveries wait behind earlier ones of their keys
         }
         long deadline = System.nanoTime() + groupBudget.toNanos();
@@ -531,7 +621,7 @@ public final class OutboxRelay {
             deliveryThreads.submit(
                 () -> {
                   try {
-                    return deliverGroup(group, due, deadline);
+                    return deliverGroup(group, deliveries, deadline);
                   } finally {
                     groupEnded.release();
                   }
@@ -628,10 +718,15 @@ public final class OutboxRelay {
         if (attempted > 0 && System.nanoTime() - deadline > 0) {
           return attempted; // the rest waits for the group's next task
         }
+        if (!epoch.holds()) {
+          return attempted; // fenced or revoked: the new leader delivers the rest
+        }
         attempted++;
         boolean delivered;
         try {
           delivered = attempt(d);
+        } catch (LeaderEpoch.FencedException e) {
+          return attempted;
         } catch (RuntimeException e) {
           alert(
               Alerts.Key.STEP_FAILED,
@@ -655,6 +750,7 @@ public final class OutboxRelay {
   /** True when the consumer applied {@code d} and it is marked delivered. */
   private boolean attempt(DueDelivery d) {
     int attempt = d.attempts() + 1;
+    long held = epoch.current(); // fenced already: no call to the consumer
     try {
       consumerOfGroup
           .apply(d.consumerGroup())
@@ -669,11 +765,13 @@ public final class OutboxRelay {
                   d.readyAt() == null ? 0 : d.readyAt().toInstant(ZoneOffset.UTC).toEpochMilli(),
                   attempt));
     } catch (RuntimeException e) {
-      failed(d, attempt, e);
+      failed(d, attempt, held, e);
       return false;
     }
-    if (outbox.markDelivered(d.messagePk(), d.consumerGroup()) != 1) {
-      // changed under us (a re-drive or an operator): the key's later ones wait for the next task
+    if (outbox.markDelivered(outboxName, held, d.messagePk(), d.consumerGroup()) != 1) {
+      // fenced (another relay leads: FencedException), or changed under us (a re-drive or an
+      // operator): the key's later ones wait for the next task
+      epoch.checkStillHeld();
       return false;
     }
     outbox.bump("delivered", 1);
@@ -683,11 +781,16 @@ public final class OutboxRelay {
     return true;
   }
 
-  private void failed(DueDelivery d, int attempt, RuntimeException e) {
+  private void failed(DueDelivery d, int attempt, long held, RuntimeException e) {
     String error = abbreviate(e.getMessage() == null ? e.toString() : e.getMessage());
     Duration delay = ladder.delayAfter(attempt);
     if (delay != null) {
-      outbox.markRetry(d.messagePk(), d.consumerGroup(), attempt, delay.toMillis(), error);
+      if (outbox.markRetry(
+              outboxName, held, d.messagePk(), d.consumerGroup(), attempt, delay.toMillis(), error)
+          != 1) {
+        epoch.checkStillHeld(); // fenced: FencedException; else changed under us
+        return;
+      }
       outbox.bump("retried", 1);
       RelayMetrics.delivery(outboxName, d.consumerGroup(), "retried");
       log.warn(
@@ -700,13 +803,14 @@ public final class OutboxRelay {
           error);
       return;
     }
-    transactions.executeWithoutResult(
-        tx -> {
+    epoch.inTransaction(
+        () -> {
           if (outbox.markDead(d.messagePk(), d.consumerGroup(), attempt, error) == 1) {
             outbox.insertDeadLetter(d.messagePk(), d.consumerGroup(), attempt, error);
             outbox.bump("dead", 1);
             RelayMetrics.delivery(outboxName, d.consumerGroup(), "dead");
           }
+          return null;
         });
     record(Alerts.Key.DEAD_LETTER, d.messageId() + "/" + d.consumerGroup(), error);
     alerts.deadLetter(d.messageId(), d.consumerGroup(), d.businessKey(), attempt, error);

@@ -131,12 +131,19 @@ public final class RelayMain {
       SqlSessionTemplate store =
           MyBatisStore.open(
               dataSource, "mapper/OutboxDeliveryMapper.xml", "mapper/OutboxMapper.xml");
+      // the fencing token of this relay's leadership over the outbox, raised at each grant of the
+      // latch below and carried by every write (LeaderEpoch)
+      LeaderEpoch epoch =
+          new LeaderEpoch(
+              outboxName,
+              name,
+              store.getMapper(OutboxDeliveryMapper.class),
+              new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
       OutboxRelay relay =
           new OutboxRelay(
               outboxName,
               store.getMapper(OutboxDeliveryMapper.class),
               store.getMapper(OutboxMapper.class),
-              new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
               new SubscriptionRegistry(zk),
               group ->
                   consumers.computeIfAbsent(group, g -> dubbo.reference(EventConsumer.class, g)),
@@ -150,12 +157,14 @@ public final class RelayMain {
               // another group's task queue
               Executors.newCachedThreadPool(deliveryThreads(outboxName)),
               lanes,
-              alerts);
+              alerts,
+              epoch);
       LeaderLatch latch = new LeaderLatch(zk, "/txc/relay/" + outboxName + "/leader", name);
       latch.addListener(
           new LeaderLatchListener() {
             @Override
             public void isLeader() {
+              epoch.granted();
               log.info(
                   "relay leadership acquired name={} outbox={} at_ms={}",
                   name,
@@ -165,6 +174,7 @@ public final class RelayMain {
 
             @Override
             public void notLeader() {
+              epoch.revoke();
               log.info("relay leadership lost name={} outbox={}", name, outboxName);
             }
           });

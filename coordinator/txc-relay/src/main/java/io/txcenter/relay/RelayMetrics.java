@@ -105,4 +105,15 @@ final class RelayMetrics {
         .register(Metrics.globalRegistry)
         .increment();
   }
+
+  /**
+   * A write of this relay found its leader epoch gone: another relay leads ({@link LeaderEpoch}).
+   */
+  static void fenced(String outbox) {
+    Counter.builder("txc.relay.fenced")
+        .description("writes refused because another relay took the outbox's leader epoch")
+        .tag("outbox", outbox)
+        .register(Metrics.globalRegistry)
+        .increment();
+  }
 }

@@ -94,6 +94,9 @@ public class OutboxRelayIT {
     mapper = mapperOn(dataSource);
     delivery = deliveryOn(dataSource);
     transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    // the relay's counters land on the global registry, which has none until one is added
+    io.micrometer.core.instrument.Metrics.addRegistry(
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   @AfterAll
@@ -119,6 +122,7 @@ public class OutboxRelayIT {
             "outbox_dead_letter",
             "outbox_counter",
             "outbox_alert",
+            "relay_leader",
             "tcc_fence_log")) {
       jdbc.update("DELETE FROM " + table);
     }
@@ -782,6 +786,175 @@ public class OutboxRelayIT {
       }
       return super.cancel(context);
     }
+  }
+
+  // ------------------------------------------------------------------ defect: a leader paused
+  // past its ZooKeeper session wakes beside the new one (issue 18)
+
+  @Test
+  void aFormerLeaderThatWakesBesideTheNewOne_callsNoConsumer_andMarksFansOutAndSettlesNothing()
+      throws Exception {
+    String topic = topic();
+    registry.register(topic, "g", TagExpression.parse("*"));
+    List<String> received = recordingConsumer("g");
+    long due = readyMessage(topic, "OPS", "k-1");
+    OutboxRelay warmUp = relay(Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Begin);
+    warmUp.cycle(); // fanned out: a PENDING delivery is due
+    assertThat(received).hasSize(1);
+    jdbc.update("UPDATE outbox_delivery SET status = 'PENDING', attempts = 0, delivered_at = NULL");
+    received.clear();
+    long unfanned = readyMessage(topic, "OPS", "k-2");
+    BusinessActionContext branch = preparedVia(dataSource, "k-3");
+    LeaderEpoch former = epoch("relay-1");
+    LeaderEpoch current = epoch("relay-2");
+    OutboxRelay formerRelay = relay(former, Duration.ZERO, GlobalStatus.Committed);
+    assertThat(former.acquire()).isTrue();
+    // relay-1 is paused past its session; relay-2 is granted the latch and raises the epoch
+    assertThat(current.acquire()).isTrue();
+    double fencedBefore = fencedCount();
+
+    formerRelay.cycle(); // relay-1 wakes and runs the pass it was in
+
+    assertThat(received).as("no consumer called").isEmpty();
+    assertThat(deliveryStatus(due, "g")).isEqualTo("PENDING");
+    assertThat(fannedOut(unfanned)).as("not fanned out").isZero();
+    assertThat(prepared(branch)).as("check-back settled nothing").isPositive();
+    assertThat(fenceStatus(branch)).isEqualTo(1);
+    assertThat(former.holds()).isFalse();
+    assertThat(fencedCount()).isGreaterThan(fencedBefore);
+    // it does not take the outbox back: only a new grant of the latch raises the epoch again
+    assertThat(formerRelay.pass()).isFalse();
+    assertThat(former.acquire()).isFalse();
+
+    relay(current, Duration.ZERO, GlobalStatus.Committed).cycle();
+
+    assertThat(deliveryStatus(due, "g")).isEqualTo("DELIVERED");
+    assertThat(fannedOut(unfanned)).isEqualTo(1);
+    assertThat(prepared(branch)).isZero();
+  }
+
+  @Test
+  void theFencedStatements_changeNothingUnderAFormerEpoch_andTheirRowsUnderTheCurrentOne() {
+    String topic = topic();
+    long message = readyMessage(topic, "OPS", "k-1");
+    delivery.insertDelivery(message, "g", "k-1");
+    LeaderEpoch former = epoch("relay-1");
+    LeaderEpoch current = epoch("relay-2");
+    former.acquire();
+    long stale = former.current();
+    current.acquire();
+
+    assertThat(delivery.markRetry("test", stale, message, "g", 1, 1_000, "x")).isZero();
+    assertThat(delivery.markDelivered("test", stale, message, "g")).isZero();
+    assertThat(deliveryStatus(message, "g")).isEqualTo("PENDING");
+    assertThat(retried("g")).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(former::checkStillHeld)
+        .isInstanceOf(LeaderEpoch.FencedException.class)
+        .hasMessageContaining("no longer the leader's");
+
+    assertThat(delivery.markDelivered("test", current.current(), message, "g")).isEqualTo(1);
+  }
+
+  @Test
+  void aNewLeadersRaise_waitsForTheFormerLeadersWriteInFlight_whichStands() throws Exception {
+    String topic = topic();
+    long message = readyMessage(topic, "OPS", "k-1");
+    LeaderEpoch former = epoch("relay-1");
+    LeaderEpoch current = epoch("relay-2");
+    former.acquire();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<Object> write =
+          threads.submit(
+              () ->
+                  former.inTransaction(
+                      () -> {
+                        delivery.insertDelivery(message, "g", "k-1");
+                        inside.countDown();
+                        try {
+                          finish.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return null;
+                      }));
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<Boolean> raise = threads.submit(current::acquire);
+      await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits() == 1);
+      assertThat(raise).isNotDone();
+
+      finish.countDown();
+
+      write.get(30, TimeUnit.SECONDS);
+      assertThat(raise.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(deliveryStatus(message, "g")).as("written before the raise").isEqualTo("PENDING");
+      assertThat(current.current()).isGreaterThan(former.current());
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> former.inTransaction(() -> delivery.markFannedOut(message, 1)))
+          .isInstanceOf(LeaderEpoch.FencedException.class);
+      assertThat(fannedOut(message)).isZero();
+    } finally {
+      finish.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRelayTheLatchNeverGranted_doesNothing() throws Exception {
+    String topic = topic();
+    registry.register(topic, "g", TagExpression.parse("*"));
+    List<String> received = recordingConsumer("g");
+    long message = readyMessage(topic, "OPS", "k-1");
+    LeaderEpoch standby =
+        new LeaderEpoch("test", "relay-standby", delivery, transactions); // never granted()
+
+    assertThat(relay(standby, Duration.ZERO, GlobalStatus.Begin).pass()).isFalse();
+    assertThat(relay(standby, Duration.ZERO, GlobalStatus.Begin).cycle()).isZero();
+
+    assertThat(fannedOut(message)).isZero();
+    assertThat(received).isEmpty();
+  }
+
+  /** A leader epoch of outbox {@code test} for {@code holder}, granted by its latch. */
+  private static LeaderEpoch epoch(String holder) {
+    LeaderEpoch epoch = new LeaderEpoch("test", holder, delivery, transactions);
+    epoch.granted();
+    return epoch;
+  }
+
+  private static double fencedCount() {
+    io.micrometer.core.instrument.Counter counter =
+        io.micrometer.core.instrument.Metrics.globalRegistry
+            .find("txc.relay.fenced")
+            .tag("outbox", "test")
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private OutboxRelay relay(LeaderEpoch epoch, Duration immunity, GlobalStatus tc) {
+    return new OutboxRelay(
+        "test",
+        delivery,
+        mapper,
+        registry,
+        group -> {
+          EventConsumer consumer = consumers.get(group);
+          if (consumer == null) {
+            throw new IllegalStateException("No provider available for group " + group);
+          }
+          return consumer;
+        },
+        xid -> tc,
+        (topic, key, xid) -> OutboxCheck.CheckOutcome.UNKNOWN,
+        LADDER,
+        immunity,
+        Duration.ofSeconds(2),
+        deliveryThreads,
+        OutboxRelay.DEFAULT_LANES,
+        new Alerts(""),
+        epoch);
   }
 
   private OutboxRelay relay(Duration immunity, Duration groupBudget, GlobalStatus tc) {
