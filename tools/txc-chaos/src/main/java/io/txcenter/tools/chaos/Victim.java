@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A process the chaos run may kill, and how its recovery is measured: read from its descriptor
- * (docs/architecture.md "Processes", the {@code chaos.*} keys), so a new participant module is
- * killed and probed without a line of tool code.
+ * A process the chaos run may kill or pause, and how its recovery is measured: read from its
+ * descriptor (docs/architecture.md "Processes", the {@code chaos.*} keys), so a new participant
+ * module is killed, paused and probed without a line of tool code.
  *
  * <ul>
  *   <li>{@code fence=true} (a TCC participant or initiator): kind {@code <id>}, killed inside the
@@ -26,10 +26,16 @@ import java.util.Set;
  *       recovery = every global session open at the kill.
  *   <li>stage {@code relay}: kind {@code relay-leader} (the leader of the first of {@code
  *       chaos.outboxes} is killed), recovery = the undelivered messages of {@code chaos.outboxes}.
- *   <li>anything else (the database, the merchant stub) is not killed.
+ *   <li>anything else (the merchant stub) is not killed. The database (stage {@code database}, when
+ *       the topology starts it) is the victim of the database faults only ({@link #database}),
+ *       recovery = every global session open at the kill.
  * </ul>
  *
  * <p>{@code chaos.kind} renames a victim's kind; {@code chaos.victim=false} keeps a process out.
+ * {@code chaos.pause=true|false} says whether it is also paused (SIGSTOP, SIGCONT); by default the
+ * TCC processes, the TC nodes and the relays are, the ZooKeeper members and the subscribers are
+ * not. The members of the {@code registry} stage form a quorum ({@link #quorum}): the run never has
+ * a majority of them down at once.
  *
  * @param process the process name ({@code <id>} or {@code <id>-<instance>})
  * @param kind what the run rotates over and the report counts by
@@ -39,6 +45,8 @@ import java.util.Set;
  * @param outboxes the outboxes (unprefixed) its recovery waits on ({@link Probe#OUTBOXES}, {@link
  *     Probe#DELIVERIES})
  * @param group its consumer group ({@link Probe#DELIVERIES} only)
+ * @param pausable whether a pause (SIGSTOP) may take it, besides a kill
+ * @param quorum whether its kind's processes form a quorum (at most a minority down at once)
  */
 record Victim(
     String process,
@@ -47,7 +55,21 @@ record Victim(
     List<Window> windows,
     String schema,
     List<String> outboxes,
-    String group) {
+    String group,
+    boolean pausable,
+    boolean quorum) {
+
+  /** A victim that is neither paused nor part of a quorum (tests, the database). */
+  Victim(
+      String process,
+      String kind,
+      Probe probe,
+      List<Window> windows,
+      String schema,
+      List<String> outboxes,
+      String group) {
+    this(process, kind, probe, windows, schema, outboxes, group, false, false);
+  }
 
   /** How a kill's recovery is measured (RecoveryProbe). */
   enum Probe {
@@ -83,6 +105,31 @@ record Victim(
     return List.copyOf(victims);
   }
 
+  /**
+   * The database process, when the topology starts it (the descriptor of stage {@code database},
+   * enabled: the embedded MariaDB); empty with an external database ({@code --db}), which is not
+   * the run's to kill. Its recovery is every global session open at the kill.
+   */
+  static java.util.Optional<Victim> database(Topology topology) {
+    Set<String> started = Set.copyOf(topology.processNames());
+    for (ProcessDescriptor d : topology.descriptors()) {
+      if ("database".equals(d.get("stage"))
+          && started.contains(d.id())
+          && !"false".equals(d.get("chaos.victim"))) {
+        return java.util.Optional.of(
+            new Victim(
+                d.id(),
+                d.get("chaos.kind", d.id()),
+                Probe.SESSIONS,
+                List.of(),
+                null,
+                List.of(),
+                null));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The victims by kind, kinds in the order their first process starts. */
   static Map<String, List<Victim>> byKind(List<Victim> victims) {
     Map<String, List<Victim>> kinds = new LinkedHashMap<>();
@@ -106,6 +153,11 @@ record Victim(
     }
     String kind = key.apply("chaos.kind");
     String stage = d.get("stage");
+    String pause = key.apply("chaos.pause");
+    if (pause != null && !pause.equals("true") && !pause.equals("false")) {
+      throw new CliException(
+          "chaos.pause of " + name + " must be true or false, was [" + pause + "]");
+    }
     if (Boolean.parseBoolean(d.get("fence", "false"))) {
       String schema =
           topology
@@ -122,7 +174,9 @@ record Victim(
               windows(windows == null ? ALL_WINDOWS : windows, name),
               schema,
               List.of(),
-              null));
+              null,
+              pause == null || Boolean.parseBoolean(pause),
+              false));
     }
     String consumer = key.apply("chaos.consumer");
     if (consumer != null) {
@@ -139,7 +193,9 @@ record Victim(
               List.of(),
               null,
               List.of(parts[0].trim()),
-              parts[1].trim()));
+              parts[1].trim(),
+              Boolean.parseBoolean(pause),
+              false));
     }
     if (stage.equals("registry") || stage.equals("coordinator")) {
       return java.util.Optional.of(
@@ -150,7 +206,10 @@ record Victim(
               List.of(),
               null,
               List.of(),
-              null));
+              null,
+              // a frozen TC node is a real outage; a frozen ZooKeeper member is left to the kills
+              pause == null ? stage.equals("coordinator") : Boolean.parseBoolean(pause),
+              stage.equals("registry")));
     }
     if (stage.equals("relay")) {
       String outboxes = key.apply("chaos.outboxes");
@@ -170,7 +229,9 @@ record Victim(
               List.of(),
               null,
               List.of(outboxes.split("\\s*,\\s*")),
-              null));
+              null,
+              pause == null || Boolean.parseBoolean(pause),
+              false));
     }
     return java.util.Optional.empty();
   }

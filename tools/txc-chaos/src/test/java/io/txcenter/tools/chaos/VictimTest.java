@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txcenter.chaos.KillWindowHook.Window;
 import io.txcenter.tools.topology.Topology;
-import io.txcenter.tools.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,32 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VictimTest {
 
-  private static final Path HOME =
-      Path.of(System.getProperty("txc.home", "../..")).toAbsolutePath().normalize();
+  private static final Path HOME = ChaosTopologies.HOME;
 
-  /** The chaos run's topology: HA (three zk members, two TC nodes), chaos settings. */
   private static Topology chaosTopology(Path home) {
-    TopologyConfig d = TopologyConfig.defaults(home, home.resolve("run"));
-    return new Topology(
-        new TopologyConfig(
-            d.home(),
-            d.runDir(),
-            false,
-            d.dbServerUrl(),
-            d.dbUser(),
-            d.dbPassword(),
-            d.schemaPrefix(),
-            d.ports(),
-            d.channels(),
-            false,
-            "db",
-            d.consoleUser(),
-            "pw",
-            ChaosCommand.LADDER,
-            "",
-            0,
-            true,
-            true));
+    return ChaosTopologies.chaos(home);
   }
 
   private static Map<String, List<String>> processesByKind(List<Victim> victims) {
@@ -139,16 +115,25 @@ class VictimTest {
     assertThat(victim.schema()).isEqualTo("txc_loyalty");
     assertThat(victim.windows())
         .containsExactly(Window.TRY, Window.BETWEEN, Window.CONFIRM, Window.CANCEL);
-    // and the schedule kills it, in a window, within the first round
-    ChaosCommand.Schedule schedule = new ChaosCommand.Schedule(7, victims);
-    List<ChaosCommand.Schedule.Next> round =
-        List.of(schedule.next(o -> Optional.empty()), schedule.next(o -> Optional.empty()));
-    assertThat(round)
+    // and the schedule kills it, in a window, within the first round of kills
+    FaultSchedule schedule = new FaultSchedule(7, victims, Optional.empty(), 0);
+    List<FaultSchedule.Strike> kills = new ArrayList<>();
+    while (kills.size() < 2) {
+      FaultSchedule.Strike s = schedule.next(o -> Optional.empty()).first();
+      if (s.type() == FaultType.KILL) {
+        kills.add(s);
+      }
+    }
+    assertThat(kills)
         .anySatisfy(
-            next -> {
-              assertThat(next.victim().process()).isEqualTo("loyalty");
-              assertThat(next.armed()).isIn("try", "between", "confirm", "cancel");
+            kill -> {
+              assertThat(kill.victim().process()).isEqualTo("loyalty");
+              assertThat(kill.armed()).isIn("try", "between", "confirm", "cancel");
             });
+    // and pauses it too (a TCC process is pausable unless its descriptor says chaos.pause=false)
+    assertThat(victim.pausable()).isTrue();
+    assertThat(victims.get(0).pausable()).isFalse(); // a ZooKeeper member is not
+    assertThat(victims.get(0).quorum()).isTrue();
   }
 
   @Test
@@ -165,44 +150,82 @@ class VictimTest {
   }
 
   @Test
-  void givenASeed_theScheduleIsTheSame_andEveryKindDiesOnceBeforeAnyTwice() {
+  void givenChaosPauseFalse_theProcessIsKilledButNeverPaused(@TempDir Path home) throws Exception {
+    Path descriptor = Path.of("src/main/resources/META-INF/txc/process.properties");
+    Path module = Files.createDirectories(home.resolve("still"));
+    Files.writeString(
+        module.resolve("pom.xml"), "<project><artifactId>still</artifactId></project>");
+    Files.createDirectories(module.resolve(descriptor).getParent());
+    Files.writeString(
+        module.resolve(descriptor),
+        "id=still\nstage=participant\nport=20952\nschema=still\nfence=true\nchaos.pause=false\n");
+
+    List<Victim> victims = Victim.of(chaosTopology(home));
+
+    assertThat(victims).singleElement().satisfies(v -> assertThat(v.pausable()).isFalse());
+  }
+
+  @Test
+  void givenTheEmbeddedDatabase_itIsTheDatabaseVictim_andWithAnExternalOneThereIsNone() {
+    assertThat(Victim.database(ChaosTopologies.chaos(HOME, true)))
+        .hasValueSatisfying(
+            db -> {
+              assertThat(db.process()).isEqualTo("db");
+              assertThat(db.kind()).isEqualTo("db");
+              assertThat(db.probe()).isEqualTo(Victim.Probe.SESSIONS);
+            });
+    assertThat(Victim.database(ChaosTopologies.chaos(HOME, false))).isEmpty();
+    // and it is never among the kill victims of the other faults
+    assertThat(Victim.of(ChaosTopologies.chaos(HOME, true)))
+        .extracting(Victim::process)
+        .doesNotContain("db");
+  }
+
+  @Test
+  void givenTheProjectsDescriptors_thePausableKinds_areTheTccProcessesTheTcNodesAndTheRelays() {
+    Map<String, Boolean> pausable = new java.util.TreeMap<>();
+    for (Victim v : Victim.of(chaosTopology(HOME))) {
+      pausable.merge(v.kind(), v.pausable(), Boolean::logicalAnd);
+    }
+
+    assertThat(pausable)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "zk", false,
+                "tc", true,
+                "account", true,
+                "subscriber", false,
+                "points", true,
+                "portal", true,
+                "fund", true,
+                "mall", true,
+                "payment", true,
+                "relay-leader", true));
+  }
+
+  @Test
+  void givenASeed_theKillsComeEveryKindOnceBeforeAnyTwice_andTheRelayKindTakesTheLeader() {
     List<Victim> victims = Victim.of(chaosTopology(HOME));
     int kinds = Victim.byKind(victims).size();
 
-    List<String> first = plan(victims, 1, kinds * 3);
-    assertThat(plan(victims, 1, kinds * 3)).isEqualTo(first);
-    assertThat(plan(victims, 2, kinds * 3)).isNotEqualTo(first);
-    Set<String> firstRound = new LinkedHashSet<>();
-    ChaosCommand.Schedule schedule = new ChaosCommand.Schedule(1, victims);
-    for (int i = 0; i < kinds; i++) {
-      firstRound.add(schedule.next(o -> Optional.empty()).victim().kind());
-    }
-    assertThat(firstRound).hasSize(kinds);
-    // the relay kind kills the leader when ZooKeeper names it
-    ChaosCommand.Schedule led = new ChaosCommand.Schedule(1, victims);
-    for (int i = 0; i < kinds; i++) {
-      ChaosCommand.Schedule.Next next =
-          led.next(outbox -> outbox.equals("mall") ? Optional.of("relay-2") : Optional.empty());
-      if (next.victim().kind().equals("relay-leader")) {
-        assertThat(next.victim().process()).isEqualTo("relay-2");
+    FaultSchedule schedule = new FaultSchedule(1, victims, Optional.empty(), 0);
+    List<String> firstRound = new ArrayList<>();
+    while (firstRound.size() < kinds) {
+      FaultSchedule.Strike s = schedule.next(o -> Optional.empty()).first();
+      if (s.type() == FaultType.KILL) {
+        firstRound.add(s.victim().kind());
       }
     }
-  }
-
-  private static List<String> plan(List<Victim> victims, long seed, int n) {
-    ChaosCommand.Schedule schedule = new ChaosCommand.Schedule(seed, victims);
-    List<String> kills = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ChaosCommand.Schedule.Next next = schedule.next(o -> Optional.empty());
-      kills.add(
-          next.victim().process()
-              + " "
-              + next.armed()
-              + " "
-              + next.restartDelayMs()
-              + " "
-              + next.gapMs());
+    assertThat(new LinkedHashSet<>(firstRound)).hasSize(kinds);
+    // the relay kind kills (and pauses) the leader when ZooKeeper names it
+    FaultSchedule led = new FaultSchedule(1, victims, Optional.empty(), 0);
+    for (int i = 0; i < kinds * 3; i++) {
+      FaultSchedule.Strike s =
+          led.next(outbox -> outbox.equals("mall") ? Optional.of("relay-2") : Optional.empty())
+              .first();
+      if (s.victim().kind().equals("relay-leader")) {
+        assertThat(s.victim().process()).isEqualTo("relay-2");
+      }
     }
-    return kills;
   }
 }
