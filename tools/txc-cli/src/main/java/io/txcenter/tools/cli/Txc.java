@@ -101,7 +101,8 @@ public final class Txc {
            subscribers up; commit-to-applied p50/p99 per consumer group, the relay's deliveries/s
            after a burst; last line: outbox: p99 at 20/s = <ms> ms (p50 <ms> ms), <n> deliveries/s ...
       load [--orders N] [--payments M] [--purchases P] [--concurrency C] [--rate R/s] [--fail-share F]
-           [--seed S] [--max-seconds T]   a bounded load of orders and payments, with a summary
+           [--seed S] [--max-seconds T] [--retries K]   a bounded load of orders, payments and
+           fund purchases, each retried with its key while its outcome is open, with a summary
       notify list                merchant notifications: state, attempts, last outcome
       notify retry <id>          a new round of attempts for an unacknowledged notification
       """;

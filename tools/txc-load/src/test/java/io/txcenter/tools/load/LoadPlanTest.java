@@ -14,7 +14,8 @@ class LoadPlanTest {
   void givenNoOptions_plan_isBoundedByDefault() {
     LoadCommand.Plan plan = LoadCommand.Plan.from(Map.of());
 
-    assertThat(plan).isEqualTo(new LoadCommand.Plan(200, 50, 20, 4, 0, 0.1, 1, 300));
+    assertThat(plan).isEqualTo(new LoadCommand.Plan(200, 50, 20, 4, 0, 0.1, 1, 300, 6));
+    assertThat(new LoadCommand.Plan(200, 50, 20, 4, 0, 0.1, 1, 300)).isEqualTo(plan);
   }
 
   @Test
@@ -29,9 +30,10 @@ class LoadPlanTest {
                 "rate", "25.5",
                 "fail-share", "0.3",
                 "seed", "7",
-                "max-seconds", "60"));
+                "max-seconds", "60",
+                "retries", "0"));
 
-    assertThat(plan).isEqualTo(new LoadCommand.Plan(10, 0, 3, 16, 25.5, 0.3, 7, 60));
+    assertThat(plan).isEqualTo(new LoadCommand.Plan(10, 0, 3, 16, 25.5, 0.3, 7, 60, 0));
   }
 
   @Test
@@ -44,6 +46,8 @@ class LoadPlanTest {
     assertRefused(Map.of("fail-share", "1.5"), "--fail-share");
     assertRefused(Map.of("rate", "fast"), "--rate");
     assertRefused(Map.of("max-seconds", "0"), "--max-seconds");
+    assertRefused(Map.of("retries", "-1"), "--retries");
+    assertRefused(Map.of("retries", "101"), "--retries");
   }
 
   private static void assertRefused(Map<String, String> options, String named) {
