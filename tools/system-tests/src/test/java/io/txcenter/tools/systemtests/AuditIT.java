@@ -371,6 +371,72 @@ class AuditIT {
     assertViolation("READY events with no completed payment of that transaction", "P-2");
   }
 
+  @Test
+  void aLaterEventOfAKeyDeliveredBeforeAnEarlierOne_toOneGroup_isAViolation() {
+    List<String> ids = orderEventIds("O-1");
+    deliveredAt("O-1", "compliance", "2026-01-01 10:00:00.002", "2026-01-01 10:00:00.001");
+
+    assertViolation(
+        schema("mall") + ": group compliance key O-1: message " + ids.get(1),
+        "delivered at 2026-01-01 10:00:00.001 before earlier message " + ids.get(0),
+        "delivered at 2026-01-01 10:00:00.002");
+  }
+
+  @Test
+  void aKeysEventsDeliveredInTheSameMillisecond_orInOrder_auditClean() {
+    deliveredAt("O-1", "compliance", "2026-01-01 10:00:00.005", "2026-01-01 10:00:00.005");
+    deliveredAt("O-1", "datacenter", "2026-01-01 10:00:00.001", "2026-01-01 10:00:00.009");
+
+    assertThat(audit().violations()).isEmpty();
+  }
+
+  @Test
+  void anEarlierEventReDrivenFromTheDeadLetters_afterALaterOne_auditClean() {
+    List<String> ids = orderEventIds("O-1");
+    deliveredAt("O-1", "compliance", "2026-01-01 10:00:00.009", "2026-01-01 10:00:00.001");
+    update(
+        schema("mall")
+            + ".outbox_dead_letter (message_pk, consumer_group, attempts, redriven_at)"
+            + " SELECT id, 'compliance', 17, NOW(3) FROM "
+            + schema("mall")
+            + ".outbox_message WHERE message_id = ?",
+        ids.get(0));
+
+    assertThat(audit().violations()).isEmpty();
+  }
+
+  /** The message ids of an order's two events, in message order. */
+  private List<String> orderEventIds(String orderNo) {
+    return jdbc.queryForList(
+        "SELECT message_id FROM "
+            + schema("mall")
+            + ".outbox_message WHERE business_key = ? ORDER BY id",
+        String.class,
+        orderNo);
+  }
+
+  /** Sets when {@code group} got the key's first and second event (in message order). */
+  private void deliveredAt(String key, String group, String first, String second) {
+    String mall = schema("mall");
+    long firstPk =
+        jdbc.queryForObject(
+            "SELECT MIN(id) FROM " + mall + ".outbox_message WHERE business_key = ?",
+            Long.class,
+            key);
+    int changed =
+        jdbc.update(
+            "UPDATE "
+                + mall
+                + ".outbox_delivery SET delivered_at = IF(message_pk = ?, ?, ?)"
+                + " WHERE business_key = ? AND consumer_group = ?",
+            firstPk,
+            first,
+            second,
+            key,
+            group);
+    assertThat(changed).as("deliveries of %s to %s", key, group).isEqualTo(2);
+  }
+
   /**
    * Each effect missing, or in excess, against its cause: the services' invariants (their
    * META-INF/txc/audit/*.properties, one query each) find it. {@code {s}} is the schema prefix.
@@ -770,7 +836,7 @@ class AuditIT {
       update(
           outbox
               + ".outbox_delivery (message_pk, consumer_group, business_key, status,"
-              + " next_attempt_at) VALUES (?, ?, ?, ?, NOW(3))",
+              + " next_attempt_at, delivered_at) VALUES (?, ?, ?, ?, NOW(3), UTC_TIMESTAMP(3))",
           pk,
           group.get(0),
           key,

@@ -23,8 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@link #auditServices}): the participants' balances, each initiator's business records against
  * the effects it causes in other schemas, both ways (docs/architecture.md, "Audit"). What stays
  * here is generic or needs more than one query: quiescence, each outbox's per-subscription delivery
- * (the groups' tag expressions, {@link TagExpression}), fence rows left {@code tried} in every
- * schema that has a fence table, and the TC's sessions.
+ * (the groups' tag expressions, {@link TagExpression}) and its delivery order per group and
+ * business key, fence rows left {@code tried} in every schema that has a fence table, and the TC's
+ * sessions.
  */
 public final class Audit {
 
@@ -344,6 +345,7 @@ public final class Audit {
               "SELECT message_id FROM " + outbox + ".outbox_message WHERE status = 'READY'",
               String.class));
       auditOutbox(outbox, subscriptions, applied);
+      auditDeliveryOrder(outbox);
     }
     for (Subscription sub : subscriptions) {
       long stray = applied.get(sub.group()).stream().filter(id -> !ready.contains(id)).count();
@@ -420,6 +422,45 @@ public final class Audit {
         }
       }
     }
+  }
+
+  /**
+   * The relay's order promise (docs/outbox.md, "Order per (group, business key)"): per consumer
+   * group and business key, messages are delivered in message order ({@code outbox_message.id}).
+   * One check per outbox; each pair of {@code DELIVERED} deliveries of one group and key whose
+   * later message has an earlier {@code delivered_at} is one violation (up to ten are reported).
+   * {@code delivered_at} is the database server's UTC clock at the mark, in milliseconds, the same
+   * clock for every relay: equal times cannot be ordered and pass. A delivery that was
+   * dead-lettered may be re-driven after later ones went ahead, as documented, so an earlier
+   * message with a dead letter for that group is left out; so is a delivery with no time.
+   */
+  private void auditDeliveryOrder(String outbox) {
+    List<String> found =
+        jdbc.queryForList(
+            "SELECT CONCAT('"
+                + outbox
+                + ": group ', a.consumer_group, ' key ', a.business_key, ': message ',"
+                + " mb.message_id, ' (id ', b.message_pk, ') delivered at ', b.delivered_at,"
+                + " ' before earlier message ', ma.message_id, ' (id ', a.message_pk, ')"
+                + " delivered at ', a.delivered_at) FROM "
+                + outbox
+                + ".outbox_delivery a JOIN "
+                + outbox
+                + ".outbox_delivery b ON b.consumer_group = a.consumer_group"
+                + " AND b.business_key = a.business_key AND b.message_pk > a.message_pk JOIN "
+                + outbox
+                + ".outbox_message ma ON ma.id = a.message_pk JOIN "
+                + outbox
+                + ".outbox_message mb ON mb.id = b.message_pk"
+                + " WHERE a.status = 'DELIVERED' AND b.status = 'DELIVERED'"
+                + " AND b.delivered_at < a.delivered_at AND NOT EXISTS (SELECT 1 FROM "
+                + outbox
+                + ".outbox_dead_letter x WHERE x.message_pk = a.message_pk"
+                + " AND x.consumer_group = a.consumer_group)"
+                + " ORDER BY a.consumer_group, a.business_key, a.message_pk, b.message_pk LIMIT 10",
+            String.class);
+    checks++;
+    violations.addAll(found);
   }
 
   /**
