@@ -247,7 +247,21 @@ public final class ChaosCommand {
     }
     out.println();
     out.println("audit:");
-    Audit.Result audit = new Audit(config).run(Duration.ofSeconds(plan.quiescenceSeconds()), out);
+    Audit.Result invariants =
+        new Audit(config).run(Duration.ofSeconds(plan.quiescenceSeconds()), out);
+    // the callers' side (issue 18): each key the load sent had exactly one effect, and the answer
+    // its client finally got (after its retries) agrees with it; one check per key
+    List<String> answers = summary.answerViolations(config);
+    out.printf("  answers: %d keys, %d violations%n", summary.answers().size(), answers.size());
+    answers.forEach(v -> out.println("  VIOLATION " + v));
+    List<String> violations = new ArrayList<>(invariants.violations());
+    violations.addAll(answers);
+    Audit.Result audit =
+        new Audit.Result(
+            invariants.checks() + summary.answers().size(),
+            List.copyOf(violations),
+            invariants.stuck(),
+            invariants.quiescenceMillis());
     probe.settleAll(faults, Duration.ofSeconds(10));
 
     Report report =

@@ -89,8 +89,12 @@ public final class Txc {
       fund open-investor <investorId> <cashCents> [--reason R]   open an investor with cash
       fund funds                 every fund: kind, NAV, on sale, open
       chaos [--minutes M] [--seed S] [--rate R/s] [--concurrency C] [--quiescence T]
-           up --ha with kill windows, load, seeded kill -9 and restarts of every process kind,
-           quiescence, audit; last line: chaos: <T> tx, <K> kills, <V> violations, <S> stuck
+            [--overlap-share F]
+           up --ha with kill windows, load with retrying clients, seeded faults of every process
+           kind (kill -9 and restart, SIGSTOP/SIGCONT pauses, kill -9 of the database), a share
+           of them overlapping, quiescence, audit and the clients' answers; the line before the
+           last: chaos faults: <kind>=<n> ...; last line: chaos: <T> tx, <K> kills, <V>
+           violations, <S> stuck (K counts every fault)
       bench [--quick] [--levels 1,4,16,64] [--repeats R] [--seconds S] [--warmup W] [--out DIR]
             [--arms tcc,plain,monolith,at] [--branches 1,2,4,8] [--fence-rows N]
            tcc vs plain vs monolith vs Seata AT mall orders on a fresh topology, then a sweep of
