@@ -29,10 +29,14 @@ public final class EmbeddedDbMain {
     Path dir = runDir.resolve("data/" + name);
     keepDataOnRestart(dir);
     EmbeddedMariaDb db = EmbeddedMariaDb.start(port, dir);
+    java.util.concurrent.atomic.AtomicBoolean stopping =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    exitWithServer(stopping);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  stopping.set(true);
                   try {
                     db.close();
                   } catch (Exception e) {
@@ -46,6 +50,38 @@ public final class EmbeddedDbMain {
     marker.toFile().deleteOnExit();
     log.info("embedded mariadb ready url={}", db.jdbcUrl());
     new CountDownLatch(1).await();
+  }
+
+  /**
+   * Ends this process when its {@code mariadbd} ends on its own (a crash, an assertion, a kill of
+   * the server alone), so that whoever supervises the database sees it down and restarts it: a
+   * process alive with its server gone would look up while every connection is refused (a chaos run
+   * once waited minutes on one). A stop of this process ({@code stopping}) ends the server too, and
+   * is not such an end.
+   */
+  private static void exitWithServer(java.util.concurrent.atomic.AtomicBoolean stopping) {
+    java.util.List<ProcessHandle> servers =
+        ProcessHandle.current()
+            .children()
+            .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd")).orElse(false))
+            .toList();
+    if (servers.isEmpty()) {
+      log.warn("embedded mariadb server process not found: its end will not end this process");
+      return;
+    }
+    for (ProcessHandle server : servers) {
+      server
+          .onExit()
+          .thenRun(
+              () -> {
+                if (!stopping.get()) {
+                  log.error(
+                      "embedded mariadb server ended on its own pid={}, this process ends too",
+                      server.pid());
+                  System.exit(3);
+                }
+              });
+    }
   }
 
   /**

@@ -72,6 +72,24 @@ class EmbeddedDbRestartIT {
     }
   }
 
+  @Test
+  void whenTheServerAloneDies_theProcessEnds_soThatItsSupervisorSeesTheDatabaseDown(
+      @TempDir Path runDir) throws Exception {
+    Process db = start(runDir, freePort());
+    List<ProcessHandle> servers =
+        db.descendants()
+            .filter(h -> h.info().command().map(c -> c.endsWith("mariadbd")).orElse(false))
+            .toList();
+    assertThat(servers).hasSize(1);
+
+    servers.get(0).destroyForcibly(); // an InnoDB assertion or an OOM kill ends the server alone
+
+    assertThat(db.waitFor(60, TimeUnit.SECONDS)).as("the db process ended").isTrue();
+    assertThat(db.exitValue()).isEqualTo(3);
+    assertThat(Files.readString(runDir.resolve("db.log")))
+        .contains("embedded mariadb server ended on its own");
+  }
+
   private Process start(Path runDir, int port) throws IOException {
     Path marker = runDir.resolve("db.ready");
     Files.deleteIfExists(marker);

@@ -107,17 +107,14 @@ public interface OutboxDeliveryMapper {
    */
   Long lockEpoch(@Param("outbox") String outbox);
 
-  /** Marks a delivery delivered, only while {@code epoch} is the outbox's leader epoch. */
-  int markDelivered(
-      @Param("outbox") String outbox,
-      @Param("epoch") long epoch,
-      @Param("messagePk") long messagePk,
-      @Param("consumerGroup") String group);
+  /**
+   * Marks a delivery delivered; the relay runs it in its epoch transaction ({@code
+   * LeaderEpoch.inTransaction}).
+   */
+  int markDelivered(@Param("messagePk") long messagePk, @Param("consumerGroup") String group);
 
-  /** Schedules a delivery's next attempt, only while {@code epoch} is the leader epoch. */
+  /** Schedules a delivery's next attempt; in the relay's epoch transaction too. */
   int markRetry(
-      @Param("outbox") String outbox,
-      @Param("epoch") long epoch,
       @Param("messagePk") long messagePk,
       @Param("consumerGroup") String group,
       @Param("attempts") int attempts,

@@ -15,11 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Why: ZooKeeper's latch alone cannot stop a leader that was paused (a long GC, a frozen VM,
  * SIGSTOP) past its session: when it wakes, it may act for a moment on what it read before, beside
  * the new leader, before Curator tells it the latch is lost. The database is where its writes land,
- * so the check is made there, in the same statement ({@code markDelivered}, {@code markRetry}) or
- * the same transaction ({@link #inTransaction}: check-back, fan-out, dead-lettering), under a
- * shared lock on the row. The new leader's raise takes the row's exclusive lock: it waits for a
- * write of the former leader already in flight, and every later one finds another epoch and changes
- * nothing.
+ * so the check is made there, in the same transaction as the writes ({@link #inTransaction}: every
+ * mark of a delivery, check-back, fan-out, dead-lettering), under a shared lock on the row. The new
+ * leader's raise takes the row's exclusive lock: it waits for a write of the former leader already
+ * in flight, and every later one finds another epoch and changes nothing.
  *
  * <p>Life cycle: {@link #granted} when the latch makes this relay leader (Curator's listener);
  * {@link #acquire} by the relay loop before its first pass of that leadership (it raises the
@@ -131,8 +130,8 @@ public final class LeaderEpoch {
   }
 
   /**
-   * After a fenced statement changed no row: whether the epoch is still this relay's (then the row
-   * itself had changed, as before fencing). Otherwise revokes and throws {@link FencedException}.
+   * Reads the epoch (no lock): returns if it is still this relay's, else revokes and throws {@link
+   * FencedException}. The relay's look before it calls consumers, once per pass with due work.
    */
   public void checkStillHeld() {
     long held = current();

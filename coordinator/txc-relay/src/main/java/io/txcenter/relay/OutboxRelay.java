@@ -750,7 +750,7 @@ public final class OutboxRelay {
   /** True when the consumer applied {@code d} and it is marked delivered. */
   private boolean attempt(DueDelivery d) {
     int attempt = d.attempts() + 1;
-    long held = epoch.current(); // fenced already: no call to the consumer
+    epoch.current(); // fenced already: no call to the consumer
     try {
       consumerOfGroup
           .apply(d.consumerGroup())
@@ -765,13 +765,12 @@ public final class OutboxRelay {
                   d.readyAt() == null ? 0 : d.readyAt().toInstant(ZoneOffset.UTC).toEpochMilli(),
                   attempt));
     } catch (RuntimeException e) {
-      failed(d, attempt, held, e);
+      failed(d, attempt, e);
       return false;
     }
-    if (outbox.markDelivered(outboxName, held, d.messagePk(), d.consumerGroup()) != 1) {
-      // fenced (another relay leads: FencedException), or changed under us (a re-drive or an
-      // operator): the key's later ones wait for the next task
-      epoch.checkStillHeld();
+    // in the epoch's transaction: FencedException when another relay leads, and nothing marked
+    if (epoch.inTransaction(() -> outbox.markDelivered(d.messagePk(), d.consumerGroup())) != 1) {
+      // changed under us (a re-drive or an operator): the key's later ones wait for the next task
       return false;
     }
     outbox.bump("delivered", 1);
@@ -781,15 +780,16 @@ public final class OutboxRelay {
     return true;
   }
 
-  private void failed(DueDelivery d, int attempt, long held, RuntimeException e) {
+  private void failed(DueDelivery d, int attempt, RuntimeException e) {
     String error = abbreviate(e.getMessage() == null ? e.toString() : e.getMessage());
     Duration delay = ladder.delayAfter(attempt);
     if (delay != null) {
-      if (outbox.markRetry(
-              outboxName, held, d.messagePk(), d.consumerGroup(), attempt, delay.toMillis(), error)
+      if (epoch.inTransaction(
+              () ->
+                  outbox.markRetry(
+                      d.messagePk(), d.consumerGroup(), attempt, delay.toMillis(), error))
           != 1) {
-        epoch.checkStillHeld(); // fenced: FencedException; else changed under us
-        return;
+        return; // changed under us; fenced: FencedException
       }
       outbox.bump("retried", 1);
       RelayMetrics.delivery(outboxName, d.consumerGroup(), "retried");

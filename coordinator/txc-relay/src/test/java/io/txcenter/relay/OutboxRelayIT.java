@@ -834,25 +834,30 @@ public class OutboxRelayIT {
   }
 
   @Test
-  void theFencedStatements_changeNothingUnderAFormerEpoch_andTheirRowsUnderTheCurrentOne() {
+  void theMarksOfADelivery_underAFormerEpoch_changeNothing_andUnderTheCurrentOneTheyDo() {
     String topic = topic();
     long message = readyMessage(topic, "OPS", "k-1");
     delivery.insertDelivery(message, "g", "k-1");
     LeaderEpoch former = epoch("relay-1");
     LeaderEpoch current = epoch("relay-2");
     former.acquire();
-    long stale = former.current();
     current.acquire();
 
-    assertThat(delivery.markRetry("test", stale, message, "g", 1, 1_000, "x")).isZero();
-    assertThat(delivery.markDelivered("test", stale, message, "g")).isZero();
-    assertThat(deliveryStatus(message, "g")).isEqualTo("PENDING");
-    assertThat(retried("g")).isZero();
-    org.assertj.core.api.Assertions.assertThatThrownBy(former::checkStillHeld)
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> former.inTransaction(() -> delivery.markRetry(message, "g", 1, 1_000, "x")))
         .isInstanceOf(LeaderEpoch.FencedException.class)
         .hasMessageContaining("no longer the leader's");
+    assertThat(retried("g")).isZero();
+    assertThat(former.holds()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> former.inTransaction(() -> delivery.markDelivered(message, "g")))
+        .isInstanceOf(LeaderEpoch.FencedException.class);
+    assertThat(deliveryStatus(message, "g")).isEqualTo("PENDING");
+    org.assertj.core.api.Assertions.assertThatThrownBy(former::checkStillHeld)
+        .isInstanceOf(LeaderEpoch.FencedException.class);
 
-    assertThat(delivery.markDelivered("test", current.current(), message, "g")).isEqualTo(1);
+    assertThat(current.inTransaction(() -> delivery.markDelivered(message, "g"))).isEqualTo(1);
+    assertThat(deliveryStatus(message, "g")).isEqualTo("DELIVERED");
   }
 
   @Test
