@@ -922,6 +922,17 @@ public class OutboxRelayIT {
     assertThat(received).isEmpty();
   }
 
+  /** The consumers the test registered, by group; a group without one has no provider. */
+  private Function<String, EventConsumer> consumerOfGroup() {
+    return group -> {
+      EventConsumer consumer = consumers.get(group);
+      if (consumer == null) {
+        throw new IllegalStateException("No provider available for group " + group);
+      }
+      return consumer;
+    };
+  }
+
   /** A leader epoch of outbox {@code test} for {@code holder}, granted by its latch. */
   private static LeaderEpoch epoch(String holder) {
     LeaderEpoch epoch = new LeaderEpoch("test", holder, delivery, transactions);
@@ -944,13 +955,7 @@ public class OutboxRelayIT {
         delivery,
         mapper,
         registry,
-        group -> {
-          EventConsumer consumer = consumers.get(group);
-          if (consumer == null) {
-            throw new IllegalStateException("No provider available for group " + group);
-          }
-          return consumer;
-        },
+        consumerOfGroup(),
         xid -> tc,
         (topic, key, xid) -> OutboxCheck.CheckOutcome.UNKNOWN,
         LADDER,
@@ -968,14 +973,7 @@ public class OutboxRelayIT {
 
   private OutboxRelay relay(
       HikariDataSource on, Duration immunity, Duration groupBudget, GlobalStatus tc) {
-    Function<String, EventConsumer> ofGroup =
-        group -> {
-          EventConsumer consumer = consumers.get(group);
-          if (consumer == null) {
-            throw new IllegalStateException("No provider available for group " + group);
-          }
-          return consumer;
-        };
+    Function<String, EventConsumer> ofGroup = consumerOfGroup();
     return new OutboxRelay(
         "test",
         on == dataSource ? delivery : deliveryOn(on),
@@ -1033,13 +1031,7 @@ public class OutboxRelayIT {
         mapper,
         transactions,
         registry,
-        group -> {
-          EventConsumer consumer = consumers.get(group);
-          if (consumer == null) {
-            throw new IllegalStateException("No provider available for group " + group);
-          }
-          return consumer;
-        },
+        consumerOfGroup(),
         xid -> GlobalStatus.Begin,
         (topic, key, xid) -> OutboxCheck.CheckOutcome.UNKNOWN,
         LADDER,
