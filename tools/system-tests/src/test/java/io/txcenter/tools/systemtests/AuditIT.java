@@ -415,8 +415,54 @@ class AuditIT {
         orderNo);
   }
 
+  @Test
+  void anEarlierEventOfAnotherBranch_fannedOutAfterALaterOne_andDeliveredAfterIt_auditClean() {
+    otherBranchForFirstEvent("O-1");
+    deliveryTimes(
+        "created_at", "O-1", "compliance", "2026-01-01 10:00:00.020", "2026-01-01 10:00:00.010");
+    deliveredAt("O-1", "compliance", "2026-01-01 10:00:00.029", "2026-01-01 10:00:00.011");
+
+    assertThat(audit().violations()).isEmpty();
+  }
+
+  @Test
+  void anEarlierEventOfAnotherBranch_fannedOutBeforeALaterOne_butDeliveredAfterIt_isAViolation() {
+    List<String> ids = orderEventIds("O-1");
+    otherBranchForFirstEvent("O-1");
+    deliveryTimes(
+        "created_at", "O-1", "compliance", "2026-01-01 10:00:00.010", "2026-01-01 10:00:00.020");
+    deliveredAt("O-1", "compliance", "2026-01-01 10:00:00.029", "2026-01-01 10:00:00.021");
+
+    assertViolation(
+        schema("mall") + ": group compliance key O-1: message " + ids.get(1),
+        "before earlier message " + ids.get(0));
+  }
+
+  /** Moves the key's first event to a branch of its own, as if another transaction wrote it. */
+  private void otherBranchForFirstEvent(String key) {
+    String mall = schema("mall");
+    int changed =
+        jdbc.update(
+            "UPDATE "
+                + mall
+                + ".outbox_message m JOIN (SELECT MIN(id) AS id FROM "
+                + mall
+                + ".outbox_message WHERE business_key = ?) f ON f.id = m.id"
+                + " SET m.branch_id = m.branch_id + 1000000",
+            key);
+    assertThat(changed).isEqualTo(1);
+  }
+
   /** Sets when {@code group} got the key's first and second event (in message order). */
   private void deliveredAt(String key, String group, String first, String second) {
+    deliveryTimes("delivered_at", key, group, first, second);
+  }
+
+  /**
+   * Sets {@code column} of {@code group}'s deliveries of the key's first and second event (in
+   * message order).
+   */
+  private void deliveryTimes(String column, String key, String group, String first, String second) {
     String mall = schema("mall");
     long firstPk =
         jdbc.queryForObject(
@@ -427,7 +473,9 @@ class AuditIT {
         jdbc.update(
             "UPDATE "
                 + mall
-                + ".outbox_delivery SET delivered_at = IF(message_pk = ?, ?, ?)"
+                + ".outbox_delivery SET "
+                + column
+                + " = IF(message_pk = ?, ?, ?)"
                 + " WHERE business_key = ? AND consumer_group = ?",
             firstPk,
             first,

@@ -426,13 +426,17 @@ public final class Audit {
 
   /**
    * The relay's order promise (docs/outbox.md, "Order per (group, business key)"): per consumer
-   * group and business key, messages are delivered in message order ({@code outbox_message.id}).
-   * One check per outbox; each pair of {@code DELIVERED} deliveries of one group and key whose
-   * later message has an earlier {@code delivered_at} is one violation (up to ten are reported).
-   * {@code delivered_at} is the database server's UTC clock at the mark, in milliseconds, the same
-   * clock for every relay: equal times cannot be ordered and pass. A delivery that was
-   * dead-lettered may be re-driven after later ones went ahead, as documented, so an earlier
-   * message with a dead letter for that group is left out; so is a delivery with no time.
+   * group and business key, messages are delivered in message order ({@code outbox_message.id})
+   * when the relay knew of both: they became {@code READY} together (one branch, settled in one
+   * statement), or the earlier one's delivery row was created (fanned out) before the later one's.
+   * A message that committed after a later one of its key was fanned out goes after it, as
+   * documented, and is not a violation. One check per outbox; each pair of {@code DELIVERED}
+   * deliveries of one group and key that the relay knew of together and whose later message has an
+   * earlier {@code delivered_at} is one violation (up to ten are reported). {@code delivered_at} is
+   * the database server's UTC clock at the mark, in milliseconds, the same clock for every relay:
+   * equal times cannot be ordered and pass. A delivery that was dead-lettered may be re-driven
+   * after later ones went ahead, as documented, so an earlier message with a dead letter for that
+   * group is left out; so is a delivery with no time.
    */
   private void auditDeliveryOrder(String outbox) {
     List<String> found =
@@ -453,7 +457,9 @@ public final class Audit {
                 + outbox
                 + ".outbox_message mb ON mb.id = b.message_pk"
                 + " WHERE a.status = 'DELIVERED' AND b.status = 'DELIVERED'"
-                + " AND b.delivered_at < a.delivered_at AND NOT EXISTS (SELECT 1 FROM "
+                + " AND b.delivered_at < a.delivered_at"
+                + " AND ((ma.xid = mb.xid AND ma.branch_id = mb.branch_id)"
+                + " OR a.created_at < b.created_at) AND NOT EXISTS (SELECT 1 FROM "
                 + outbox
                 + ".outbox_dead_letter x WHERE x.message_pk = a.message_pk"
                 + " AND x.consumer_group = a.consumer_group)"
