@@ -657,6 +657,11 @@ public final class ChaosCommand {
         if (f.failure != null) {
           out.printf("  fault #%d %s %s: %s%n", f.number, f.type.id(), f.process, f.failure);
         }
+        if (!f.stillOpen.isEmpty()) {
+          out.printf(
+              "  fault #%d %s %s never settled, still open: %s%n",
+              f.number, f.type.id(), f.process, String.join(" | ", f.stillOpen));
+        }
       }
       for (Exit e : exits) {
         out.printf(
@@ -752,6 +757,8 @@ public final class ChaosCommand {
             .append(f.recoveryMs())
             .append(", \"failure\": ")
             .append(q(f.failure))
+            .append(", \"stillOpen\": ")
+            .append(q(f.stillOpen.isEmpty() ? null : String.join(" | ", f.stillOpen)))
             .append("}")
             .append(i + 1 < faults.size() ? ",\n" : "\n");
       }

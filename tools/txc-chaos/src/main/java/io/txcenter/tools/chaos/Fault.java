@@ -42,6 +42,9 @@ final class Fault {
 
   long settledAtMs = -1;
 
+  /** A fault that never settled: what was still open at the end (RecoveryProbe.settleAll). */
+  java.util.List<String> stillOpen = java.util.List.of();
+
   /** Why the victim did not come back, or null. */
   String failure;
 

@@ -46,10 +46,14 @@ final class RecoveryProbe {
   }
 
   /**
-   * What the victim was part of: a set of open items, each with the query that counts how many of
-   * them are still open. A query is a count so that "settled" is "every count is zero".
+   * What the victim was part of: a set of open items, each kind with the query that counts how many
+   * of them are still open ("settled" is "every count is zero") and the query that names them (one
+   * text row each), for a fault that never settles.
    */
-  record Pending(int size, List<String> openCounts) {}
+  record Pending(int size, List<Open> open) {}
+
+  /** One kind of open item: its count and its listing, over the same rows. */
+  record Open(String countSql, String itemsSql) {}
 
   /** Taken just before the strike; throws when the database cannot be read. */
   Pending snapshot(Fault fault) {
@@ -79,8 +83,8 @@ final class RecoveryProbe {
     if (v.probe() == Victim.Probe.DELIVERIES) {
       Pending later =
           retrying(() -> undelivered(v.outboxes(), v.group())).orElse(new Pending(0, List.of()));
-      List<String> queries = new ArrayList<>(fault.pending.openCounts());
-      queries.addAll(later.openCounts());
+      List<Open> queries = new ArrayList<>(fault.pending.open());
+      queries.addAll(later.open());
       fault.pending = new Pending(fault.pending.size() + later.size(), queries);
     }
     open.add(fault);
@@ -103,13 +107,34 @@ final class RecoveryProbe {
     }
   }
 
-  /** Waits (bounded) for every tracked fault to settle; faults still open keep settledAtMs = -1. */
+  /**
+   * Waits (bounded) for every tracked fault to settle; faults still open keep settledAtMs = -1 and
+   * get {@link Fault#stillOpen}: up to {@link #NAMED} of their items, or why they cannot be read.
+   */
   void settleAll(List<Fault> faults, Duration bound) {
     long deadline = System.currentTimeMillis() + bound.toMillis();
     while (!open.isEmpty() && System.currentTimeMillis() < deadline) {
       ChaosCommand.pause(Duration.ofMillis(POLL_MS)); // polled by the probe's own thread
     }
     poller.shutdownNow();
+    for (Fault fault : open) {
+      fault.stillOpen = stillOpenItems(fault.pending);
+    }
+  }
+
+  /** How many open items an unsettled fault names in the report. */
+  static final int NAMED = 5;
+
+  private List<String> stillOpenItems(Pending pending) {
+    List<String> items = new ArrayList<>();
+    for (Open o : pending.open()) {
+      try {
+        items.addAll(jdbc.queryForList(o.itemsSql() + " LIMIT " + NAMED, String.class));
+      } catch (RuntimeException e) {
+        items.add("cannot be read: " + e.getMessage());
+      }
+    }
+    return items.subList(0, Math.min(NAMED, items.size()));
   }
 
   private void poll() {
@@ -128,8 +153,8 @@ final class RecoveryProbe {
 
   private long stillOpen(Pending pending) {
     long n = 0;
-    for (String sql : pending.openCounts()) {
-      n += Objects.requireNonNull(jdbc.queryForObject(sql, Long.class));
+    for (Open o : pending.open()) {
+      n += Objects.requireNonNull(jdbc.queryForObject(o.countSql(), Long.class));
     }
     return n;
   }
@@ -155,24 +180,33 @@ final class RecoveryProbe {
       return new Pending(0, List.of());
     }
     String in = in(xids);
-    List<String> queries = new ArrayList<>();
+    List<Open> queries = new ArrayList<>();
+    String fenceRows =
+        " FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED + " AND xid IN " + in;
     queries.add(
-        "SELECT COUNT(*) FROM "
-            + schema
-            + ".tcc_fence_log WHERE status = "
-            + FENCE_TRIED
-            + " AND xid IN "
-            + in);
+        new Open(
+            "SELECT COUNT(*)" + fenceRows,
+            "SELECT CONCAT('fence row tried: ', xid, ' branch ', branch_id, ' ', action_name)"
+                + fenceRows));
     if (tcInDatabase()) {
       // the victim's branches, not the sessions: in db mode a finished session lingers in
       // global_table until server.retryDeadThreshold, while its branch rows go at once
-      queries.add(
-          "SELECT COUNT(*) FROM "
+      String branchRows =
+          " FROM "
               + seata()
-              + ".branch_table WHERE client_id LIKE '"
+              + ".branch_table b LEFT JOIN "
+              + seata()
+              + ".global_table g ON g.xid = b.xid WHERE b.client_id LIKE '"
               + process
-              + ":%' AND xid IN "
-              + in);
+              + ":%' AND b.xid IN "
+              + in;
+      queries.add(
+          new Open(
+              "SELECT COUNT(*)" + branchRows,
+              "SELECT CONCAT('branch at the TC: ', b.xid, ' branch ', b.branch_id, ' ',"
+                  + " b.resource_id, ' status ', b.status, ', session ',"
+                  + " COALESCE(CONCAT('status ', g.status), 'none'))"
+                  + branchRows));
     }
     return new Pending(xids.size(), queries);
   }
@@ -199,16 +233,20 @@ final class RecoveryProbe {
     if (xids.isEmpty()) {
       return new Pending(0, List.of());
     }
+    String sessions =
+        " FROM "
+            + seata()
+            + ".global_table g WHERE g.xid IN "
+            + in(xids)
+            + " AND ("
+            + inFlightSql()
+            + ")";
     return new Pending(
         xids.size(),
         List.of(
-            "SELECT COUNT(*) FROM "
-                + seata()
-                + ".global_table g WHERE g.xid IN "
-                + in(xids)
-                + " AND ("
-                + inFlightSql()
-                + ")"));
+            new Open(
+                "SELECT COUNT(*)" + sessions,
+                "SELECT CONCAT('session in flight: ', g.xid, ' status ', g.status)" + sessions)));
   }
 
   /**
@@ -217,7 +255,7 @@ final class RecoveryProbe {
    */
   private Pending undelivered(List<String> outboxes, String group) {
     int size = 0;
-    List<String> queries = new ArrayList<>();
+    List<Open> queries = new ArrayList<>();
     for (String outbox : outboxes.stream().map(config::schema).toList()) {
       String groupFilter = group == null ? "" : " AND consumer_group = '" + group + "'";
       List<Long> deliveries =
@@ -229,13 +267,21 @@ final class RecoveryProbe {
               Long.class);
       if (!deliveries.isEmpty()) {
         size += deliveries.size();
-        queries.add(
-            "SELECT COUNT(*) FROM "
+        String pending =
+            " FROM "
                 + outbox
                 + ".outbox_delivery WHERE status = 'PENDING'"
                 + groupFilter
                 + " AND message_pk IN "
-                + inNumbers(deliveries));
+                + inNumbers(deliveries);
+        queries.add(
+            new Open(
+                "SELECT COUNT(*)" + pending,
+                "SELECT CONCAT('delivery pending: "
+                    + outbox
+                    + " message ', message_pk, ' group ', consumer_group, ' attempts ', attempts,"
+                    + " ' next ', next_attempt_at)"
+                    + pending));
       }
       if (group == null) {
         List<Long> unfanned =
@@ -246,11 +292,19 @@ final class RecoveryProbe {
                 Long.class);
         if (!unfanned.isEmpty()) {
           size += unfanned.size();
-          queries.add(
-              "SELECT COUNT(*) FROM "
+          String notFanned =
+              " FROM "
                   + outbox
                   + ".outbox_message WHERE fanned_out = 0 AND id IN "
-                  + inNumbers(unfanned));
+                  + inNumbers(unfanned);
+          queries.add(
+              new Open(
+                  "SELECT COUNT(*)" + notFanned,
+                  "SELECT CONCAT('not fanned out: "
+                      + outbox
+                      + " message ', id, ' key ',"
+                      + " business_key)"
+                      + notFanned));
         }
       }
     }
