@@ -183,16 +183,9 @@ public class OutboxRelayIT {
   @Test
   void givenATopicWhoseSubscriptionsCannotBeRead_theOtherTopicsStillFanOut() throws Exception {
     String good = topic();
-    String unreadable = topic();
+    String unreadable = unreadableTopic();
     registry.register(good, "good", TagExpression.parse("*"));
     recordingConsumer("good");
-    // ZooKeeper refuses to read this node: an ACL granting nobody anything
-    zk.create()
-        .creatingParentsIfNeeded()
-        .withACL(
-            List.of(
-                new org.apache.zookeeper.data.ACL(0, ZooKeeperCredential.parse(CREDENTIAL).id())))
-        .forPath(SubscriptionRegistry.ROOT + "/" + unreadable);
     long stuck = readyMessage(unreadable, "OPS", "k-1");
     long routed = readyMessage(good, "OPS", "k-2");
     OutboxRelay relay = relay(Duration.ofSeconds(60), Duration.ofSeconds(2), GlobalStatus.Begin);
@@ -319,16 +312,10 @@ public class OutboxRelayIT {
   @Test
   void givenAKeysEarlierMessageOnATopicThatCannotBeRead_itsLaterOneOnAnotherTopicWaits()
       throws Exception {
-    String unreadable = topic();
+    String unreadable = unreadableTopic();
     String good = topic();
     registry.register(good, "good", TagExpression.parse("*"));
     List<String> received = recordingConsumer("good");
-    zk.create()
-        .creatingParentsIfNeeded()
-        .withACL(
-            List.of(
-                new org.apache.zookeeper.data.ACL(0, ZooKeeperCredential.parse(CREDENTIAL).id())))
-        .forPath(SubscriptionRegistry.ROOT + "/" + unreadable);
     long earlier = readyMessage(unreadable, "OPS", "k-1");
     long later = readyMessage(good, "OPS", "k-1");
     long otherKey = readyMessage(good, "OPS", "k-2");
@@ -1173,6 +1160,18 @@ public class OutboxRelayIT {
 
   private static String topic() {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A topic whose subscriptions ZooKeeper refuses to read: an ACL granting nobody anything. */
+  private static String unreadableTopic() throws Exception {
+    String topic = topic();
+    zk.create()
+        .creatingParentsIfNeeded()
+        .withACL(
+            List.of(
+                new org.apache.zookeeper.data.ACL(0, ZooKeeperCredential.parse(CREDENTIAL).id())))
+        .forPath(SubscriptionRegistry.ROOT + "/" + topic);
+    return topic;
   }
 
   private static String messageId(long pk) {
