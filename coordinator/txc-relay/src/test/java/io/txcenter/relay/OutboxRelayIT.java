@@ -269,8 +269,7 @@ public class OutboxRelayIT {
     }
   }
 
-  // ------------------------------------------------------------------ defect: a key overtaken at
-  // fan-out
+  // ------------------------------------------------------ defect: a key overtaken at fan-out
 
   /**
    * Chaos run, seed 1 on a clean clone: after a database restart the fan-out of an order's first
