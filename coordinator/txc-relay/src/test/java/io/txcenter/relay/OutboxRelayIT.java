@@ -1024,7 +1024,6 @@ public class OutboxRelayIT {
 
   private OutboxRelay relay(
       HikariDataSource on, Duration immunity, Duration groupBudget, GlobalStatus tc) {
-    Function<String, EventConsumer> ofGroup = consumerOfGroup();
     return new OutboxRelay(
         "test",
         on == dataSource ? delivery : deliveryOn(on),
@@ -1033,7 +1032,7 @@ public class OutboxRelayIT {
             ? transactions
             : new TransactionTemplate(new DataSourceTransactionManager(on)),
         registry,
-        ofGroup,
+        consumerOfGroup(),
         xid -> tc,
         (topic, key, xid) -> OutboxCheck.CheckOutcome.UNKNOWN,
         LADDER,

@@ -262,7 +262,7 @@ public final class ChaosCommand {
             List.copyOf(violations),
             invariants.stuck(),
             invariants.quiescenceMillis());
-    probe.settleAll(faults, Duration.ofSeconds(10));
+    probe.settleAll(Duration.ofSeconds(10));
 
     Report report =
         new Report(plan, summary, faults, exits, audit, System.currentTimeMillis() - runStart);

@@ -52,8 +52,19 @@ final class RecoveryProbe {
    */
   record Pending(int size, List<Open> open) {}
 
-  /** One kind of open item: its count and its listing, over the same rows. */
-  record Open(String countSql, String itemsSql) {}
+  /**
+   * One kind of open item: {@code rows}, a {@code FROM … WHERE …} clause, and {@code label}, a text
+   * expression naming one of them; its count and its listing are over the same rows.
+   */
+  record Open(String label, String rows) {
+    String countSql() {
+      return "SELECT COUNT(*)" + rows;
+    }
+
+    String itemsSql() {
+      return "SELECT " + label + rows;
+    }
+  }
 
   /** Taken just before the strike; throws when the database cannot be read. */
   Pending snapshot(Fault fault) {
@@ -111,7 +122,7 @@ final class RecoveryProbe {
    * Waits (bounded) for every tracked fault to settle; faults still open keep settledAtMs = -1 and
    * get {@link Fault#stillOpen}: up to {@link #NAMED} of their items, or why they cannot be read.
    */
-  void settleAll(List<Fault> faults, Duration bound) {
+  void settleAll(Duration bound) {
     long deadline = System.currentTimeMillis() + bound.toMillis();
     while (!open.isEmpty() && System.currentTimeMillis() < deadline) {
       ChaosCommand.pause(Duration.ofMillis(POLL_MS)); // polled by the probe's own thread
@@ -185,9 +196,8 @@ final class RecoveryProbe {
         " FROM " + schema + ".tcc_fence_log WHERE status = " + FENCE_TRIED + " AND xid IN " + in;
     queries.add(
         new Open(
-            "SELECT COUNT(*)" + fenceRows,
-            "SELECT CONCAT('fence row tried: ', xid, ' branch ', branch_id, ' ', action_name)"
-                + fenceRows));
+            "CONCAT('fence row tried: ', xid, ' branch ', branch_id, ' ', action_name)",
+            fenceRows));
     if (tcInDatabase()) {
       // the victim's branches, not the sessions: in db mode a finished session lingers in
       // global_table until server.retryDeadThreshold, while its branch rows go at once
@@ -202,11 +212,10 @@ final class RecoveryProbe {
               + in;
       queries.add(
           new Open(
-              "SELECT COUNT(*)" + branchRows,
-              "SELECT CONCAT('branch at the TC: ', b.xid, ' branch ', b.branch_id, ' ',"
-                  + " b.resource_id, ' status ', b.status, ', session ',"
-                  + " COALESCE(CONCAT('status ', g.status), 'none'))"
-                  + branchRows));
+              "CONCAT('branch at the TC: ', b.xid, ' branch ', b.branch_id, ' ', b.resource_id,"
+                  + " ' status ', b.status, ', session ',"
+                  + " COALESCE(CONCAT('status ', g.status), 'none'))",
+              branchRows));
     }
     return new Pending(xids.size(), queries);
   }
@@ -243,10 +252,7 @@ final class RecoveryProbe {
             + ")";
     return new Pending(
         xids.size(),
-        List.of(
-            new Open(
-                "SELECT COUNT(*)" + sessions,
-                "SELECT CONCAT('session in flight: ', g.xid, ' status ', g.status)" + sessions)));
+        List.of(new Open("CONCAT('session in flight: ', g.xid, ' status ', g.status)", sessions)));
   }
 
   /**
@@ -276,12 +282,11 @@ final class RecoveryProbe {
                 + inNumbers(deliveries);
         queries.add(
             new Open(
-                "SELECT COUNT(*)" + pending,
-                "SELECT CONCAT('delivery pending: "
+                "CONCAT('delivery pending: "
                     + outbox
                     + " message ', message_pk, ' group ', consumer_group, ' attempts ', attempts,"
-                    + " ' next ', next_attempt_at)"
-                    + pending));
+                    + " ' next ', next_attempt_at)",
+                pending));
       }
       if (group == null) {
         List<Long> unfanned =
@@ -299,12 +304,8 @@ final class RecoveryProbe {
                   + inNumbers(unfanned);
           queries.add(
               new Open(
-                  "SELECT COUNT(*)" + notFanned,
-                  "SELECT CONCAT('not fanned out: "
-                      + outbox
-                      + " message ', id, ' key ',"
-                      + " business_key)"
-                      + notFanned));
+                  "CONCAT('not fanned out: " + outbox + " message ', id, ' key ', business_key)",
+                  notFanned));
         }
       }
     }
